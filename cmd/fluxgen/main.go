@@ -1,0 +1,68 @@
+// Command fluxgen generates every fluxgo surface from spec/handle.yaml.
+//
+//	go run ./cmd/fluxgen            regenerate in place
+//	go run ./cmd/fluxgen -check     exit 1 listing every generated file that differs
+//	go run ./cmd/fluxgen -coverage  implemented/total functions per header
+//
+// -spec and -root select another spec file or repository root.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/fluxgo/fluxgo/gen"
+)
+
+func main() {
+	check := flag.Bool("check", false, "regenerate in memory and report files that differ; exit 1 if any")
+	coverage := flag.Bool("coverage", false, "print implemented/total functions per header")
+	root := flag.String("root", ".", "repository root the generated paths are relative to")
+	spec := flag.String("spec", "", "spec file (default ROOT/spec/handle.yaml)")
+	flag.Parse()
+	if *spec == "" {
+		*spec = filepath.Join(*root, "spec", "handle.yaml")
+	}
+	os.Exit(run(*spec, *root, *check, *coverage))
+}
+
+func run(spec, root string, check, coverage bool) int {
+	m, err := gen.LoadModel(spec, root)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fluxgen:", err)
+		return 2
+	}
+	if coverage {
+		total, impl := 0, 0
+		for _, c := range gen.Coverage(m) {
+			fmt.Printf("%-12s %3d/%-3d implemented\n", c.Header, c.Implemented, c.Total)
+			total += c.Total
+			impl += c.Implemented
+		}
+		fmt.Printf("%-12s %3d/%-3d implemented\n", "all", impl, total)
+		return 0
+	}
+	files, err := gen.Generate(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fluxgen:", err)
+		return 2
+	}
+	if check {
+		diffs := files.Check(root)
+		for _, d := range diffs {
+			fmt.Println(d)
+		}
+		if len(diffs) > 0 {
+			fmt.Fprintf(os.Stderr, "fluxgen: %d generated file(s) differ from %s; run make generate\n", len(diffs), spec)
+			return 1
+		}
+		return 0
+	}
+	if err := files.Write(root); err != nil {
+		fmt.Fprintln(os.Stderr, "fluxgen:", err)
+		return 2
+	}
+	return 0
+}

@@ -1,0 +1,239 @@
+package gen
+
+import (
+	"fmt"
+	"go/token"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+)
+
+// cgoScalar maps C scalar types to their cgo spelling.
+var cgoScalar = map[string]string{
+	"int": "int", "uint32_t": "uint32_t", "int64_t": "int64_t",
+	"double": "double", "bool": "bool", "size_t": "size_t",
+}
+
+// exportName is the Go symbol behind a C entry point; the C shim of the
+// same function calls it and sets errno afterwards.
+func exportName(c string) string { return "fluxgo_" + c }
+
+// reservedIdents are names a C parameter may not keep in generated Go:
+// predeclared identifiers, imported packages and the generator's locals.
+var reservedIdents = map[string]bool{
+	"error": true, "string": true, "int": true, "any": true, "len": true, "cap": true,
+	"new": true, "make": true, "nil": true, "true": true, "false": true, "C": true,
+	"unsafe": true, "fluxrt": true, "errp": true, "ret": true, "err": true, "r": true,
+}
+
+func goIdent(name string) string {
+	if token.IsKeyword(name) || reservedIdents[name] {
+		return name + "_"
+	}
+	return name
+}
+
+// cgoType returns the cgo type of a C parameter or return type.
+func cgoType(t string) jen.Code {
+	t = NonConst(t)
+	switch {
+	case t == "void *":
+		return jen.Qual("unsafe", "Pointer")
+	case t == "char *":
+		return jen.Op("*").Qual("C", "char")
+	case strings.HasSuffix(t, " *"):
+		base := strings.TrimSuffix(t, " *")
+		if s, ok := cgoScalar[base]; ok {
+			base = s
+		}
+		return jen.Op("*").Qual("C", base)
+	case cgoScalar[t] != "":
+		return jen.Qual("C", cgoScalar[t])
+	}
+	return jen.Qual("C", t)
+}
+
+// emitCapiExports writes bindings/capi/zz_generated_exports.go: one
+// //export function per spec function. Each converts its C arguments,
+// checks NULL pointers as the spec says, calls the runtime entry, turns the
+// result into the C return value and reports an errno through errp, which
+// the C shim stores in errno last. A panic is recovered and reported as an
+// error; it never crosses into C.
+func emitCapiExports(m *Model) ([]byte, error) {
+	f := jen.NewFile("main")
+	f.HeaderComment(GeneratedHeader)
+	f.ImportAlias(runtimePkg, "fluxrt")
+	f.CgoPreamble(`#include <stdint.h>
+#include "flux/core.h"`)
+	for _, fn := range m.Functions {
+		emitExport(f, fn)
+	}
+	return render(f)
+}
+
+func emitExport(f *jen.File, fn *FuncModel) {
+	var params []jen.Code
+	for _, p := range fn.Params {
+		params = append(params, jen.Id(goIdent(p.Name)).Add(cgoType(p.Type)))
+	}
+	params = append(params, jen.Id("errp").Op("*").Qual("C", "int"))
+	ret := fn.Decl.Return
+	var results []jen.Code
+	if ret != "void" {
+		results = append(results, jen.Id("ret").Add(cgoType(ret)))
+	}
+	errVal := cErrorValue(ret, fn.ErrorValue)
+	var errbuf jen.Code = jen.Nil()
+	for _, p := range fn.Params {
+		if p.Class == ClassErrorBuf {
+			errbuf = jen.Id(goIdent(p.Name))
+		}
+	}
+	fail := func(g *jen.Group, err jen.Code) {
+		g.Id("setError").Call(jen.Id("errp"), err, errbuf)
+		g.Return()
+	}
+	f.Commentf("%s implements %s.", exportName(fn.Name), fn.Name)
+	f.Comment("//export " + exportName(fn.Name))
+	f.Func().Id(exportName(fn.Name)).Params(params...).Params(results...).BlockFunc(func(g *jen.Group) {
+		g.Defer().Func().Params().BlockFunc(func(d *jen.Group) {
+			d.If(jen.Id("r").Op(":=").Recover(), jen.Id("r").Op("!=").Nil()).BlockFunc(func(b *jen.Group) {
+				if errVal != nil {
+					b.Id("ret").Op("=").Add(errVal)
+				}
+				b.Id("setError").Call(jen.Id("errp"), jen.Id("panicError").Call(jen.Id("r")), errbuf)
+			})
+		}).Call()
+		if ret != "void" && errVal != nil {
+			g.Id("ret").Op("=").Add(errVal)
+		}
+		for _, p := range fn.Params {
+			if p.Class == ClassErrorBuf {
+				g.Id("clearErrorBuf").Call(jen.Id(goIdent(p.Name)))
+			}
+		}
+		if !fn.Implemented {
+			fail(g, jen.Id("notImplemented").Call(jen.Lit(fn.Name)))
+			return
+		}
+		args := make([]jen.Code, len(fn.Entry.Params))
+		errDeclared := false
+		var recv jen.Code
+		for i, p := range fn.Params {
+			id := goIdent(p.Name)
+			cv := jen.Id(id)
+			local := fmt.Sprintf("a%d", i)
+			nullCheck := func() {
+				switch p.Null {
+				case "ignore":
+					g.If(cv.Clone().Op("==").Nil()).Block(jen.Return())
+				case "einval":
+					g.If(jen.Id(id).Op("==").Nil()).BlockFunc(func(b *jen.Group) {
+						fail(b, jen.Id("errInvalid").Call(jen.Lit(p.Name+" is NULL")))
+					})
+				}
+			}
+			switch p.Class {
+			case ClassReceiver, ClassHandle:
+				if p.Null == "ignore" {
+					g.If(jen.Id(id).Op("==").Nil()).Block(jen.Return())
+				}
+				errDeclared = true
+				g.List(jen.Id(local), jen.Id("err")).Op(":=").Id("lookupHandle").Call(jen.Qual("unsafe", "Pointer").Call(jen.Id(id)))
+				g.If(jen.Id("err").Op("!=").Nil()).BlockFunc(func(b *jen.Group) { fail(b, jen.Id("err")) })
+				if p.Class == ClassReceiver {
+					recv = jen.Id(local)
+				} else {
+					args[p.GoIndex] = jen.Id(local)
+				}
+			case ClassString:
+				if p.Null == "pass" {
+					args[p.GoIndex] = jen.Id("goStringPtr").Call(jen.Id(id))
+				} else {
+					nullCheck()
+					args[p.GoIndex] = jen.Qual("C", "GoString").Call(jen.Id(id))
+				}
+			case ClassScalar:
+				args[p.GoIndex] = jen.Id(scalarTypes[p.Type]).Call(jen.Id(id))
+			case ClassPointer:
+				args[p.GoIndex] = jen.Id("pointerToAny").Call(jen.Id(id))
+			case ClassFreeFunc:
+				args[p.GoIndex] = jen.Id("freeFunc").Call(jen.Id(id))
+			case ClassOut:
+				nullCheck()
+			}
+		}
+		var call jen.Code
+		entryName := fn.Runtime
+		if recv != nil {
+			call = jen.Add(recv).Dot(strings.TrimPrefix(entryName, "Handle.")).Call(args...)
+		} else {
+			call = jen.Qual(runtimePkg, entryName).Call(args...)
+		}
+		res := fn.Entry.Results
+		if len(res) == 0 {
+			g.Add(call)
+			if ret != "void" {
+				g.Return(jen.Lit(0))
+			}
+			return
+		}
+		var rs []jen.Code
+		for i, r := range res {
+			if r == "error" && i == len(res)-1 {
+				rs = append(rs, jen.Id("err"))
+			} else {
+				rs = append(rs, jen.Id(fmt.Sprintf("r%d", i)))
+			}
+		}
+		if len(rs) == 1 && fn.HasError() && errDeclared {
+			g.List(rs...).Op("=").Add(call)
+		} else {
+			g.List(rs...).Op(":=").Add(call)
+		}
+		if fn.HasError() {
+			g.If(jen.Id("err").Op("!=").Nil()).BlockFunc(func(b *jen.Group) { fail(b, jen.Id("err")) })
+		}
+		for _, p := range fn.Params {
+			if p.Class == ClassOut {
+				base := strings.TrimSuffix(p.Type, " *")
+				g.Op("*").Id(goIdent(p.Name)).Op("=").Qual("C", cgoScalar[base]).Call(jen.Id(fmt.Sprintf("r%d", p.OutIndex)))
+			}
+		}
+		valIdx := 0
+		for _, p := range fn.Params {
+			if p.Class == ClassOut {
+				valIdx++
+			}
+		}
+		val := jen.Id(fmt.Sprintf("r%d", valIdx))
+		hasVal := valIdx < len(res) && !(res[valIdx] == "error" && valIdx == len(res)-1)
+		switch {
+		case ret == "void":
+			// nothing to return
+		case ret == "flux_t *":
+			g.Return(jen.Parens(jen.Op("*").Qual("C", "flux_t")).Call(jen.Id("registerHandle").Call(val)))
+		case ret == "void *":
+			g.Return(jen.Id("anyToPointer").Call(val))
+		case hasVal:
+			g.Return(jen.Qual("C", cgoScalar[ret]).Call(val))
+		default:
+			g.Return(jen.Lit(0))
+		}
+	})
+}
+
+// cErrorValue is the Go expression for the C error return value.
+func cErrorValue(ret, v string) jen.Code {
+	switch {
+	case ret == "void":
+		return nil
+	case v == "NULL":
+		return jen.Nil()
+	case v == "":
+		return jen.Lit(0)
+	}
+	var n int
+	fmt.Sscanf(v, "%d", &n)
+	return jen.Lit(n)
+}
