@@ -31,12 +31,22 @@ func emitHeader(m *Model) []byte {
 		if len(types) == 0 {
 			continue
 		}
-		w("\n/* %s types */\n", h.Name)
+		w("\n/* Types of the %s group. */\n", h.Name)
 		for _, t := range types {
 			w("\n%s%s\n", cComment(t.Doc, ""), t.C)
 		}
 	}
 	for _, h := range m.Headers {
+		used := false
+		for _, g := range m.Groups {
+			used = used || g.Header == h.Name
+		}
+		for _, fn := range m.Functions {
+			used = used || fn.Header == h.Name
+		}
+		if !used {
+			continue
+		}
 		w("\n/*\n * %s: %s\n */\n", h.Name, oneLine(h.Doc))
 		for _, g := range m.Groups {
 			if g.Header != h.Name {

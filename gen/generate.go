@@ -12,6 +12,7 @@ import (
 // Output paths, relative to the repository root.
 const (
 	PathRuntimeConstants = "runtime/zz_generated_constants.go"
+	PathMsgConstants     = "runtime/msg/zz_generated_constants.go"
 	PathGoConstants      = "bindings/go/zz_generated_constants.go"
 	PathGoMethods        = "bindings/go/zz_generated_handle.go"
 	PathCapiExports      = "bindings/capi/zz_generated_exports.go"
@@ -54,6 +55,7 @@ func Generate(m *Model) (Files, error) {
 		fn   func(*Model) ([]byte, error)
 	}{
 		{PathRuntimeConstants, emitRuntime},
+		{PathMsgConstants, emitRuntimeMsg},
 		{PathGoConstants, emitGoConstants},
 		{PathGoMethods, emitGoMethods},
 		{PathCapiExports, emitCapiExports},

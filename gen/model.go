@@ -117,6 +117,9 @@ func Build(s *Spec, idx RuntimeIndex) (*Model, error) {
 		if !headers[g.Header] {
 			bad(g.Line, "constant group %q: unknown header %q", g.Group, g.Header)
 		}
+		if g.Package != "" && g.Package != "msg" {
+			bad(g.Line, "constant group %q: package must be empty (runtime) or msg", g.Group)
+		}
 		switch g.Kind {
 		case "bitflags", "enum", "string", "define":
 		default:

@@ -52,6 +52,11 @@ type ConstantGroup struct {
 	GoType  string     `yaml:"go_type"`
 	Doc     string     `yaml:"doc"`
 	Members []Constant `yaml:"members"`
+	// Package is the runtime package the group's constants live in: ""
+	// for runtime, "msg" for runtime/msg (the codec).
+	Package string `yaml:"package"`
+	// RuntimeType, when set, types the group's runtime constants.
+	RuntimeType string `yaml:"runtime_type"`
 	Line    int        `yaml:"-"`
 }
 

@@ -15,40 +15,8 @@ import (
 	"syscall"
 )
 
-// Message types (PROTO byte 2). Only the four single-bit values are valid.
-const (
-	TypeRequest  uint8 = 0x01
-	TypeResponse uint8 = 0x02
-	TypeEvent    uint8 = 0x04
-	TypeControl  uint8 = 0x08
-	TypeAny      uint8 = 0x0f
-)
-
-// Message flags (PROTO byte 3).
-const (
-	FlagTopic      uint8 = 0x01
-	FlagPayload    uint8 = 0x02
-	FlagNoResponse uint8 = 0x04
-	FlagRoute      uint8 = 0x08
-	FlagUpstream   uint8 = 0x10
-	FlagPrivate    uint8 = 0x20
-	FlagStreaming  uint8 = 0x40
-	FlagUser1      uint8 = 0x80
-)
-
-// Special values of the credential and aux fields.
-const (
-	NodeIDAny      uint32 = 0xffffffff
-	NodeIDUpstream uint32 = 0xfffffffe
-	MatchtagNone   uint32 = 0
-	UseridUnknown  uint32 = 0xffffffff
-	RoleNone       uint32 = 0
-	RoleOwner      uint32 = 1
-	RoleUser       uint32 = 2
-	RoleLocal      uint32 = 4
-	RoleAdmin      uint32 = 8
-	RoleAll        uint32 = 0xffffffff
-)
+// The message constants (TypeRequest, FlagTopic, NodeIDAny, RoleOwner, ...)
+// are generated from spec/handle.yaml into zz_generated_constants.go.
 
 // Message is one Flux message.
 //
