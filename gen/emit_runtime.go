@@ -17,10 +17,11 @@ func emitRuntime(m *Model) ([]byte, error) {
 	f := jen.NewFile("runtime")
 	f.HeaderComment(GeneratedHeader)
 	emitRuntimeGroups(f, m, "")
-	f.Comment("errnoText holds the C library's description of each errno value.")
+	f.Comment("errnoText holds the C library's description of each errno value,")
+	f.Comment("keyed by number (spec/handle.yaml names each one).")
 	f.Var().Id("errnoText").Op("=").Map(jen.Qual("syscall", "Errno")).String().Values(jen.DictFunc(func(d jen.Dict) {
 		for _, e := range m.Errnos {
-			d[jen.Qual("syscall", e.Name)] = jen.Lit(e.Text)
+			d[jen.Qual("syscall", "Errno").Call(jen.Lit(e.Value))] = jen.Lit(e.Text)
 		}
 	}))
 	return render(f)

@@ -1,0 +1,150 @@
+/* C ABI tests of the handle functions of flux_open(3), over loop://.
+ * Built against build/include and build/lib by `make ctest`. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <flux/core.h>
+#include "tap.h"
+
+static int destroyed[4];
+
+static void count_destroy (void *arg)
+{
+    destroyed[*(int *)arg]++;
+}
+
+static void test_open_errors (void)
+{
+    flux_error_t error;
+    flux_t *h;
+
+    memset (&error, 'x', sizeof (error));
+    errno = 0;
+    h = flux_open_ex ("loop://", 0x1000, &error);
+    ok (h == NULL && errno == EINVAL, "flux_open_ex with an unknown flag fails with EINVAL");
+    ok (strcmp (error.text, "invalid flags specified") == 0,
+        "error.text is 'invalid flags specified' (got '%s')", error.text);
+
+    errno = 0;
+    h = flux_open_ex ("foo://bar", 0, &error);
+    ok (h == NULL && errno == ENOENT, "unknown scheme fails with ENOENT");
+    ok (strcmp (error.text, "Unable to find connector name 'foo'") == 0,
+        "error.text names the connector (got '%s')", error.text);
+
+    errno = 0;
+    h = flux_open_ex ("", 0, &error);
+    ok (h == NULL && errno == ENOENT && strcmp (error.text, "Unable to find connector name ''") == 0,
+        "empty URI fails with ENOENT and an empty connector name");
+
+    errno = 0;
+    h = flux_open ("loop://", 0x1000);
+    ok (h == NULL && errno == EINVAL, "flux_open with an unknown flag fails with EINVAL");
+
+    memset (&error, 'x', sizeof (error));
+    h = flux_open_ex ("loop://", 0, &error);
+    ok (h != NULL && error.text[0] == '\0', "successful flux_open_ex clears error.text");
+    flux_close (h);
+}
+
+static void test_uri_from_environment (void)
+{
+    flux_t *h;
+    uint32_t rank = 42, size = 0;
+
+    setenv ("FLUX_URI", "loop://", 1);
+    h = flux_open (NULL, 0);
+    ok (h != NULL, "flux_open (NULL, 0) uses $FLUX_URI");
+    ok (h && flux_get_rank (h, &rank) == 0 && rank == 0, "flux_get_rank on loop:// is 0");
+    ok (h && flux_get_size (h, &size) == 0 && size == 1, "flux_get_size on loop:// is 1");
+    errno = 0;
+    ok (h && flux_get_rank (h, NULL) < 0 && errno == EINVAL, "flux_get_rank with NULL rank fails with EINVAL");
+    flux_close (h);
+    unsetenv ("FLUX_URI");
+}
+
+static void test_flags (void)
+{
+    flux_t *h = flux_open ("loop://", FLUX_O_MATCHDEBUG);
+
+    ok (h && flux_flags_get (h) == FLUX_O_MATCHDEBUG, "flags given to flux_open are kept");
+    flux_flags_set (h, FLUX_O_RPCTRACK | FLUX_O_NOREQUEUE | FLUX_O_TRACE | 0x1000);
+    ok (flux_flags_get (h) == (FLUX_O_MATCHDEBUG | FLUX_O_TRACE),
+        "flux_flags_set ignores open-only and unknown flags (flags=0x%x)", flux_flags_get (h));
+    flux_flags_unset (h, FLUX_O_TRACE | FLUX_O_MATCHDEBUG);
+    ok (flux_flags_get (h) == 0, "flux_flags_unset clears flags");
+    errno = 0;
+    ok (flux_reconnect (h) < 0 && errno == ENOSYS, "flux_reconnect on loop:// fails with ENOSYS");
+    flux_close (h);
+}
+
+static void test_clone_and_aux (void)
+{
+    static int k0 = 0, k1 = 1, k2 = 2, k3 = 3;
+    flux_t *h = flux_open ("loop://", FLUX_O_TEST_NOSUB);
+    flux_t *c;
+
+    memset (destroyed, 0, sizeof (destroyed));
+    ok (flux_aux_set (h, "a", &k0, count_destroy) == 0, "flux_aux_set stores a value");
+    ok (flux_aux_get (h, "a") == &k0, "flux_aux_get returns it");
+    ok (flux_aux_set (h, "a", &k1, count_destroy) == 0 && destroyed[0] == 1,
+        "replacing a value runs the old destructor");
+    errno = 0;
+    ok (flux_aux_get (h, "missing") == NULL && errno == ENOENT, "missing key fails with ENOENT");
+    errno = 0;
+    ok (flux_aux_get (h, NULL) == NULL && errno == EINVAL, "NULL key fails with EINVAL");
+    errno = 0;
+    ok (flux_aux_set (h, "b", NULL, count_destroy) < 0 && errno == EINVAL,
+        "NULL value with a destructor fails with EINVAL");
+    errno = 0;
+    ok (flux_aux_set (h, NULL, &k2, NULL) < 0 && errno == EINVAL,
+        "anonymous value without a destructor fails with EINVAL");
+    ok (flux_aux_set (h, NULL, &k2, count_destroy) == 0, "anonymous value with a destructor is stored");
+
+    c = flux_clone (h);
+    ok (c != NULL && c != h, "flux_clone returns a new handle");
+    ok (c && flux_flags_get (c) == (FLUX_O_TEST_NOSUB | FLUX_O_CLONE),
+        "the clone has the parent's flags plus FLUX_O_CLONE");
+    errno = 0;
+    ok (c && flux_aux_get (c, "a") == NULL && errno == ENOENT, "the clone does not see the parent's aux");
+    ok (flux_aux_set (c, "a", &k3, count_destroy) == 0 && flux_aux_get (h, "a") == &k1,
+        "aux set on the clone stays on the clone");
+    flux_flags_set (c, FLUX_O_TRACE);
+    ok (flux_flags_get (h) == FLUX_O_TEST_NOSUB, "flags set on the clone do not reach the parent");
+
+    flux_close (h);
+    ok (destroyed[1] == 0 && destroyed[2] == 0, "the parent outlives flux_close while a clone holds it");
+    flux_close (c);
+    ok (destroyed[3] == 1, "closing the clone runs its aux destructor");
+    ok (destroyed[1] == 1 && destroyed[2] == 1, "closing the last reference runs the parent's destructors");
+
+    errno = 0;
+    ok (flux_clone (NULL) == NULL && errno == EINVAL, "flux_clone (NULL) fails with EINVAL");
+    errno = 0;
+    ok (flux_clone ((flux_t *)&k0) == NULL && errno == EINVAL, "flux_clone of a foreign pointer fails with EINVAL");
+    flux_close (NULL);
+    ok (1, "flux_close (NULL) is a no-op");
+}
+
+static void test_incref (void)
+{
+    static int k = 0;
+    flux_t *h = flux_open ("loop://", 0);
+
+    memset (destroyed, 0, sizeof (destroyed));
+    flux_aux_set (h, "k", &k, count_destroy);
+    ok (flux_incref (h) == h, "flux_incref returns the handle");
+    flux_close (h);
+    ok (destroyed[0] == 0, "the handle survives one close after incref");
+    flux_decref (h);
+    ok (destroyed[0] == 1, "flux_decref drops the last reference");
+}
+
+int main (void)
+{
+    test_open_errors ();
+    test_uri_from_environment ();
+    test_flags ();
+    test_clone_and_aux ();
+    test_incref ();
+    return done_testing ();
+}

@@ -1,0 +1,146 @@
+package runtime
+
+import "syscall"
+
+// auxItem is one entry of an aux container. Anonymous items have no name
+// and can only be released by destroying the container.
+type auxItem struct {
+	name    string
+	anon    bool
+	val     any
+	destroy func(any)
+}
+
+// auxList is the linear aux container of libutil/aux.c: named items are
+// added at the front, anonymous ones at the back, and destruction walks
+// front to back. It has no lock of its own.
+type auxList struct {
+	items []auxItem
+}
+
+// get returns the value stored under name.
+func (a *auxList) get(name string) (any, error) {
+	for _, it := range a.items {
+		if !it.anon && it.name == name {
+			return it.val, nil
+		}
+	}
+	return nil, ErrnoError(syscall.ENOENT)
+}
+
+// checkAuxArgs applies the argument rules of aux_set.
+func checkAuxArgs(name *string, val any, destroy func(any)) error {
+	if (name == nil && val == nil) || (val == nil && destroy != nil) ||
+		(name == nil && destroy == nil) {
+		return ErrnoError(syscall.EINVAL)
+	}
+	return nil
+}
+
+// remove takes the named item out of the list and returns it.
+func (a *auxList) remove(name string) (auxItem, bool) {
+	for i, it := range a.items {
+		if !it.anon && it.name == name {
+			a.items = append(a.items[:i:i], a.items[i+1:]...)
+			return it, true
+		}
+	}
+	return auxItem{}, false
+}
+
+// add stores an item, named ones at the front and anonymous ones at the
+// back.
+func (a *auxList) add(it auxItem) {
+	if it.anon {
+		a.items = append(a.items, it)
+		return
+	}
+	a.items = append([]auxItem{it}, a.items...)
+}
+
+// takeAll empties the list and returns its items in destruction order.
+func (a *auxList) takeAll() []auxItem {
+	items := a.items
+	a.items = nil
+	return items
+}
+
+// runDestructor calls an item's destructor, if any.
+func runDestructor(it auxItem) {
+	if it.destroy != nil {
+		it.destroy(it.val)
+	}
+}
+
+// AuxGet returns the value stored on this handle (not its root) under
+// name: ENOENT when there is none.
+func (h *Handle) AuxGet(name string) (any, error) {
+	if h == nil {
+		return nil, ErrnoError(syscall.EINVAL)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.aux.get(name)
+}
+
+// AuxSet stores val under name on this handle with an optional destructor,
+// following flux_aux_set: a nil name stores val anonymously (a destructor is
+// then required), a nil val with a name deletes the item, an existing
+// item's destructor runs before it is replaced. Destructors run on the
+// calling goroutine with no lock held.
+func (h *Handle) AuxSet(name *string, val any, destroy func(any)) error {
+	if h == nil {
+		return ErrnoError(syscall.EINVAL)
+	}
+	if err := checkAuxArgs(name, val, destroy); err != nil {
+		return err
+	}
+	if name == nil {
+		h.mu.Lock()
+		h.aux.add(auxItem{anon: true, val: val, destroy: destroy})
+		h.mu.Unlock()
+		return nil
+	}
+	h.mu.Lock()
+	old, found := h.aux.remove(*name)
+	h.mu.Unlock()
+	if found {
+		runDestructor(old)
+	}
+	if val == nil {
+		return nil
+	}
+	h.mu.Lock()
+	h.aux.add(auxItem{name: *name, val: val, destroy: destroy})
+	h.mu.Unlock()
+	return nil
+}
+
+// auxGetOrCreate returns the item stored under name, storing mk()'s result
+// first when there is none. It is for the library's own flux:: keys.
+func (h *Handle) auxGetOrCreate(name string, mk func() any) any {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if v, err := h.aux.get(name); err == nil {
+		return v
+	}
+	v := mk()
+	h.aux.add(auxItem{name: name, val: v})
+	return v
+}
+
+// destroyAux runs every destructor of the handle's aux container, front to
+// back, repeating while destructors add new items.
+func (h *Handle) destroyAux() {
+	for {
+		h.mu.Lock()
+		items := h.aux.takeAll()
+		h.mu.Unlock()
+		if len(items) == 0 {
+			return
+		}
+		for _, it := range items {
+			runDestructor(it)
+		}
+	}
+}

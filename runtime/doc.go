@@ -1,0 +1,52 @@
+// Package runtime is the behaviour of flux-core 0.88's client handle
+// (flux_t, flux_open(3) and the messaging calls around it) in pure Go. The
+// C ABI library and the Go binding are thin generated layers over it.
+//
+// # Handles
+//
+// Open parses a URI, picks a builtin connector (loop, interthread, fd,
+// local) and returns a reference-counted *Handle. Clone makes a handle that
+// shares everything message-related with its root (connector, requeue
+// queue, matchtag pool, counters, comms-error callback, RPC tracker, trace
+// clock) but has its own flags and its own aux container (and so its own
+// attribute cache). Close drops one reference; the last one destroys the
+// handle.
+//
+// # Concurrency
+//
+// A *Handle may be used from many goroutines at once. Sends on one root are
+// serialized with each other, receives are serialized with each other, and
+// all other state (flags, aux, queue, matchtags, counters, tracker) is
+// protected by mutexes. Callbacks — the comms-error callback and aux
+// destructors — run synchronously on the goroutine that triggered them and
+// are never called with an internal lock held, so they may call back into
+// the handle (the comms-error callback typically calls Reconnect).
+//
+// A blocking Send or Recv can be interrupted: Close (destroying the handle)
+// makes it return ENOSYS, Reconnect makes it retry on the new connection,
+// and a Requeue from another goroutine makes a blocked Recv look at the
+// requeue queue again. Using a handle after its last Close fails with
+// ENOSYS (or is a no-op for calls that cannot fail); it never panics.
+//
+// # I/O design
+//
+// Socket connectors (local://, fd://) do their I/O on the raw non-blocking
+// file descriptor with golang.org/x/sys/unix in the caller's goroutine; a
+// blocking wait is a poll(2) on the socket plus two internal eventfds of
+// the root handle (one raised by destruction, one by Reconnect) and, for
+// receives, the requeue queue's eventfd. A frame that could only be written
+// partly under FLUX_O_NONBLOCK stays buffered, and the next Send finishes
+// it instead of sending its own message, as flux-core does. Writes use
+// send(MSG_NOSIGNAL), so a closed peer yields EPIPE, never SIGPIPE.
+//
+// Message queues (the requeue queue and the loop/interthread queues) keep
+// an eventfd that is readable exactly while the queue is non-empty.
+// PollFD returns an edge-triggered epoll fd holding the requeue queue's
+// eventfd and the connector's fd (the socket, or the connector queue's
+// eventfd), so a C event loop can wait on it and then call PollEvents.
+//
+// # Diagnostics
+//
+// FLUX_O_TRACE blocks and FLUX_O_MATCHDEBUG lines go to standard error,
+// each written with a single Write call.
+package runtime

@@ -1,0 +1,204 @@
+package runtime
+
+import (
+	"errors"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/fluxgo/fluxgo/runtime/msg"
+	"github.com/fluxgo/fluxgo/runtime/stream"
+)
+
+// sockClient speaks the usock protocol (wire.md §2) on a connected,
+// non-blocking stream socket: framed messages in both directions after the
+// one-byte auth reply. It is the shared engine of the fd:// and local://
+// connectors. Sends and receives are each serialized by the handle.
+type sockClient struct {
+	fd  int
+	out []byte // unsent bytes of the frame in progress (may be partial)
+	in  stream.Assembler
+	buf []byte // read buffer
+
+	notSock bool // fd is not a socket: use write(2)
+}
+
+// newSockClient reads the auth byte from the blocking socket fd and then
+// makes it non-blocking. It does not close fd on failure.
+func newSockClient(fd int) (*sockClient, error) {
+	if err := readAuthByte(fd); err != nil {
+		return nil, err
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		return nil, errnoErr(err)
+	}
+	return &sockClient{fd: fd}, nil
+}
+
+// readAuthByte reads the server's one-byte verdict: 0 is success, EOF is
+// ECONNRESET, any other value is returned as the errno.
+func readAuthByte(fd int) error {
+	var b [1]byte
+	for {
+		n, err := unix.Read(fd, b[:])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err == syscall.EAGAIN {
+			// The fd may already be non-blocking (fd://): wait for it.
+			pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+			if _, perr := unix.Poll(pfd, -1); perr != nil && perr != syscall.EINTR {
+				return errnoErr(perr)
+			}
+			continue
+		}
+		if err != nil {
+			return errnoErr(err)
+		}
+		if n == 0 {
+			return ErrnoError(syscall.ECONNRESET)
+		}
+		if b[0] != 0 {
+			return ErrnoError(syscall.Errno(b[0]))
+		}
+		return nil
+	}
+}
+
+// isPollError reports POLLERR, POLLHUP or POLLNVAL.
+func isPollError(revents int16) bool {
+	return revents&(unix.POLLERR|unix.POLLHUP|unix.POLLNVAL) != 0
+}
+
+// send writes m as one frame. A frame left incomplete by an earlier
+// ONonblock send is finished first, and then that call succeeds without
+// sending m (the caller retries with the same message after EAGAIN, as
+// with flux-core). Without ONonblock a full socket is waited for with
+// poll; a poll error while waiting is EIO.
+func (s *sockClient) send(m *msg.Message, flags int, w waiter) error {
+	if len(s.out) == 0 {
+		frame, err := stream.AppendFrame(nil, m)
+		if err != nil {
+			return ErrnoError(ErrnoOf(err))
+		}
+		s.out = frame
+	}
+	for len(s.out) > 0 {
+		n, err := s.write(s.out)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err == syscall.EAGAIN {
+			if flags&ONonblock != 0 {
+				return ErrnoError(syscall.EAGAIN)
+			}
+			rev, werr := w.wait(s.fd, unix.POLLOUT)
+			if werr != nil {
+				return werr
+			}
+			if isPollError(rev) {
+				s.out = nil
+				return ErrnoError(syscall.EIO)
+			}
+			continue
+		}
+		if err != nil {
+			s.out = nil
+			return errnoErr(err)
+		}
+		s.out = s.out[n:]
+	}
+	s.out = nil
+	return nil
+}
+
+// write writes b with send(MSG_NOSIGNAL) so that a closed peer is EPIPE
+// rather than SIGPIPE, falling back to write(2) for a non-socket fd.
+func (s *sockClient) write(b []byte) (int, error) {
+	if !s.notSock {
+		n, err := unix.SendmsgN(s.fd, b, nil, nil, unix.MSG_NOSIGNAL)
+		if err != syscall.ENOTSOCK {
+			return n, err
+		}
+		s.notSock = true
+	}
+	return unix.Write(s.fd, b)
+}
+
+// recv returns the next complete message, reading as needed. End of
+// stream is ECONNRESET; a bad frame header is EPROTO; without ONonblock an
+// empty socket is waited for with poll, and a poll error while waiting is
+// EIO.
+func (s *sockClient) recv(flags int, w waiter) (*msg.Message, error) {
+	if s.buf == nil {
+		s.buf = make([]byte, 64*1024)
+	}
+	for {
+		m, err := s.in.Next()
+		if err != nil {
+			return nil, ErrnoError(ErrnoOf(err))
+		}
+		if m != nil {
+			return m, nil
+		}
+		n, err := unix.Read(s.fd, s.buf)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err == syscall.EAGAIN {
+			if flags&ONonblock != 0 {
+				return nil, ErrnoError(syscall.EAGAIN)
+			}
+			rev, werr := w.wait(s.fd, unix.POLLIN)
+			if werr != nil {
+				return nil, werr
+			}
+			if isPollError(rev) {
+				return nil, ErrnoError(syscall.EIO)
+			}
+			continue
+		}
+		if err != nil {
+			return nil, errnoErr(err)
+		}
+		if n == 0 {
+			return nil, ErrnoError(syscall.ECONNRESET)
+		}
+		s.in.Feed(s.buf[:n])
+	}
+}
+
+// pollEvents is a zero-timeout poll mapped to PollIn/PollOut, with
+// PollErr for POLLERR/POLLHUP/POLLNVAL (or a failing poll).
+func (s *sockClient) pollEvents() int {
+	pfd := []unix.PollFd{{Fd: int32(s.fd), Events: unix.POLLIN | unix.POLLOUT}}
+	for {
+		_, err := unix.Poll(pfd, 0)
+		if errors.Is(err, syscall.EINTR) {
+			continue
+		}
+		if err != nil {
+			return PollErr
+		}
+		break
+	}
+	ev := 0
+	if pfd[0].Revents&unix.POLLIN != 0 {
+		ev |= PollIn
+	}
+	if pfd[0].Revents&unix.POLLOUT != 0 {
+		ev |= PollOut
+	}
+	if isPollError(pfd[0].Revents) {
+		ev |= PollErr
+	}
+	return ev
+}
+
+// close closes the socket.
+func (s *sockClient) close() {
+	if s.fd >= 0 {
+		_ = unix.Close(s.fd)
+		s.fd = -1
+	}
+}
