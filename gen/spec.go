@@ -57,7 +57,7 @@ type ConstantGroup struct {
 	Package string `yaml:"package"`
 	// RuntimeType, when set, types the group's runtime constants.
 	RuntimeType string `yaml:"runtime_type"`
-	Line    int        `yaml:"-"`
+	Line        int    `yaml:"-"`
 }
 
 // Constant is one member of a constant group. Go is its name in the Go
