@@ -130,6 +130,9 @@ func emitShims(m *Model) []byte {
 	w("/* C entry points of libflux-core: each calls its Go export, then sets errno. */\n\n")
 	w("#include <errno.h>\n#include \"flux/core.h\"\n#include \"_cgo_export.h\"\n")
 	for _, fn := range m.Functions {
+		if fn.Binding == "c" {
+			continue
+		}
 		d := fn.Decl
 		var args []string
 		for _, p := range d.Params {
@@ -139,18 +142,18 @@ func emitShims(m *Model) []byte {
 				args = append(args, p.Name)
 			}
 		}
-		args = append(args, "&e")
+		args = append(args, "&fluxgo_errno")
 		call := fmt.Sprintf("%s (%s)", exportName(fn.Name), strings.Join(args, ", "))
-		w("\n%s\n{\n    int e = 0;\n", strings.TrimSuffix(strings.TrimSpace(fn.C), ";"))
+		w("\n%s\n{\n    int fluxgo_errno = 0;\n", strings.TrimSuffix(strings.TrimSpace(fn.C), ";"))
 		if d.Return == "void" {
-			w("    %s;\n    if (e != 0)\n        errno = e;\n}\n", call)
+			w("    %s;\n    if (fluxgo_errno != 0)\n        errno = fluxgo_errno;\n}\n", call)
 			continue
 		}
-		decl := d.Return + " r"
+		decl := d.Return + " fluxgo_result"
 		if strings.HasSuffix(d.Return, "*") {
-			decl = d.Return + "r"
+			decl = d.Return + "fluxgo_result"
 		}
-		w("    %s = %s;\n    if (e != 0)\n        errno = e;\n    return r;\n}\n", decl, call)
+		w("    %s = %s;\n    if (fluxgo_errno != 0)\n        errno = fluxgo_errno;\n    return fluxgo_result;\n}\n", decl, call)
 	}
 	return b.Bytes()
 }

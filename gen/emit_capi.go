@@ -11,7 +11,7 @@ import (
 // cgoScalar maps C scalar types to their cgo spelling.
 var cgoScalar = map[string]string{
 	"int": "int", "uint32_t": "uint32_t", "int64_t": "int64_t",
-	"double": "double", "bool": "bool", "size_t": "size_t",
+	"double": "double", "bool": "bool", "size_t": "size_t", "ssize_t": "ssize_t",
 }
 
 // exportName is the Go symbol behind a C entry point; the C shim of the
@@ -36,21 +36,24 @@ func goIdent(name string) string {
 // cgoType returns the cgo type of a C parameter or return type.
 func cgoType(t string) jen.Code {
 	t = NonConst(t)
-	switch {
-	case t == "void *":
+	stars := strings.Count(t, "*")
+	base := strings.TrimSpace(strings.TrimRight(t, "* "))
+	if stars == 1 && base == "void" {
 		return jen.Qual("unsafe", "Pointer")
-	case t == "char *":
-		return jen.Op("*").Qual("C", "char")
-	case strings.HasSuffix(t, " *"):
-		base := strings.TrimSuffix(t, " *")
-		if s, ok := cgoScalar[base]; ok {
-			base = s
-		}
-		return jen.Op("*").Qual("C", base)
-	case cgoScalar[t] != "":
-		return jen.Qual("C", cgoScalar[t])
 	}
-	return jen.Qual("C", t)
+	var c *jen.Statement
+	switch {
+	case cgoScalar[base] != "":
+		c = jen.Qual("C", cgoScalar[base])
+	case strings.HasPrefix(base, "struct "):
+		c = jen.Qual("C", "struct_"+strings.TrimPrefix(base, "struct "))
+	default:
+		c = jen.Qual("C", base)
+	}
+	for i := 0; i < stars; i++ {
+		c = jen.Op("*").Add(c)
+	}
+	return c
 }
 
 // emitCapiExports writes bindings/capi/zz_generated_exports.go: one
@@ -66,6 +69,9 @@ func emitCapiExports(m *Model) ([]byte, error) {
 	f.CgoPreamble(`#include <stdint.h>
 #include "flux/core.h"`)
 	for _, fn := range m.Functions {
+		if fn.Binding == "c" {
+			continue
+		}
 		emitExport(f, fn)
 	}
 	return render(f)
@@ -116,8 +122,21 @@ func emitExport(f *jen.File, fn *FuncModel) {
 			fail(g, jen.Id("notImplemented").Call(jen.Lit(fn.Name)))
 			return
 		}
+		switch fn.Binding {
+		case "msg_release":
+			g.Id("releaseMsg").Call(jen.Qual("unsafe", "Pointer").Call(jen.Id(goIdent(fn.Params[0].Name))))
+			return
+		case "msg_incref":
+			p := jen.Qual("unsafe", "Pointer").Call(jen.Id(goIdent(fn.Params[0].Name)))
+			g.If(jen.Err().Op(":=").Id("increfMsg").Call(p), jen.Err().Op("!=").Nil()).BlockFunc(func(b *jen.Group) { fail(b, jen.Err()) })
+			g.Return(jen.Id(goIdent(fn.Params[0].Name)))
+			return
+		}
 		args := make([]jen.Code, len(fn.Entry.Params))
 		errDeclared := false
+		var owner jen.Code        // the C object strings returned to C belong to
+		var afterSuccess []jen.Code // statements run once the call succeeded
+		var slotArgs []jen.Code     // string arguments that tell cached strings apart
 		var recv jen.Code
 		for i, p := range fn.Params {
 			id := goIdent(p.Name)
@@ -134,18 +153,38 @@ func emitExport(f *jen.File, fn *FuncModel) {
 				}
 			}
 			switch p.Class {
-			case ClassReceiver, ClassHandle:
-				if p.Null == "ignore" {
-					g.If(jen.Id(id).Op("==").Nil()).Block(jen.Return())
+			case ClassReceiver, ClassHandle, ClassMsg:
+				lookup := "lookupHandle"
+				if NonConst(p.Type) == "flux_msg_t *" {
+					lookup = "lookupMsg"
 				}
-				errDeclared = true
-				g.List(jen.Id(local), jen.Id("err")).Op(":=").Id("lookupHandle").Call(jen.Qual("unsafe", "Pointer").Call(jen.Id(id)))
-				g.If(jen.Id("err").Op("!=").Nil()).BlockFunc(func(b *jen.Group) { fail(b, jen.Id("err")) })
+				if owner == nil {
+					owner = jen.Qual("unsafe", "Pointer").Call(jen.Id(id))
+				}
+				switch p.Null {
+				case "ignore":
+					g.If(jen.Id(id).Op("==").Nil()).Block(jen.Return())
+				case "pass":
+					g.Var().Id(local).Op("=").Id("nilIfNull").Call(jen.Id(lookup), jen.Qual("unsafe", "Pointer").Call(jen.Id(id)))
+				}
+				if p.Null != "pass" {
+					g.List(jen.Id(local), jen.Id("err")).Op(":=").Id(lookup).Call(jen.Qual("unsafe", "Pointer").Call(jen.Id(id)))
+					errDeclared = true
+					g.If(jen.Id("err").Op("!=").Nil()).BlockFunc(func(b *jen.Group) { fail(b, jen.Id("err")) })
+				}
 				if p.Class == ClassReceiver {
 					recv = jen.Id(local)
 				} else {
 					args[p.GoIndex] = jen.Id(local)
 				}
+			case ClassMsgTake:
+				g.List(jen.Id(local), jen.Id("err")).Op(":=").Id("takeMsg").Call(jen.Qual("unsafe", "Pointer").Call(jen.Id(id)))
+				errDeclared = true
+				g.If(jen.Id("err").Op("!=").Nil()).BlockFunc(func(b *jen.Group) { fail(b, jen.Id("err")) })
+				args[p.GoIndex] = jen.Id(local)
+				afterSuccess = append(afterSuccess, jen.Id("releaseTakenMsg").Call(jen.Qual("unsafe", "Pointer").Call(jen.Id(id))))
+			case ClassMatch:
+				args[p.GoIndex] = jen.Id("matchFromC").Call(jen.Id(id))
 			case ClassString:
 				if p.Null == "pass" {
 					args[p.GoIndex] = jen.Id("goStringPtr").Call(jen.Id(id))
@@ -153,14 +192,28 @@ func emitExport(f *jen.File, fn *FuncModel) {
 					nullCheck()
 					args[p.GoIndex] = jen.Qual("C", "GoString").Call(jen.Id(id))
 				}
+				slotArgs = append(slotArgs, jen.Id("goStringOrEmpty").Call(jen.Id(id)))
 			case ClassScalar:
 				args[p.GoIndex] = jen.Id(scalarTypes[p.Type]).Call(jen.Id(id))
 			case ClassPointer:
 				args[p.GoIndex] = jen.Id("pointerToAny").Call(jen.Id(id))
 			case ClassFreeFunc:
 				args[p.GoIndex] = jen.Id("freeFunc").Call(jen.Id(id))
-			case ClassOut:
+			case ClassCommsErrorFunc:
+				args[p.GoIndex] = jen.Id("commsErrorFunc").Call(jen.Id(id), jen.Id(goIdent(fn.Params[i+1].Name)))
+			case ClassBytesIn:
+				args[p.GoIndex] = jen.Id("goBytes").Call(jen.Id(id), jen.Int().Call(jen.Id(goIdent(fn.Params[i+1].Name))))
+			case ClassBytesOut:
 				nullCheck()
+				size := jen.Id(goIdent(fn.Params[i+1].Name))
+				args[p.GoIndex] = jen.Int().Call(size)
+				afterSuccess = append(afterSuccess, jen.Id("copyOut").Call(jen.Id(id), jen.Int().Call(size.Clone()), jen.Id(fmt.Sprintf("r%d", p.OutIndex))))
+			case ClassOut, ClassOutCounters:
+				nullCheck()
+			case ClassOutString:
+				if p.Null != "pass" {
+					nullCheck()
+				}
 			}
 		}
 		var call jen.Code
@@ -195,15 +248,34 @@ func emitExport(f *jen.File, fn *FuncModel) {
 			g.If(jen.Id("err").Op("!=").Nil()).BlockFunc(func(b *jen.Group) { fail(b, jen.Id("err")) })
 		}
 		for _, p := range fn.Params {
-			if p.Class == ClassOut {
+			id := goIdent(p.Name)
+			r := jen.Id(fmt.Sprintf("r%d", p.OutIndex))
+			switch p.Class {
+			case ClassOut:
 				base := strings.TrimSuffix(p.Type, " *")
-				g.Op("*").Id(goIdent(p.Name)).Op("=").Qual("C", cgoScalar[base]).Call(jen.Id(fmt.Sprintf("r%d", p.OutIndex)))
+				g.Op("*").Id(id).Op("=").Qual("C", cgoScalar[base]).Call(r)
+			case ClassOutCounters:
+				g.Id("countersToC").Call(jen.Id(id), r)
+			case ClassOutString:
+				val := jen.Op("&").Add(r)
+				if fn.Entry.Results[p.OutIndex] == "*string" {
+					val = r
+				}
+				put := jen.Op("*").Id(id).Op("=").Id("cstringFor").Call(owner, jen.Lit(fn.Name+":"+p.Name), val)
+				if p.Null == "pass" {
+					g.If(jen.Id(id).Op("!=").Nil()).Block(put)
+				} else {
+					g.Add(put)
+				}
 			}
+		}
+		for _, st := range afterSuccess {
+			g.Add(st)
 		}
 		valIdx := 0
 		for _, p := range fn.Params {
-			if p.Class == ClassOut {
-				valIdx++
+			if p.OutIndex >= valIdx+0 && p.OutIndex >= 0 {
+				valIdx = p.OutIndex + 1
 			}
 		}
 		val := jen.Id(fmt.Sprintf("r%d", valIdx))
@@ -215,6 +287,17 @@ func emitExport(f *jen.File, fn *FuncModel) {
 			g.Return(jen.Parens(jen.Op("*").Qual("C", "flux_t")).Call(jen.Id("registerHandle").Call(val)))
 		case ret == "void *":
 			g.Return(jen.Id("anyToPointer").Call(val))
+		case ret == "flux_msg_t *":
+			g.Return(jen.Parens(jen.Op("*").Qual("C", "flux_msg_t")).Call(jen.Id("registerMsg").Call(val)))
+		case ret == "const char *":
+			ptr := jen.Op("&").Add(val)
+			if res[valIdx] == "*string" {
+				ptr = val
+			}
+			slot := append([]jen.Code{jen.Lit(fn.Name)}, slotArgs...)
+			g.Return(jen.Id("cstringFor").Call(owner, jen.Id("slotName").Call(slot...), ptr))
+		case ret == "bool":
+			g.Return(jen.Qual("C", "bool").Call(val))
 		case hasVal:
 			g.Return(jen.Qual("C", cgoScalar[ret]).Call(val))
 		default:
@@ -230,6 +313,8 @@ func cErrorValue(ret, v string) jen.Code {
 		return nil
 	case v == "NULL":
 		return jen.Nil()
+	case v == "true" || v == "false":
+		return jen.Qual("C", "bool").Call(jen.Id(v))
 	case v == "":
 		return jen.Lit(0)
 	}

@@ -56,15 +56,45 @@ type ParamClass int
 
 // Parameter classes.
 const (
-	ClassScalar   ParamClass = iota // passed by value (int, uint32_t, ...)
-	ClassString                     // const char *
-	ClassHandle                     // flux_t *
-	ClassPointer                    // void * user data
-	ClassFreeFunc                   // flux_free_f
-	ClassErrorBuf                   // flux_error_t *: filled on failure
-	ClassOut                        // pointer to a scalar result
-	ClassReceiver                   // the flux_t * a method is called on
+	ClassScalar      ParamClass = iota // passed by value (int, uint32_t, ...)
+	ClassString                        // const char *
+	ClassHandle                        // flux_t *
+	ClassMsg                           // flux_msg_t *, const flux_msg_t *
+	ClassMsgTake                       // flux_msg_t **: ownership passes to the callee on success
+	ClassMatch                         // struct flux_match by value
+	ClassPointer                       // void * user data
+	ClassFreeFunc                      // flux_free_f
+	ClassCommsErrorFunc                // flux_comms_error_f with its void *arg
+	ClassBytesIn                       // const void *data with its length
+	ClassBytesOut                      // void *buf with its size: filled from a []byte result
+	ClassErrorBuf                      // flux_error_t *: filled on failure
+	ClassOut                           // pointer to a scalar result
+	ClassOutString                     // const char **: a string result owned by the receiver
+	ClassOutCounters                   // flux_msgcounters_t *
+	ClassLength                        // the length consumed by the parameter before it
+	ClassReceiver                      // the object a method is called on
 )
+
+// paramGoTypes is the Go type a runtime parameter must have for each class
+// that is passed as a parameter.
+var paramGoTypes = map[ParamClass]string{
+	ClassHandle:         "*Handle",
+	ClassMsg:            "*msg.Message",
+	ClassMsgTake:        "*msg.Message",
+	ClassMatch:          "Match",
+	ClassPointer:        "any",
+	ClassFreeFunc:       "func(any)",
+	ClassCommsErrorFunc: "func(root *Handle, err error) error",
+	ClassBytesIn:        "[]byte",
+	ClassBytesOut:       "int",
+}
+
+// receiverTypes maps the receiver of a runtime method to the C type of the
+// parameter that supplies it.
+var receiverTypes = map[string]string{
+	"Handle":      "flux_t *",
+	"msg.Message": "flux_msg_t *",
+}
 
 // scalarTypes maps C scalar types to their Go types.
 var scalarTypes = map[string]string{
@@ -74,6 +104,7 @@ var scalarTypes = map[string]string{
 	"double":   "float64",
 	"bool":     "bool",
 	"size_t":   "int",
+	"ssize_t":  "int",
 }
 
 // Build validates s and resolves every function against idx. All problems
@@ -234,8 +265,13 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 	default:
 		bad("status must be implemented or planned, not %q", f.Status)
 	}
-	retOK := map[string]string{"void": "", "int": "-1", "flux_t *": "NULL", "void *": "NULL", "uint32_t": "0"}
+	retOK := map[string]string{"void": "", "int": "-1", "ssize_t": "-1", "flux_t *": "NULL", "void *": "NULL",
+		"const flux_msg_t *": "NULL", "struct flux_match": "",
+		"uint32_t": "0", "bool": "false", "flux_msg_t *": "NULL", "const char *": "NULL"}
 	ev, ok := retOK[decl.Return]
+	if !ok && !fm.Implemented && strings.HasSuffix(decl.Return, "*") {
+		ev, ok = "NULL", true // planned: only ever returns the error value
+	}
 	if !ok {
 		bad("cannot map return type %q", decl.Return)
 	}
@@ -252,6 +288,20 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 			bad("params names %q, which the prototype does not have", name)
 		}
 	}
+	switch f.Binding {
+	case "":
+	case "c", "msg_release", "msg_incref":
+		if f.Runtime != "" {
+			bad("binding %s takes no runtime entry", f.Binding)
+		}
+		for _, p := range decl.Params {
+			fm.Params = append(fm.Params, &ParamModel{CParam: p, GoIndex: -1, OutIndex: -1, Null: "pass"})
+		}
+		return fm, errs
+	default:
+		bad("binding must be c, msg_release or msg_incref, not %q", f.Binding)
+		return fm, errs
+	}
 	var entry *GoFunc
 	if fm.Implemented {
 		entry = idx[f.Runtime]
@@ -267,7 +317,9 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 	goParam := 0
 	outResult := 0
 	receiverTaken := entry == nil || entry.Recv == ""
-	for _, p := range decl.Params {
+	params := decl.Params
+	for i := 0; i < len(params); i++ {
+		p := params[i]
 		pm := &ParamModel{CParam: p, GoIndex: -1, OutIndex: -1, Null: "einval"}
 		if adj, ok := f.Params[p.Name]; ok && adj.Null != "" {
 			switch adj.Null {
@@ -277,47 +329,79 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 				bad("param %s: if_null must be einval, ignore or pass", p.Name)
 			}
 		}
+		nextIsLength := i+1 < len(params) && (params[i+1].Type == "size_t" || params[i+1].Type == "int")
+		base := NonConst(p.Type)
 		var want string // expected Go type of the runtime parameter
+		var outType string
 		switch {
-		case p.Type == "flux_t *" && !receiverTaken:
+		case !receiverTaken && receiverTypes[entry.Recv] == base:
 			pm.Class = ClassReceiver
 			receiverTaken = true
-			if entry.Recv != "Handle" {
-				bad("runtime entry %s is not a Handle method", f.Runtime)
-			}
-		case p.Type == "flux_t *":
-			pm.Class, want = ClassHandle, "*Handle"
+		case base == "flux_t *":
+			pm.Class = ClassHandle
+		case base == "flux_msg_t *":
+			pm.Class = ClassMsg
+		case base == "flux_msg_t **":
+			pm.Class = ClassMsgTake
+		case base == "struct flux_match":
+			pm.Class = ClassMatch
 		case p.Type == "const char *":
 			pm.Class, want = ClassString, "string"
 			if pm.Null == "pass" {
 				want = "*string"
 			}
+		case p.Type == "const void *" && nextIsLength:
+			pm.Class = ClassBytesIn
+		case p.Type == "void *" && i+1 < len(params) && params[i+1].Type == "size_t":
+			pm.Class = ClassBytesOut
 		case p.Type == "void *":
-			pm.Class, want = ClassPointer, "any"
+			pm.Class = ClassPointer
 		case p.Type == "flux_free_f":
-			pm.Class, want = ClassFreeFunc, "func(any)"
+			pm.Class = ClassFreeFunc
+		case p.Type == "flux_comms_error_f":
+			pm.Class = ClassCommsErrorFunc
+			if i+1 >= len(params) || params[i+1].Type != "void *" {
+				bad("param %s: a callback must be followed by its void *arg", p.Name)
+			}
 		case p.Type == "flux_error_t *":
 			pm.Class = ClassErrorBuf
 			pm.Null = "pass"
+		case p.Type == "const char **":
+			pm.Class, outType = ClassOutString, "string"
+			if pm.Null == "pass" {
+				outType = "*string"
+			}
+		case p.Type == "flux_msgcounters_t *":
+			pm.Class, outType = ClassOutCounters, "Msgcounters"
 		case scalarTypes[p.Type] != "":
 			pm.Class, want = ClassScalar, scalarTypes[p.Type]
 		case strings.HasSuffix(p.Type, " *") && scalarTypes[strings.TrimSuffix(p.Type, " *")] != "":
-			pm.Class = ClassOut
+			pm.Class, outType = ClassOut, scalarTypes[strings.TrimSuffix(p.Type, " *")]
 		default:
-			if _, ok := knownTypes[strings.TrimSuffix(NonConst(p.Type), " *")]; ok {
+			if _, ok := knownTypes[strings.TrimSuffix(base, " *")]; ok && !fm.Implemented {
+				// A planned function only fails with ENOSYS; its
+				// parameters are declared but never converted.
+				pm.Class = ClassPointer
+				fm.Params = append(fm.Params, pm)
+				continue
+			}
+			if _, ok := knownTypes[strings.TrimSuffix(base, " *")]; ok {
 				bad("param %s: C type %q is declared but has no mapping yet", p.Name, p.Type)
 			} else {
 				bad("param %s: cannot map C type %q", p.Name, p.Type)
 			}
 			continue
 		}
+		if w, ok := paramGoTypes[pm.Class]; ok {
+			want = w
+		}
 		if entry != nil {
 			switch pm.Class {
-			case ClassOut:
+			case ClassOut, ClassOutString, ClassOutCounters:
 				if outResult >= len(entry.Results) {
 					bad("out param %s has no matching result in %s", p.Name, f.Runtime)
-				} else if st := scalarTypes[strings.TrimSuffix(p.Type, " *")]; entry.Results[outResult] != st {
-					bad("out param %s is %s, but %s returns %s there", p.Name, st, f.Runtime, entry.Results[outResult])
+				} else if got := entry.Results[outResult]; got != outType && !(outType == "string" && got == "*string") {
+					bad("out param %s is %s, but %s returns %s there", p.Name, outType, f.Runtime, entry.Results[outResult])
 				}
 				pm.OutIndex = outResult
 				outResult++
@@ -330,11 +414,27 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 				}
 				pm.GoIndex = goParam
 				goParam++
+				if pm.Class == ClassBytesOut {
+					// The buffer's size is the Go int; the buffer is filled
+					// from the []byte result.
+					if outResult >= len(entry.Results) || entry.Results[outResult] != "[]byte" {
+						bad("param %s needs a []byte result in %s", p.Name, f.Runtime)
+					}
+					pm.OutIndex = outResult
+					outResult++
+				}
 			}
 		}
 		fm.Params = append(fm.Params, pm)
+		if pm.Class == ClassBytesIn || pm.Class == ClassBytesOut || pm.Class == ClassCommsErrorFunc {
+			i++
+			fm.Params = append(fm.Params, &ParamModel{CParam: params[i], Class: ClassLength, GoIndex: -1, OutIndex: -1, Null: "pass"})
+		}
 	}
 	if entry != nil {
+		if !receiverTaken {
+			bad("runtime entry %s is a %s method, but no parameter supplies the receiver", f.Runtime, entry.Recv)
+		}
 		if goParam != len(entry.Params) {
 			bad("%s takes %d parameters, the prototype supplies %d", f.Runtime, len(entry.Params), goParam)
 		}
@@ -363,7 +463,7 @@ func checkResults(cret string, res []string) string {
 		if len(vals) != 0 {
 			return "void functions bind to entries returning nothing or an error"
 		}
-	case "int":
+	case "int", "ssize_t":
 		if len(vals) > 1 || (len(vals) == 1 && vals[0] != "int") {
 			return "int functions bind to entries returning error, int, or (int, error)"
 		}
@@ -378,6 +478,18 @@ func checkResults(cret string, res []string) string {
 	case "uint32_t":
 		if len(vals) != 1 || vals[0] != "uint32" {
 			return "uint32_t functions bind to entries returning uint32"
+		}
+	case "bool":
+		if len(vals) != 1 || vals[0] != "bool" {
+			return "bool functions bind to entries returning bool"
+		}
+	case "flux_msg_t *":
+		if len(vals) != 1 || vals[0] != "*msg.Message" {
+			return "flux_msg_t * functions bind to entries returning *msg.Message"
+		}
+	case "const char *":
+		if len(vals) != 1 || (vals[0] != "string" && vals[0] != "*string") {
+			return "const char * functions bind to entries returning string or *string"
 		}
 	}
 	return ""

@@ -30,14 +30,29 @@ type GoVar struct {
 type RuntimeIndex map[string]*GoFunc
 
 // IndexRuntime parses the non-test Go files of dir (package runtime) and
-// records every exported function and method with its signature.
+// of its codec subpackage dir/msg, and records every exported function and
+// method with its signature. Entries of the codec are keyed and typed as
+// seen from package runtime: "msg.New", "msg.Message.SetType",
+// "*msg.Message".
 func IndexRuntime(dir string) (RuntimeIndex, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
+	idx := RuntimeIndex{}
+	if err := indexPackage(idx, dir, ""); err != nil {
 		return nil, err
 	}
+	if _, err := os.Stat(filepath.Join(dir, "msg")); err == nil {
+		if err := indexPackage(idx, filepath.Join(dir, "msg"), "msg"); err != nil {
+			return nil, err
+		}
+	}
+	return idx, nil
+}
+
+func indexPackage(idx RuntimeIndex, dir, pkg string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
 	fset := token.NewFileSet()
-	idx := RuntimeIndex{}
 	var names []string
 	for _, e := range entries {
 		n := e.Name()
@@ -50,7 +65,10 @@ func IndexRuntime(dir string) (RuntimeIndex, error) {
 	for _, n := range names {
 		f, err := parser.ParseFile(fset, filepath.Join(dir, n), nil, parser.SkipObjectResolution)
 		if err != nil {
-			return nil, err
+			return err
+		}
+		if pkg != "" {
+			qualify(f, pkg)
 		}
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
@@ -58,6 +76,9 @@ func IndexRuntime(dir string) (RuntimeIndex, error) {
 				continue
 			}
 			gf := &GoFunc{Key: fd.Name.Name}
+			if pkg != "" {
+				gf.Key = pkg + "." + fd.Name.Name
+			}
 			if fd.Recv != nil && len(fd.Recv.List) == 1 {
 				rt := types.ExprString(fd.Recv.List[0].Type)
 				gf.Recv = strings.TrimPrefix(rt, "*")
@@ -70,7 +91,50 @@ func IndexRuntime(dir string) (RuntimeIndex, error) {
 			idx[gf.Key] = gf
 		}
 	}
-	return idx, nil
+	return nil
+}
+
+// qualify rewrites, in the signatures of f, every exported identifier
+// that names a type of package pkg as pkg.Name, so that the codec's
+// entries read as they do from package runtime.
+func qualify(f *ast.File, pkg string) {
+	var fix func(e ast.Expr) ast.Expr
+	fix = func(e ast.Expr) ast.Expr {
+		switch t := e.(type) {
+		case *ast.Ident:
+			if t.IsExported() {
+				return &ast.SelectorExpr{X: ast.NewIdent(pkg), Sel: t}
+			}
+		case *ast.StarExpr:
+			t.X = fix(t.X)
+		case *ast.ArrayType:
+			t.Elt = fix(t.Elt)
+		case *ast.MapType:
+			t.Key, t.Value = fix(t.Key), fix(t.Value)
+		case *ast.FuncType:
+			fixFields(t.Params, fix)
+			fixFields(t.Results, fix)
+		}
+		return e
+	}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok {
+			continue
+		}
+		fixFields(fd.Recv, fix)
+		fixFields(fd.Type.Params, fix)
+		fixFields(fd.Type.Results, fix)
+	}
+}
+
+func fixFields(fl *ast.FieldList, fix func(ast.Expr) ast.Expr) {
+	if fl == nil {
+		return
+	}
+	for _, f := range fl.List {
+		f.Type = fix(f.Type)
+	}
 }
 
 func fieldVars(fl *ast.FieldList) []GoVar {

@@ -68,6 +68,18 @@ const (
 	RolePrivileged = "(FLUX_ROLE_OWNER | FLUX_ROLE_ADMIN)"
 )
 
+// Ready-made match criteria for flux_recv() (message, group match_macros)
+const (
+	// MatchAny is FLUX_MATCH_ANY: Any message.
+	MatchAny = "flux_match_init (FLUX_MSGTYPE_ANY, FLUX_MATCHTAG_NONE, NULL)"
+	// MatchEvent is FLUX_MATCH_EVENT: Any event.
+	MatchEvent = "flux_match_init (FLUX_MSGTYPE_EVENT, FLUX_MATCHTAG_NONE, NULL)"
+	// MatchRequest is FLUX_MATCH_REQUEST: Any request.
+	MatchRequest = "flux_match_init (FLUX_MSGTYPE_REQUEST, FLUX_MATCHTAG_NONE, NULL)"
+	// MatchResponse is FLUX_MATCH_RESPONSE: Any response.
+	MatchResponse = "flux_match_init (FLUX_MSGTYPE_RESPONSE, FLUX_MATCHTAG_NONE, NULL)"
+)
+
 // Flags for flux_rpc() and friends (rpc, group rpc_flags)
 const (
 	// RPCNoResponse is FLUX_RPC_NORESPONSE: Send the request without expecting a response.

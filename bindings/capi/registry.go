@@ -64,6 +64,7 @@ func retireHandle(h *fluxrt.Handle) {
 	}
 	registry.Unlock()
 	if ok {
+		freeCStrings(tok)
 		C.free(tok)
 	}
 }

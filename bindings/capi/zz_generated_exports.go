@@ -335,3 +335,1239 @@ func fluxgo_flux_get_size(h *C.flux_t, size *C.uint32_t, errp *C.int) (ret C.int
 	*size = C.uint32_t(r0)
 	return 0
 }
+
+// fluxgo_flux_opt_set implements flux_opt_set.
+//
+//export fluxgo_flux_opt_set
+func fluxgo_flux_opt_set(h *C.flux_t, option *C.char, val unsafe.Pointer, len_ C.size_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if option == nil {
+		setError(errp, errInvalid("option is NULL"), nil)
+		return
+	}
+	err = a0.OptSet(C.GoString(option), goBytes(val, int(len_)))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_opt_get implements flux_opt_get.
+//
+//export fluxgo_flux_opt_get
+func fluxgo_flux_opt_get(h *C.flux_t, option *C.char, val unsafe.Pointer, len_ C.size_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if option == nil {
+		setError(errp, errInvalid("option is NULL"), nil)
+		return
+	}
+	if val == nil {
+		setError(errp, errInvalid("val is NULL"), nil)
+		return
+	}
+	r0, err := a0.OptGet(C.GoString(option), int(len_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	copyOut(val, int(len_), r0)
+	return 0
+}
+
+// fluxgo_flux_comms_error_set implements flux_comms_error_set.
+//
+//export fluxgo_flux_comms_error_set
+func fluxgo_flux_comms_error_set(h *C.flux_t, fun C.flux_comms_error_f, arg unsafe.Pointer, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.CommsErrorSet(commsErrorFunc(fun, arg))
+}
+
+// fluxgo_flux_matchtag_alloc implements flux_matchtag_alloc.
+//
+//export fluxgo_flux_matchtag_alloc
+func fluxgo_flux_matchtag_alloc(h *C.flux_t, errp *C.int) (ret C.uint32_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = 0
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = 0
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0 := a0.MatchtagAlloc()
+	return C.uint32_t(r0)
+}
+
+// fluxgo_flux_matchtag_free implements flux_matchtag_free.
+//
+//export fluxgo_flux_matchtag_free
+func fluxgo_flux_matchtag_free(h *C.flux_t, matchtag C.uint32_t, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.MatchtagFree(uint32(matchtag))
+}
+
+// fluxgo_flux_matchtag_avail implements flux_matchtag_avail.
+//
+//export fluxgo_flux_matchtag_avail
+func fluxgo_flux_matchtag_avail(h *C.flux_t, errp *C.int) (ret C.uint32_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = 0
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = 0
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0 := a0.MatchtagAvail()
+	return C.uint32_t(r0)
+}
+
+// fluxgo_flux_send implements flux_send.
+//
+//export fluxgo_flux_send
+func fluxgo_flux_send(h *C.flux_t, msg *C.flux_msg_t, flags C.int, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a1, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = a0.Send(a1, int(flags))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_send_new implements flux_send_new.
+//
+//export fluxgo_flux_send_new
+func fluxgo_flux_send_new(h *C.flux_t, msg **C.flux_msg_t, flags C.int, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a1, err := takeMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = a0.Send(a1, int(flags))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	releaseTakenMsg(unsafe.Pointer(msg))
+	return 0
+}
+
+// fluxgo_flux_recv implements flux_recv.
+//
+//export fluxgo_flux_recv
+func fluxgo_flux_recv(h *C.flux_t, match C.struct_flux_match, flags C.int, errp *C.int) (ret *C.flux_msg_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.Recv(matchFromC(match), int(flags))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_msg_t)(registerMsg(r0))
+}
+
+// fluxgo_flux_requeue implements flux_requeue.
+//
+//export fluxgo_flux_requeue
+func fluxgo_flux_requeue(h *C.flux_t, msg *C.flux_msg_t, flags C.int, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a1, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = a0.Requeue(a1, int(flags))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_pollevents implements flux_pollevents.
+//
+//export fluxgo_flux_pollevents
+func fluxgo_flux_pollevents(h *C.flux_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.PollEvents()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return C.int(r0)
+}
+
+// fluxgo_flux_pollfd implements flux_pollfd.
+//
+//export fluxgo_flux_pollfd
+func fluxgo_flux_pollfd(h *C.flux_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.PollFD()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return C.int(r0)
+}
+
+// fluxgo_flux_get_msgcounters implements flux_get_msgcounters.
+//
+//export fluxgo_flux_get_msgcounters
+func fluxgo_flux_get_msgcounters(h *C.flux_t, mcs *C.flux_msgcounters_t, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if mcs == nil {
+		setError(errp, errInvalid("mcs is NULL"), nil)
+		return
+	}
+	r0 := a0.Msgcounters()
+	countersToC(mcs, r0)
+}
+
+// fluxgo_flux_clr_msgcounters implements flux_clr_msgcounters.
+//
+//export fluxgo_flux_clr_msgcounters
+func fluxgo_flux_clr_msgcounters(h *C.flux_t, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.ClearMsgcounters()
+}
+
+// fluxgo_flux_get_reactor implements flux_get_reactor.
+//
+//export fluxgo_flux_get_reactor
+func fluxgo_flux_get_reactor(h *C.flux_t, errp *C.int) (ret *C.flux_reactor_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	setError(errp, notImplemented("flux_get_reactor"), nil)
+	return
+}
+
+// fluxgo_flux_set_reactor implements flux_set_reactor.
+//
+//export fluxgo_flux_set_reactor
+func fluxgo_flux_set_reactor(h *C.flux_t, r_ *C.flux_reactor_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	setError(errp, notImplemented("flux_set_reactor"), nil)
+	return
+}
+
+// fluxgo_flux_msg_create implements flux_msg_create.
+//
+//export fluxgo_flux_msg_create
+func fluxgo_flux_msg_create(type_ C.int, errp *C.int) (ret *C.flux_msg_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	r0, err := fluxrt.MsgCreate(int(type_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_msg_t)(registerMsg(r0))
+}
+
+// fluxgo_flux_msg_destroy implements flux_msg_destroy.
+//
+//export fluxgo_flux_msg_destroy
+func fluxgo_flux_msg_destroy(msg *C.flux_msg_t, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	releaseMsg(unsafe.Pointer(msg))
+}
+
+// fluxgo_flux_msg_decref implements flux_msg_decref.
+//
+//export fluxgo_flux_msg_decref
+func fluxgo_flux_msg_decref(msg *C.flux_msg_t, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	releaseMsg(unsafe.Pointer(msg))
+}
+
+// fluxgo_flux_msg_incref implements flux_msg_incref.
+//
+//export fluxgo_flux_msg_incref
+func fluxgo_flux_msg_incref(msg *C.flux_msg_t, errp *C.int) (ret *C.flux_msg_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	if err := increfMsg(unsafe.Pointer(msg)); err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return msg
+}
+
+// fluxgo_flux_msg_copy implements flux_msg_copy.
+//
+//export fluxgo_flux_msg_copy
+func fluxgo_flux_msg_copy(msg *C.flux_msg_t, payload C.bool, errp *C.int) (ret *C.flux_msg_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := fluxrt.MsgCopy(a0, bool(payload))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_msg_t)(registerMsg(r0))
+}
+
+// fluxgo_flux_msg_get_type implements flux_msg_get_type.
+//
+//export fluxgo_flux_msg_get_type
+func fluxgo_flux_msg_get_type(msg *C.flux_msg_t, type_ *C.int, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if type_ == nil {
+		setError(errp, errInvalid("type is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.MsgGetType(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	*type_ = C.int(r0)
+	return 0
+}
+
+// fluxgo_flux_msg_set_type implements flux_msg_set_type.
+//
+//export fluxgo_flux_msg_set_type
+func fluxgo_flux_msg_set_type(msg *C.flux_msg_t, type_ C.int, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = fluxrt.MsgSetType(a0, int(type_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_set_topic implements flux_msg_set_topic.
+//
+//export fluxgo_flux_msg_set_topic
+func fluxgo_flux_msg_set_topic(msg *C.flux_msg_t, topic *C.char, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = fluxrt.MsgSetTopic(a0, goStringPtr(topic))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_get_topic implements flux_msg_get_topic.
+//
+//export fluxgo_flux_msg_get_topic
+func fluxgo_flux_msg_get_topic(msg *C.flux_msg_t, topic **C.char, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if topic == nil {
+		setError(errp, errInvalid("topic is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.MsgGetTopic(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	*topic = cstringFor(unsafe.Pointer(msg), "flux_msg_get_topic:topic", &r0)
+	return 0
+}
+
+// fluxgo_flux_msg_set_string implements flux_msg_set_string.
+//
+//export fluxgo_flux_msg_set_string
+func fluxgo_flux_msg_set_string(msg *C.flux_msg_t, s *C.char, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = fluxrt.MsgSetString(a0, goStringPtr(s))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_get_string implements flux_msg_get_string.
+//
+//export fluxgo_flux_msg_get_string
+func fluxgo_flux_msg_get_string(msg *C.flux_msg_t, s **C.char, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if s == nil {
+		setError(errp, errInvalid("s is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.MsgGetString(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	*s = cstringFor(unsafe.Pointer(msg), "flux_msg_get_string:s", r0)
+	return 0
+}
+
+// fluxgo_flux_msg_set_payload implements flux_msg_set_payload.
+//
+//export fluxgo_flux_msg_set_payload
+func fluxgo_flux_msg_set_payload(msg *C.flux_msg_t, buf unsafe.Pointer, size C.size_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = fluxrt.MsgSetPayload(a0, goBytes(buf, int(size)))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_has_payload implements flux_msg_has_payload.
+//
+//export fluxgo_flux_msg_has_payload
+func fluxgo_flux_msg_has_payload(msg *C.flux_msg_t, errp *C.int) (ret C.bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = C.bool(false)
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = C.bool(false)
+	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
+	r0 := fluxrt.MsgHasPayload(a0)
+	return C.bool(r0)
+}
+
+// fluxgo_flux_msg_set_matchtag implements flux_msg_set_matchtag.
+//
+//export fluxgo_flux_msg_set_matchtag
+func fluxgo_flux_msg_set_matchtag(msg *C.flux_msg_t, matchtag C.uint32_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = fluxrt.MsgSetMatchtag(a0, uint32(matchtag))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_get_matchtag implements flux_msg_get_matchtag.
+//
+//export fluxgo_flux_msg_get_matchtag
+func fluxgo_flux_msg_get_matchtag(msg *C.flux_msg_t, matchtag *C.uint32_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if matchtag == nil {
+		setError(errp, errInvalid("matchtag is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.MsgGetMatchtag(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	*matchtag = C.uint32_t(r0)
+	return 0
+}
+
+// fluxgo_flux_msg_set_nodeid implements flux_msg_set_nodeid.
+//
+//export fluxgo_flux_msg_set_nodeid
+func fluxgo_flux_msg_set_nodeid(msg *C.flux_msg_t, nodeid C.uint32_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = fluxrt.MsgSetNodeid(a0, uint32(nodeid))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_get_nodeid implements flux_msg_get_nodeid.
+//
+//export fluxgo_flux_msg_get_nodeid
+func fluxgo_flux_msg_get_nodeid(msg *C.flux_msg_t, nodeid *C.uint32_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if nodeid == nil {
+		setError(errp, errInvalid("nodeid is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.MsgGetNodeid(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	*nodeid = C.uint32_t(r0)
+	return 0
+}
+
+// fluxgo_flux_msg_set_errnum implements flux_msg_set_errnum.
+//
+//export fluxgo_flux_msg_set_errnum
+func fluxgo_flux_msg_set_errnum(msg *C.flux_msg_t, errnum C.int, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = fluxrt.MsgSetErrnum(a0, int(errnum))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_get_errnum implements flux_msg_get_errnum.
+//
+//export fluxgo_flux_msg_get_errnum
+func fluxgo_flux_msg_get_errnum(msg *C.flux_msg_t, errnum *C.int, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if errnum == nil {
+		setError(errp, errInvalid("errnum is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.MsgGetErrnum(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	*errnum = C.int(r0)
+	return 0
+}
+
+// fluxgo_flux_msg_set_seq implements flux_msg_set_seq.
+//
+//export fluxgo_flux_msg_set_seq
+func fluxgo_flux_msg_set_seq(msg *C.flux_msg_t, seq C.uint32_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = fluxrt.MsgSetSeq(a0, uint32(seq))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_get_seq implements flux_msg_get_seq.
+//
+//export fluxgo_flux_msg_get_seq
+func fluxgo_flux_msg_get_seq(msg *C.flux_msg_t, seq *C.uint32_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if seq == nil {
+		setError(errp, errInvalid("seq is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.MsgGetSeq(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	*seq = C.uint32_t(r0)
+	return 0
+}
+
+// fluxgo_flux_msg_set_userid implements flux_msg_set_userid.
+//
+//export fluxgo_flux_msg_set_userid
+func fluxgo_flux_msg_set_userid(msg *C.flux_msg_t, userid C.uint32_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = fluxrt.MsgSetUserid(a0, uint32(userid))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_get_userid implements flux_msg_get_userid.
+//
+//export fluxgo_flux_msg_get_userid
+func fluxgo_flux_msg_get_userid(msg *C.flux_msg_t, userid *C.uint32_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if userid == nil {
+		setError(errp, errInvalid("userid is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.MsgGetUserid(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	*userid = C.uint32_t(r0)
+	return 0
+}
+
+// fluxgo_flux_msg_set_rolemask implements flux_msg_set_rolemask.
+//
+//export fluxgo_flux_msg_set_rolemask
+func fluxgo_flux_msg_set_rolemask(msg *C.flux_msg_t, rolemask C.uint32_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = fluxrt.MsgSetRolemask(a0, uint32(rolemask))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_get_rolemask implements flux_msg_get_rolemask.
+//
+//export fluxgo_flux_msg_get_rolemask
+func fluxgo_flux_msg_get_rolemask(msg *C.flux_msg_t, rolemask *C.uint32_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if rolemask == nil {
+		setError(errp, errInvalid("rolemask is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.MsgGetRolemask(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	*rolemask = C.uint32_t(r0)
+	return 0
+}
+
+// fluxgo_flux_msg_route_enable implements flux_msg_route_enable.
+//
+//export fluxgo_flux_msg_route_enable
+func fluxgo_flux_msg_route_enable(msg *C.flux_msg_t, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
+	fluxrt.MsgRouteEnable(a0)
+}
+
+// fluxgo_flux_msg_route_disable implements flux_msg_route_disable.
+//
+//export fluxgo_flux_msg_route_disable
+func fluxgo_flux_msg_route_disable(msg *C.flux_msg_t, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
+	fluxrt.MsgRouteDisable(a0)
+}
+
+// fluxgo_flux_msg_route_push implements flux_msg_route_push.
+//
+//export fluxgo_flux_msg_route_push
+func fluxgo_flux_msg_route_push(msg *C.flux_msg_t, id *C.char, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if id == nil {
+		setError(errp, errInvalid("id is NULL"), nil)
+		return
+	}
+	err = fluxrt.MsgRoutePush(a0, C.GoString(id))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_route_count implements flux_msg_route_count.
+//
+//export fluxgo_flux_msg_route_count
+func fluxgo_flux_msg_route_count(msg *C.flux_msg_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := fluxrt.MsgRouteCount(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return C.int(r0)
+}
+
+// fluxgo_flux_msg_encode_size implements flux_msg_encode_size.
+//
+//export fluxgo_flux_msg_encode_size
+func fluxgo_flux_msg_encode_size(msg *C.flux_msg_t, errp *C.int) (ret C.ssize_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := fluxrt.MsgEncodeSize(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return C.ssize_t(r0)
+}
+
+// fluxgo_flux_msg_encode implements flux_msg_encode.
+//
+//export fluxgo_flux_msg_encode
+func fluxgo_flux_msg_encode(msg *C.flux_msg_t, buf unsafe.Pointer, size C.size_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if buf == nil {
+		setError(errp, errInvalid("buf is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.MsgEncode(a0, int(size))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	copyOut(buf, int(size), r0)
+	return 0
+}
+
+// fluxgo_flux_msg_decode implements flux_msg_decode.
+//
+//export fluxgo_flux_msg_decode
+func fluxgo_flux_msg_decode(buf unsafe.Pointer, size C.size_t, errp *C.int) (ret *C.flux_msg_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	r0, err := fluxrt.MsgDecode(goBytes(buf, int(size)))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_msg_t)(registerMsg(r0))
+}
+
+// fluxgo_flux_msg_cmp implements flux_msg_cmp.
+//
+//export fluxgo_flux_msg_cmp
+func fluxgo_flux_msg_cmp(msg *C.flux_msg_t, match C.struct_flux_match, errp *C.int) (ret C.bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = C.bool(false)
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = C.bool(false)
+	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
+	r0 := fluxrt.MsgCmp(a0, matchFromC(match))
+	return C.bool(r0)
+}
+
+// fluxgo_flux_attr_get implements flux_attr_get.
+//
+//export fluxgo_flux_attr_get
+func fluxgo_flux_attr_get(h *C.flux_t, name *C.char, errp *C.int) (ret *C.char) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if name == nil {
+		setError(errp, errInvalid("name is NULL"), nil)
+		return
+	}
+	r0, err := a0.AttrGet(C.GoString(name))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return cstringFor(unsafe.Pointer(h), slotName("flux_attr_get", goStringOrEmpty(name)), &r0)
+}
+
+// fluxgo_flux_attr_set_cacheonly implements flux_attr_set_cacheonly.
+//
+//export fluxgo_flux_attr_set_cacheonly
+func fluxgo_flux_attr_set_cacheonly(h *C.flux_t, name *C.char, val *C.char, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if name == nil {
+		setError(errp, errInvalid("name is NULL"), nil)
+		return
+	}
+	err = a0.AttrSetCacheonly(C.GoString(name), goStringPtr(val))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_event_subscribe implements flux_event_subscribe.
+//
+//export fluxgo_flux_event_subscribe
+func fluxgo_flux_event_subscribe(h *C.flux_t, topic *C.char, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	setError(errp, notImplemented("flux_event_subscribe"), nil)
+	return
+}
+
+// fluxgo_flux_event_unsubscribe implements flux_event_unsubscribe.
+//
+//export fluxgo_flux_event_unsubscribe
+func fluxgo_flux_event_unsubscribe(h *C.flux_t, topic *C.char, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	setError(errp, notImplemented("flux_event_unsubscribe"), nil)
+	return
+}

@@ -7,122 +7,591 @@
 
 flux_t *flux_open (const char *uri, int flags)
 {
-    int e = 0;
-    flux_t *r = fluxgo_flux_open ((char *)uri, flags, &e);
-    if (e != 0)
-        errno = e;
-    return r;
+    int fluxgo_errno = 0;
+    flux_t *fluxgo_result = fluxgo_flux_open ((char *)uri, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_t *flux_open_ex (const char *uri, int flags, flux_error_t *error)
 {
-    int e = 0;
-    flux_t *r = fluxgo_flux_open_ex ((char *)uri, flags, error, &e);
-    if (e != 0)
-        errno = e;
-    return r;
+    int fluxgo_errno = 0;
+    flux_t *fluxgo_result = fluxgo_flux_open_ex ((char *)uri, flags, error, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void flux_close (flux_t *h)
 {
-    int e = 0;
-    fluxgo_flux_close (h, &e);
-    if (e != 0)
-        errno = e;
+    int fluxgo_errno = 0;
+    fluxgo_flux_close (h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 flux_t *flux_incref (flux_t *h)
 {
-    int e = 0;
-    flux_t *r = fluxgo_flux_incref (h, &e);
-    if (e != 0)
-        errno = e;
-    return r;
+    int fluxgo_errno = 0;
+    flux_t *fluxgo_result = fluxgo_flux_incref (h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void flux_decref (flux_t *h)
 {
-    int e = 0;
-    fluxgo_flux_decref (h, &e);
-    if (e != 0)
-        errno = e;
+    int fluxgo_errno = 0;
+    fluxgo_flux_decref (h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 flux_t *flux_clone (flux_t *orig)
 {
-    int e = 0;
-    flux_t *r = fluxgo_flux_clone (orig, &e);
-    if (e != 0)
-        errno = e;
-    return r;
+    int fluxgo_errno = 0;
+    flux_t *fluxgo_result = fluxgo_flux_clone (orig, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_reconnect (flux_t *h)
 {
-    int e = 0;
-    int r = fluxgo_flux_reconnect (h, &e);
-    if (e != 0)
-        errno = e;
-    return r;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_reconnect (h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void *flux_aux_get (flux_t *h, const char *name)
 {
-    int e = 0;
-    void *r = fluxgo_flux_aux_get (h, (char *)name, &e);
-    if (e != 0)
-        errno = e;
-    return r;
+    int fluxgo_errno = 0;
+    void *fluxgo_result = fluxgo_flux_aux_get (h, (char *)name, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_aux_set (flux_t *h, const char *name, void *aux, flux_free_f destroy)
 {
-    int e = 0;
-    int r = fluxgo_flux_aux_set (h, (char *)name, aux, destroy, &e);
-    if (e != 0)
-        errno = e;
-    return r;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_aux_set (h, (char *)name, aux, destroy, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void flux_flags_set (flux_t *h, int flags)
 {
-    int e = 0;
-    fluxgo_flux_flags_set (h, flags, &e);
-    if (e != 0)
-        errno = e;
+    int fluxgo_errno = 0;
+    fluxgo_flux_flags_set (h, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 void flux_flags_unset (flux_t *h, int flags)
 {
-    int e = 0;
-    fluxgo_flux_flags_unset (h, flags, &e);
-    if (e != 0)
-        errno = e;
+    int fluxgo_errno = 0;
+    fluxgo_flux_flags_unset (h, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 int flux_flags_get (flux_t *h)
 {
-    int e = 0;
-    int r = fluxgo_flux_flags_get (h, &e);
-    if (e != 0)
-        errno = e;
-    return r;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_flags_get (h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_get_rank (flux_t *h, uint32_t *rank)
 {
-    int e = 0;
-    int r = fluxgo_flux_get_rank (h, rank, &e);
-    if (e != 0)
-        errno = e;
-    return r;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_get_rank (h, rank, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_get_size (flux_t *h, uint32_t *size)
 {
-    int e = 0;
-    int r = fluxgo_flux_get_size (h, size, &e);
-    if (e != 0)
-        errno = e;
-    return r;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_get_size (h, size, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_opt_set (flux_t *h, const char *option, const void *val, size_t len)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_opt_set (h, (char *)option, (void *)val, len, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_opt_get (flux_t *h, const char *option, void *val, size_t len)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_opt_get (h, (char *)option, val, len, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_comms_error_set (flux_t *h, flux_comms_error_f fun, void *arg)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_comms_error_set (h, fun, arg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+uint32_t flux_matchtag_alloc (flux_t *h)
+{
+    int fluxgo_errno = 0;
+    uint32_t fluxgo_result = fluxgo_flux_matchtag_alloc (h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_matchtag_free (flux_t *h, uint32_t matchtag)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_matchtag_free (h, matchtag, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+uint32_t flux_matchtag_avail (flux_t *h)
+{
+    int fluxgo_errno = 0;
+    uint32_t fluxgo_result = fluxgo_flux_matchtag_avail (h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_send (flux_t *h, const flux_msg_t *msg, int flags)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_send (h, (flux_msg_t *)msg, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_send_new (flux_t *h, flux_msg_t **msg, int flags)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_send_new (h, msg, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_msg_t *flux_recv (flux_t *h, struct flux_match match, int flags)
+{
+    int fluxgo_errno = 0;
+    flux_msg_t *fluxgo_result = fluxgo_flux_recv (h, match, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_requeue (flux_t *h, const flux_msg_t *msg, int flags)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_requeue (h, (flux_msg_t *)msg, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_pollevents (flux_t *h)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_pollevents (h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_pollfd (flux_t *h)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_pollfd (h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_get_msgcounters (flux_t *h, flux_msgcounters_t *mcs)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_get_msgcounters (h, mcs, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_clr_msgcounters (flux_t *h)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_clr_msgcounters (h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+flux_reactor_t *flux_get_reactor (flux_t *h)
+{
+    int fluxgo_errno = 0;
+    flux_reactor_t *fluxgo_result = fluxgo_flux_get_reactor (h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_set_reactor (flux_t *h, flux_reactor_t *r)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_set_reactor (h, r, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_msg_t *flux_msg_create (int type)
+{
+    int fluxgo_errno = 0;
+    flux_msg_t *fluxgo_result = fluxgo_flux_msg_create (type, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_msg_destroy (flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_msg_destroy (msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_msg_decref (const flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_msg_decref ((flux_msg_t *)msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+const flux_msg_t *flux_msg_incref (const flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    const flux_msg_t *fluxgo_result = fluxgo_flux_msg_incref ((flux_msg_t *)msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_msg_t *flux_msg_copy (const flux_msg_t *msg, bool payload)
+{
+    int fluxgo_errno = 0;
+    flux_msg_t *fluxgo_result = fluxgo_flux_msg_copy ((flux_msg_t *)msg, payload, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_get_type (const flux_msg_t *msg, int *type)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_get_type ((flux_msg_t *)msg, type, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_set_type (flux_msg_t *msg, int type)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_set_type (msg, type, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_set_topic (flux_msg_t *msg, const char *topic)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_set_topic (msg, (char *)topic, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_get_topic (const flux_msg_t *msg, const char **topic)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_get_topic ((flux_msg_t *)msg, (char **)topic, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_set_string (flux_msg_t *msg, const char *s)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_set_string (msg, (char *)s, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_get_string (const flux_msg_t *msg, const char **s)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_get_string ((flux_msg_t *)msg, (char **)s, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_set_payload (flux_msg_t *msg, const void *buf, size_t size)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_set_payload (msg, (void *)buf, size, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+bool flux_msg_has_payload (const flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_msg_has_payload ((flux_msg_t *)msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_set_matchtag (flux_msg_t *msg, uint32_t matchtag)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_set_matchtag (msg, matchtag, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_get_matchtag (const flux_msg_t *msg, uint32_t *matchtag)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_get_matchtag ((flux_msg_t *)msg, matchtag, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_set_nodeid (flux_msg_t *msg, uint32_t nodeid)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_set_nodeid (msg, nodeid, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_get_nodeid (const flux_msg_t *msg, uint32_t *nodeid)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_get_nodeid ((flux_msg_t *)msg, nodeid, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_set_errnum (flux_msg_t *msg, int errnum)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_set_errnum (msg, errnum, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_get_errnum (const flux_msg_t *msg, int *errnum)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_get_errnum ((flux_msg_t *)msg, errnum, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_set_seq (flux_msg_t *msg, uint32_t seq)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_set_seq (msg, seq, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_get_seq (const flux_msg_t *msg, uint32_t *seq)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_get_seq ((flux_msg_t *)msg, seq, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_set_userid (flux_msg_t *msg, uint32_t userid)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_set_userid (msg, userid, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_get_userid (const flux_msg_t *msg, uint32_t *userid)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_get_userid ((flux_msg_t *)msg, userid, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_set_rolemask (flux_msg_t *msg, uint32_t rolemask)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_set_rolemask (msg, rolemask, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_get_rolemask (const flux_msg_t *msg, uint32_t *rolemask)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_get_rolemask ((flux_msg_t *)msg, rolemask, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_msg_route_enable (flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_msg_route_enable (msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_msg_route_disable (flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_msg_route_disable (msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+int flux_msg_route_push (flux_msg_t *msg, const char *id)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_route_push (msg, (char *)id, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_route_count (const flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_route_count ((flux_msg_t *)msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+ssize_t flux_msg_encode_size (const flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    ssize_t fluxgo_result = fluxgo_flux_msg_encode_size ((flux_msg_t *)msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_encode (const flux_msg_t *msg, void *buf, size_t size)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_encode ((flux_msg_t *)msg, buf, size, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_msg_t *flux_msg_decode (const void *buf, size_t size)
+{
+    int fluxgo_errno = 0;
+    flux_msg_t *fluxgo_result = fluxgo_flux_msg_decode ((void *)buf, size, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+bool flux_msg_cmp (const flux_msg_t *msg, struct flux_match match)
+{
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_msg_cmp ((flux_msg_t *)msg, match, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+const char *flux_attr_get (flux_t *h, const char *name)
+{
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_attr_get (h, (char *)name, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_attr_set_cacheonly (flux_t *h, const char *name, const char *val)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_attr_set_cacheonly (h, (char *)name, (char *)val, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_event_subscribe (flux_t *h, const char *topic)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_event_subscribe (h, (char *)topic, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_event_unsubscribe (flux_t *h, const char *topic)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_event_unsubscribe (h, (char *)topic, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }

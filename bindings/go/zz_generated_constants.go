@@ -144,6 +144,9 @@ const (
 // Role combinations.
 const ()
 
+// Ready-made match criteria for flux_recv().
+const ()
+
 // RPCFlag is one of flags for flux_rpc() and friends.
 type RPCFlag int
 

@@ -39,6 +39,9 @@ typedef struct flux_watcher flux_watcher_t;
 /* The result of an asynchronous operation. */
 typedef struct flux_future flux_future_t;
 
+/* A configuration object. */
+typedef struct flux_conf flux_conf_t;
+
 /* Types of the handle group. */
 
 /* Counts of messages sent and received, by type. */
@@ -150,6 +153,76 @@ void flux_flags_unset (flux_t *h, int flags);
 /* Return the handle's own flags. */
 int flux_flags_get (flux_t *h);
 
+/* Set a connector option (FLUX_OPT_*); unknown options or wrong sizes fail
+ * with EINVAL.
+ */
+int flux_opt_set (flux_t *h, const char *option, const void *val, size_t len);
+
+/* Read a connector option into val, which must be exactly the option's
+ * size.
+ */
+int flux_opt_get (flux_t *h, const char *option, void *val, size_t len);
+
+/* Install a callback for send and receive failures; it may call
+ * flux_reconnect() and return 0 to retry the operation.
+ */
+void flux_comms_error_set (flux_t *h, flux_comms_error_f fun, void *arg);
+
+/* Take a matchtag from the pool (lowest free first); FLUX_MATCHTAG_NONE
+ * when none is left.
+ */
+uint32_t flux_matchtag_alloc (flux_t *h);
+
+/* Return a matchtag to the pool. */
+void flux_matchtag_free (flux_t *h, uint32_t matchtag);
+
+/* Return how many matchtags are free. */
+uint32_t flux_matchtag_avail (flux_t *h);
+
+/* Send a message; flags may be FLUX_O_NONBLOCK. */
+int flux_send (flux_t *h, const flux_msg_t *msg, int flags);
+
+/* Send a message and take ownership of it: *msg is set to NULL on success.
+ * The message must have no other reference.
+ */
+int flux_send_new (flux_t *h, flux_msg_t **msg, int flags);
+
+/* Receive the next message meeting match; others are requeued in order.
+ * flags may be FLUX_O_NONBLOCK.
+ */
+flux_msg_t *flux_recv (flux_t *h, struct flux_match match, int flags);
+
+/* Put a message back on the receive queue, at FLUX_RQ_HEAD or
+ * FLUX_RQ_TAIL.
+ */
+int flux_requeue (flux_t *h, const flux_msg_t *msg, int flags);
+
+/* Return FLUX_POLLIN, FLUX_POLLOUT and FLUX_POLLERR bits for the handle
+ * now.
+ */
+int flux_pollevents (flux_t *h);
+
+/* Return a file descriptor that becomes readable when flux_pollevents()
+ * may have news; never read or close it.
+ */
+int flux_pollfd (flux_t *h);
+
+/* Copy the handle's message counters into mcs. */
+void flux_get_msgcounters (flux_t *h, flux_msgcounters_t *mcs);
+
+/* Zero the handle's message counters. */
+void flux_clr_msgcounters (flux_t *h);
+
+/* Return the handle's reactor, creating one on first use. (Not implemented
+ * yet in fluxgo: fails with ENOSYS.)
+ */
+flux_reactor_t *flux_get_reactor (flux_t *h);
+
+/* Give the handle a reactor; EEXIST if it has one. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
+int flux_set_reactor (flux_t *h, flux_reactor_t *r);
+
 /*
  * message: Flux messages, their types, flags and credentials.
  */
@@ -205,6 +278,123 @@ enum {
 /* Role combinations. */
 #define FLUX_ROLE_PRIVILEGED (FLUX_ROLE_OWNER | FLUX_ROLE_ADMIN) /* The owner or an administrator. */
 
+/* Ready-made match criteria for flux_recv(). */
+#define FLUX_MATCH_ANY flux_match_init (FLUX_MSGTYPE_ANY, FLUX_MATCHTAG_NONE, NULL) /* Any message. */
+#define FLUX_MATCH_EVENT flux_match_init (FLUX_MSGTYPE_EVENT, FLUX_MATCHTAG_NONE, NULL) /* Any event. */
+#define FLUX_MATCH_REQUEST flux_match_init (FLUX_MSGTYPE_REQUEST, FLUX_MATCHTAG_NONE, NULL) /* Any request. */
+#define FLUX_MATCH_RESPONSE flux_match_init (FLUX_MSGTYPE_RESPONSE, FLUX_MATCHTAG_NONE, NULL) /* Any response. */
+
+/* Return match criteria built from the arguments (the topic is not
+ * copied).
+ */
+struct flux_match flux_match_init (int typemask, uint32_t matchtag, const char *topic_glob);
+
+/* Free the topic of match criteria whose topic was allocated. */
+void flux_match_free (struct flux_match m);
+
+/* Create a message of the given FLUX_MSGTYPE_* type. */
+flux_msg_t *flux_msg_create (int type);
+
+/* Drop a reference to the message; the last one frees it. */
+void flux_msg_destroy (flux_msg_t *msg);
+
+/* Drop a reference to the message, as flux_msg_destroy(). */
+void flux_msg_decref (const flux_msg_t *msg);
+
+/* Take another reference to the message and return it. */
+const flux_msg_t *flux_msg_incref (const flux_msg_t *msg);
+
+/* Return a copy of the message, with its payload only if payload is true. */
+flux_msg_t *flux_msg_copy (const flux_msg_t *msg, bool payload);
+
+/* Get the message type. */
+int flux_msg_get_type (const flux_msg_t *msg, int *type);
+
+/* Change the message type, resetting the type-specific fields. */
+int flux_msg_set_type (flux_msg_t *msg, int type);
+
+/* Set the topic; NULL removes it. */
+int flux_msg_set_topic (flux_msg_t *msg, const char *topic);
+
+/* Get the topic, valid while the message lives; EPROTO when there is none. */
+int flux_msg_get_topic (const flux_msg_t *msg, const char **topic);
+
+/* Set a string payload (sent with its NUL); NULL removes the payload. */
+int flux_msg_set_string (flux_msg_t *msg, const char *s);
+
+/* Get the string payload, NULL when there is none; EPROTO when the payload
+ * is not a string.
+ */
+int flux_msg_get_string (const flux_msg_t *msg, const char **s);
+
+/* Set a raw payload (copied); size 0 removes it. */
+int flux_msg_set_payload (flux_msg_t *msg, const void *buf, size_t size);
+
+/* Tell whether the message has a payload. */
+bool flux_msg_has_payload (const flux_msg_t *msg);
+
+/* Set the matchtag of a request or response. */
+int flux_msg_set_matchtag (flux_msg_t *msg, uint32_t matchtag);
+
+/* Get the matchtag of a request or response. */
+int flux_msg_get_matchtag (const flux_msg_t *msg, uint32_t *matchtag);
+
+/* Set the destination rank of a request (not FLUX_NODEID_UPSTREAM). */
+int flux_msg_set_nodeid (flux_msg_t *msg, uint32_t nodeid);
+
+/* Get the destination rank of a request. */
+int flux_msg_get_nodeid (const flux_msg_t *msg, uint32_t *nodeid);
+
+/* Set the error number of a response. */
+int flux_msg_set_errnum (flux_msg_t *msg, int errnum);
+
+/* Get the error number of a response. */
+int flux_msg_get_errnum (const flux_msg_t *msg, int *errnum);
+
+/* Set the sequence number of an event. */
+int flux_msg_set_seq (flux_msg_t *msg, uint32_t seq);
+
+/* Get the sequence number of an event. */
+int flux_msg_get_seq (const flux_msg_t *msg, uint32_t *seq);
+
+/* Set the userid credential. */
+int flux_msg_set_userid (flux_msg_t *msg, uint32_t userid);
+
+/* Get the userid credential. */
+int flux_msg_get_userid (const flux_msg_t *msg, uint32_t *userid);
+
+/* Set the rolemask credential. */
+int flux_msg_set_rolemask (flux_msg_t *msg, uint32_t rolemask);
+
+/* Get the rolemask credential. */
+int flux_msg_get_rolemask (const flux_msg_t *msg, uint32_t *rolemask);
+
+/* Turn on routing (an empty route stack). */
+void flux_msg_route_enable (flux_msg_t *msg);
+
+/* Drop the route stack and turn routing off. */
+void flux_msg_route_disable (flux_msg_t *msg);
+
+/* Push a hop on the route stack; EPROTO when routing is off. */
+int flux_msg_route_push (flux_msg_t *msg, const char *id);
+
+/* Return the number of routes; EPROTO when routing is off. */
+int flux_msg_route_count (const flux_msg_t *msg);
+
+/* Return the size of the message's RFC 3 encoding. */
+ssize_t flux_msg_encode_size (const flux_msg_t *msg);
+
+/* Encode the message into buf (RFC 3 frames); EINVAL when buf is too
+ * small.
+ */
+int flux_msg_encode (const flux_msg_t *msg, void *buf, size_t size);
+
+/* Decode an RFC 3 encoded message. */
+flux_msg_t *flux_msg_decode (const void *buf, size_t size);
+
+/* Tell whether the message meets the match criteria. */
+bool flux_msg_cmp (const flux_msg_t *msg, struct flux_match match);
+
 /*
  * rpc: Remote procedure calls.
  */
@@ -224,6 +414,30 @@ int flux_get_rank (flux_t *h, uint32_t *rank);
 
 /* Get the number of brokers in the instance. */
 int flux_get_size (flux_t *h, uint32_t *size);
+
+/* Get a broker attribute. Immutable values are cached for the life of the
+ * handle; the string is valid until the next lookup of the same name.
+ */
+const char *flux_attr_get (flux_t *h, const char *name);
+
+/* Set (or with NULL val, drop) an attribute in the handle's cache only,
+ * without asking the broker.
+ */
+int flux_attr_set_cacheonly (flux_t *h, const char *name, const char *val);
+
+/*
+ * event: Subscribing to, publishing and decoding events.
+ */
+
+/* Subscribe to events whose topic starts with topic (a no-op under
+ * FLUX_O_TEST_NOSUB). (Not implemented yet in fluxgo: fails with ENOSYS.)
+ */
+int flux_event_subscribe (flux_t *h, const char *topic);
+
+/* Drop a subscription made with flux_event_subscribe(). (Not implemented
+ * yet in fluxgo: fails with ENOSYS.)
+ */
+int flux_event_unsubscribe (flux_t *h, const char *topic);
 
 #ifdef __cplusplus
 }
