@@ -17,7 +17,7 @@ CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/includ
 
 CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings/capi/test/*_test.c))
 
-.PHONY: all help generate check coverage lib test vet gotest fuzz-short fuzz ctest demo bench bench-c install clean
+.PHONY: all help generate check coverage lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo bench bench-c install clean
 
 all: lib
 
@@ -30,6 +30,7 @@ help:
 	@echo "make lib       build/lib/libflux-core.so.2, build/include/flux/core.h, flux-core.pc"
 	@echo "make install PREFIX=/usr/local"
 	@echo "make bench     Go benchmarks"
+	@echo "make ctest-flux-core FLUX_CORE=/prefix   run the C tests against flux-core's own library"
 
 generate:
 	$(GO) run ./cmd/fluxgen
@@ -83,19 +84,33 @@ $(BUILD)/ctest/%: bindings/capi/test/%.c bindings/capi/test/tap.h $(LIB) $(INCDI
 	$(CC) -Wall -Werror -I$(INCDIR) -o $@ $< -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -lflux-core
 
 ctest: $(CTESTS)
-	@set -e; for t in $(CTESTS); do echo "== $$t"; $$t; done
+	@set -e; for t in $(CTESTS); do echo "== $$t"; FLUXGO_CTEST_EXTENSIONS=1 $$t; done
 
 test: vet check gotest fuzz-short ctest
+
+# The C tests are written against flux-core's API, so they can be run
+# against flux-core's own library to check that they pin its behaviour.
+ctest-flux-core:
+	@test -n "$(FLUX_CORE)" || { echo "set FLUX_CORE=<flux-core install prefix>"; exit 2; }
+	@mkdir -p $(BUILD)/ctest-flux-core
+	@set -e; for t in bindings/capi/test/*_test.c; do n=$$(basename $$t .c); \
+		$(CC) -Wall -I$(FLUX_CORE)/include -o $(BUILD)/ctest-flux-core/$$n $$t \
+			-L$(FLUX_CORE)/lib -Wl,-rpath,$(FLUX_CORE)/lib -lflux-core; \
+		echo "== $$n (flux-core)"; $(BUILD)/ctest-flux-core/$$n; done
 
 $(BUILD)/examples/flux_open_example: examples/flux_open_example.c lib
 	@mkdir -p $(dir $@)
 	$(CC) -I examples -o $@ $< $$(PKG_CONFIG_PATH=$(LIBDIR)/pkgconfig pkg-config --cflags --libs flux-core) \
 		-Wl,-rpath,$(LIBDIR)
 
-# The stand-in broker is not there yet: the demo runs the example over
-# loop://, whose attribute cache holds rank 0.
-demo: $(BUILD)/examples/flux_open_example
-	FLUX_URI=loop:// $(BUILD)/examples/flux_open_example
+$(BUILD)/bin/fluxbroker: $(shell find broker cmd/fluxbroker runtime -name '*.go' -not -name '*_test.go')
+	@mkdir -p $(dir $@)
+	$(GO) build -o $@ ./cmd/fluxbroker
+
+# The demo runs the flux_open(3) example, unchanged, against the stand-in
+# broker, exactly as `flux start ./example` would run it against flux-core's.
+demo: $(BUILD)/examples/flux_open_example $(BUILD)/bin/fluxbroker
+	$(BUILD)/bin/fluxbroker -- $(BUILD)/examples/flux_open_example
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./runtime/...

@@ -56,8 +56,11 @@ static void test_uri_from_environment (void)
     ok (h != NULL, "flux_open (NULL, 0) uses $FLUX_URI");
     ok (h && flux_get_rank (h, &rank) == 0 && rank == 0, "flux_get_rank on loop:// is 0");
     ok (h && flux_get_size (h, &size) == 0 && size == 1, "flux_get_size on loop:// is 1");
-    errno = 0;
-    ok (h && flux_get_rank (h, NULL) < 0 && errno == EINVAL, "flux_get_rank with NULL rank fails with EINVAL");
+    if (fluxgo_only ()) {
+        /* flux-core dereferences the NULL out-pointer; fluxgo refuses it */
+        errno = 0;
+        ok (h && flux_get_rank (h, NULL) < 0 && errno == EINVAL, "flux_get_rank with NULL rank fails with EINVAL");
+    }
     flux_close (h);
     unsetenv ("FLUX_URI");
 }
@@ -119,8 +122,12 @@ static void test_clone_and_aux (void)
 
     errno = 0;
     ok (flux_clone (NULL) == NULL && errno == EINVAL, "flux_clone (NULL) fails with EINVAL");
-    errno = 0;
-    ok (flux_clone ((flux_t *)&k0) == NULL && errno == EINVAL, "flux_clone of a foreign pointer fails with EINVAL");
+    if (fluxgo_only ()) {
+        /* flux-core cannot tell a foreign pointer from a handle */
+        errno = 0;
+        ok (flux_clone ((flux_t *)&k0) == NULL && errno == EINVAL,
+            "flux_clone of a foreign pointer fails with EINVAL");
+    }
     flux_close (NULL);
     ok (1, "flux_close (NULL) is a no-op");
 }

@@ -6,8 +6,17 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static int tap_count, tap_failed;
+
+/* Checks of behaviour where fluxgo is stricter than flux-core (which would
+ * crash, say, on a NULL out-pointer) run only against fluxgo's library:
+ * `make ctest` sets FLUXGO_CTEST_EXTENSIONS, `make ctest-flux-core` not. */
+static inline int fluxgo_only (void)
+{
+    return getenv ("FLUXGO_CTEST_EXTENSIONS") != NULL;
+}
 
 static inline int ok (int cond, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
