@@ -38,8 +38,12 @@ func cgoType(t string) jen.Code {
 	t = NonConst(t)
 	stars := strings.Count(t, "*")
 	base := strings.TrimSpace(strings.TrimRight(t, "* "))
-	if stars == 1 && base == "void" {
-		return jen.Qual("unsafe", "Pointer")
+	if stars >= 1 && base == "void" {
+		c := jen.Qual("unsafe", "Pointer")
+		for i := 1; i < stars; i++ {
+			c = jen.Op("*").Add(c)
+		}
+		return c
 	}
 	var c *jen.Statement
 	switch {
@@ -210,7 +214,7 @@ func emitExport(f *jen.File, fn *FuncModel) {
 				afterSuccess = append(afterSuccess, jen.Id("copyOut").Call(jen.Id(id), jen.Int().Call(size.Clone()), jen.Id(fmt.Sprintf("r%d", p.OutIndex))))
 			case ClassOut, ClassOutCounters:
 				nullCheck()
-			case ClassOutString:
+			case ClassOutString, ClassOutBytes:
 				if p.Null != "pass" {
 					nullCheck()
 				}
@@ -247,7 +251,7 @@ func emitExport(f *jen.File, fn *FuncModel) {
 		if fn.HasError() {
 			g.If(jen.Id("err").Op("!=").Nil()).BlockFunc(func(b *jen.Group) { fail(b, jen.Id("err")) })
 		}
-		for _, p := range fn.Params {
+		for i, p := range fn.Params {
 			id := goIdent(p.Name)
 			r := jen.Id(fmt.Sprintf("r%d", p.OutIndex))
 			switch p.Class {
@@ -256,6 +260,17 @@ func emitExport(f *jen.File, fn *FuncModel) {
 				g.Op("*").Id(id).Op("=").Qual("C", cgoScalar[base]).Call(r)
 			case ClassOutCounters:
 				g.Id("countersToC").Call(jen.Id(id), r)
+			case ClassOutBytes:
+				size := goIdent(fn.Params[i+1].Name)
+				sizeType := cgoScalar[strings.TrimSuffix(fn.Params[i+1].Type, " *")]
+				put := jen.Op("*").Id(id).Op("=").Id("cbytesFor").Call(owner, jen.Lit(fn.Name+":"+p.Name), r)
+				setSize := jen.If(jen.Id(size).Op("!=").Nil()).Block(jen.Op("*").Id(size).Op("=").Qual("C", sizeType).Call(jen.Len(r)))
+				if p.Null == "pass" {
+					g.If(jen.Id(id).Op("!=").Nil()).Block(put)
+				} else {
+					g.Add(put)
+				}
+				g.Add(setSize)
 			case ClassOutString:
 				val := jen.Op("&").Add(r)
 				if fn.Entry.Results[p.OutIndex] == "*string" {

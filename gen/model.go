@@ -71,6 +71,7 @@ const (
 	ClassOut                           // pointer to a scalar result
 	ClassOutString                     // const char **: a string result owned by the receiver
 	ClassOutCounters                   // flux_msgcounters_t *
+	ClassOutBytes                      // const void ** with its size_t * or int *: a []byte result
 	ClassLength                        // the length consumed by the parameter before it
 	ClassReceiver                      // the object a method is called on
 )
@@ -371,6 +372,8 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 			if pm.Null == "pass" {
 				outType = "*string"
 			}
+		case p.Type == "const void **" && i+1 < len(params) && (params[i+1].Type == "size_t *" || params[i+1].Type == "int *"):
+			pm.Class, outType = ClassOutBytes, "[]byte"
 		case p.Type == "flux_msgcounters_t *":
 			pm.Class, outType = ClassOutCounters, "Msgcounters"
 		case scalarTypes[p.Type] != "":
@@ -397,7 +400,7 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 		}
 		if entry != nil {
 			switch pm.Class {
-			case ClassOut, ClassOutString, ClassOutCounters:
+			case ClassOut, ClassOutString, ClassOutCounters, ClassOutBytes:
 				if outResult >= len(entry.Results) {
 					bad("out param %s has no matching result in %s", p.Name, f.Runtime)
 				} else if got := entry.Results[outResult]; got != outType && !(outType == "string" && got == "*string") {
@@ -426,7 +429,7 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 			}
 		}
 		fm.Params = append(fm.Params, pm)
-		if pm.Class == ClassBytesIn || pm.Class == ClassBytesOut || pm.Class == ClassCommsErrorFunc {
+		if pm.Class == ClassBytesIn || pm.Class == ClassBytesOut || pm.Class == ClassCommsErrorFunc || pm.Class == ClassOutBytes {
 			i++
 			fm.Params = append(fm.Params, &ParamModel{CParam: params[i], Class: ClassLength, GoIndex: -1, OutIndex: -1, Null: "pass"})
 		}

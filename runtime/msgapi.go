@@ -334,3 +334,17 @@ func MsgDecode(b []byte) (*msg.Message, error) {
 func MsgCmp(m *msg.Message, match Match) bool {
 	return m != nil && match.Matches(m)
 }
+
+// MsgGetPayload returns the payload bytes; EPROTO when there is none.
+func MsgGetPayload(m *msg.Message) ([]byte, error) {
+	if m == nil {
+		return nil, invalidMsg()
+	}
+	if !m.HasPayload() {
+		return nil, Errorf(syscall.EPROTO, "message has no payload")
+	}
+	if m.Payload == nil {
+		return []byte{}, nil
+	}
+	return m.Payload, nil
+}

@@ -986,6 +986,36 @@ func fluxgo_flux_msg_set_payload(msg *C.flux_msg_t, buf unsafe.Pointer, size C.s
 	return 0
 }
 
+// fluxgo_flux_msg_get_payload implements flux_msg_get_payload.
+//
+//export fluxgo_flux_msg_get_payload
+func fluxgo_flux_msg_get_payload(msg *C.flux_msg_t, buf *unsafe.Pointer, size *C.size_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := fluxrt.MsgGetPayload(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if buf != nil {
+		*buf = cbytesFor(unsafe.Pointer(msg), "flux_msg_get_payload:buf", r0)
+	}
+	if size != nil {
+		*size = C.size_t(len(r0))
+	}
+	return 0
+}
+
 // fluxgo_flux_msg_has_payload implements flux_msg_has_payload.
 //
 //export fluxgo_flux_msg_has_payload

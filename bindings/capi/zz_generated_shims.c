@@ -373,6 +373,15 @@ int flux_msg_set_payload (flux_msg_t *msg, const void *buf, size_t size)
     return fluxgo_result;
 }
 
+int flux_msg_get_payload (const flux_msg_t *msg, const void **buf, size_t *size)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_get_payload ((flux_msg_t *)msg, (void **)buf, size, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
 bool flux_msg_has_payload (const flux_msg_t *msg)
 {
     int fluxgo_errno = 0;

@@ -42,9 +42,17 @@ static void test_accessors (void)
         /* a fresh message: flux-core's own check can read stale bytes of
          * a reused payload buffer, which is not behaviour to pin */
         flux_msg_t *raw = flux_msg_create (FLUX_MSGTYPE_EVENT);
+        const void *buf;
+        size_t size = 0;
+        errno = 0;
+        ok (flux_msg_get_payload (raw, &buf, &size) < 0 && errno == EPROTO,
+            "get_payload without a payload fails with EPROTO");
         errno = 0;
         ok (flux_msg_set_payload (raw, "abc", 3) == 0 && flux_msg_get_string (raw, &s) < 0 && errno == EPROTO,
             "a payload without NUL is not a string (EPROTO)");
+        ok (flux_msg_get_payload (raw, &buf, &size) == 0 && size == 3 && memcmp (buf, "abc", 3) == 0,
+            "get_payload returns the raw bytes");
+        ok (flux_msg_get_payload (raw, NULL, NULL) == 0, "get_payload accepts NULL out-pointers");
         flux_msg_destroy (raw);
     }
     errno = 0;

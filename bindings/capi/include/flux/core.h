@@ -330,6 +330,11 @@ int flux_msg_get_string (const flux_msg_t *msg, const char **s);
 /* Set a raw payload (copied); size 0 removes it. */
 int flux_msg_set_payload (flux_msg_t *msg, const void *buf, size_t size);
 
+/* Get the payload, valid while the message lives; EPROTO when there is
+ * none. buf and size may be NULL.
+ */
+int flux_msg_get_payload (const flux_msg_t *msg, const void **buf, size_t *size);
+
 /* Tell whether the message has a payload. */
 bool flux_msg_has_payload (const flux_msg_t *msg);
 
