@@ -65,6 +65,8 @@ func builtinConnector(scheme string) connectorInit {
 		return openLocal
 	case "fd":
 		return openFD
+	case "ssh":
+		return openSSH
 	}
 	return nil
 }

@@ -33,7 +33,7 @@ func TestOpenErrors(t *testing.T) {
 		{"unknown scheme", strp("foo://bar"), 0, syscall.ENOENT, "Unable to find connector name 'foo'"},
 		{"empty uri", strp(""), 0, syscall.ENOENT, "Unable to find connector name ''"},
 		{"leading blank kept", strp(" local:///x"), 0, syscall.ENOENT, "Unable to find connector name ' local'"},
-		{"ssh not builtin", strp("ssh://host/x"), 0, syscall.ENOENT, "Unable to find connector name 'ssh'"},
+		{"ssh without a path", strp("ssh://host"), 0, syscall.EINVAL, "Invalid argument"},
 		{"local no path", strp("local://"), 0, syscall.EINVAL, "Invalid argument"},
 		{"local blank path", strp("local://  \t "), 0, syscall.EINVAL, "Invalid argument"},
 		{"local no separator", strp("local"), 0, syscall.EINVAL, "Invalid argument"},

@@ -11,7 +11,7 @@ func (h *Handle) Clone() (*Handle, error) {
 	return wrapHandle(r0), r1
 }
 
-// Reconnect is flux_reconnect: Replace the broker connection with a new one (new UUID). Only local:// supports it; pending RPCs fail with ECONNRESET under FLUX_O_RPCTRACK.
+// Reconnect is flux_reconnect: Replace the broker connection with a new one (new UUID). Only local:// and ssh:// support it (ssh:// goes beyond flux-core, which has none); pending RPCs fail with ECONNRESET under FLUX_O_RPCTRACK.
 func (h *Handle) Reconnect() error {
 	if h == nil || h.rt == nil {
 		return errNilHandle

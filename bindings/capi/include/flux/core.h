@@ -131,7 +131,8 @@ void flux_decref (flux_t *h);
 flux_t *flux_clone (flux_t *orig);
 
 /* Replace the broker connection with a new one (new UUID). Only local://
- * supports it; pending RPCs fail with ECONNRESET under FLUX_O_RPCTRACK.
+ * and ssh:// support it (ssh:// goes beyond flux-core, which has none);
+ * pending RPCs fail with ECONNRESET under FLUX_O_RPCTRACK.
  */
 int flux_reconnect (flux_t *h);
 
