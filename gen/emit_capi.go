@@ -138,7 +138,7 @@ func emitExport(f *jen.File, fn *FuncModel) {
 		}
 		args := make([]jen.Code, len(fn.Entry.Params))
 		errDeclared := false
-		var owner jen.Code        // the C object strings returned to C belong to
+		var owner jen.Code          // the C object strings returned to C belong to
 		var afterSuccess []jen.Code // statements run once the call succeeded
 		var slotArgs []jen.Code     // string arguments that tell cached strings apart
 		var recv jen.Code

@@ -56,24 +56,24 @@ type ParamClass int
 
 // Parameter classes.
 const (
-	ClassScalar      ParamClass = iota // passed by value (int, uint32_t, ...)
-	ClassString                        // const char *
-	ClassHandle                        // flux_t *
-	ClassMsg                           // flux_msg_t *, const flux_msg_t *
-	ClassMsgTake                       // flux_msg_t **: ownership passes to the callee on success
-	ClassMatch                         // struct flux_match by value
-	ClassPointer                       // void * user data
-	ClassFreeFunc                      // flux_free_f
-	ClassCommsErrorFunc                // flux_comms_error_f with its void *arg
-	ClassBytesIn                       // const void *data with its length
-	ClassBytesOut                      // void *buf with its size: filled from a []byte result
-	ClassErrorBuf                      // flux_error_t *: filled on failure
-	ClassOut                           // pointer to a scalar result
-	ClassOutString                     // const char **: a string result owned by the receiver
-	ClassOutCounters                   // flux_msgcounters_t *
-	ClassOutBytes                      // const void ** with its size_t * or int *: a []byte result
-	ClassLength                        // the length consumed by the parameter before it
-	ClassReceiver                      // the object a method is called on
+	ClassScalar         ParamClass = iota // passed by value (int, uint32_t, ...)
+	ClassString                           // const char *
+	ClassHandle                           // flux_t *
+	ClassMsg                              // flux_msg_t *, const flux_msg_t *
+	ClassMsgTake                          // flux_msg_t **: ownership passes to the callee on success
+	ClassMatch                            // struct flux_match by value
+	ClassPointer                          // void * user data
+	ClassFreeFunc                         // flux_free_f
+	ClassCommsErrorFunc                   // flux_comms_error_f with its void *arg
+	ClassBytesIn                          // const void *data with its length
+	ClassBytesOut                         // void *buf with its size: filled from a []byte result
+	ClassErrorBuf                         // flux_error_t *: filled on failure
+	ClassOut                              // pointer to a scalar result
+	ClassOutString                        // const char **: a string result owned by the receiver
+	ClassOutCounters                      // flux_msgcounters_t *
+	ClassOutBytes                         // const void ** with its size_t * or int *: a []byte result
+	ClassLength                           // the length consumed by the parameter before it
+	ClassReceiver                         // the object a method is called on
 )
 
 // paramGoTypes is the Go type a runtime parameter must have for each class

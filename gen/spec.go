@@ -88,17 +88,17 @@ type Type struct {
 
 // Function is one C function of the API.
 type Function struct {
-	Name    string           `yaml:"name"`
-	Header  string           `yaml:"header"`
-	C       string           `yaml:"c"`
-	Runtime string           `yaml:"runtime"`
-	Status  string           `yaml:"status"` // implemented, planned
+	Name    string `yaml:"name"`
+	Header  string `yaml:"header"`
+	C       string `yaml:"c"`
+	Runtime string `yaml:"runtime"`
+	Status  string `yaml:"status"` // implemented, planned
 	// Binding says who implements the function when it is not a generated
 	// export calling Runtime: "c" (hand-written C in bindings/capi/*.c:
 	// inline helpers and variadic functions), "msg_release" or
 	// "msg_incref" (C reference counting of flux_msg_t, done by the
 	// export layer's message registry).
-	Binding string `yaml:"binding"`
+	Binding string           `yaml:"binding"`
 	Params  map[string]Param `yaml:"params"`
 	Errors  ErrorContract    `yaml:"errors"`
 	Doc     string           `yaml:"doc"`
