@@ -1,7 +1,10 @@
 package runtime
 
 import (
+	"context"
 	"encoding/json"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,6 +21,7 @@ type attrCache struct {
 	mu        sync.Mutex
 	immutable map[string]string
 	temp      map[string]string
+	iter      []string // names left to return by AttrCacheNext
 }
 
 // attrCache returns h's attribute cache, creating it on first use.
@@ -39,19 +43,24 @@ func (h *Handle) attrCache() *attrCache {
 // "parent-uri" of the form local://PATH is returned as
 // ssh://$FLUX_PROXY_REMOTE/PATH (cached as "parent-remote-uri").
 func (h *Handle) AttrGet(name string) (string, error) {
+	return h.AttrGetContext(context.Background(), name)
+}
+
+// AttrGetContext is AttrGet with a context for the attr.get RPC.
+func (h *Handle) AttrGetContext(ctx context.Context, name string) (string, error) {
 	if h == nil {
 		return "", ErrnoError(syscall.EINVAL)
 	}
 	if name == "parent-uri" {
 		if remote, ok := lookupEnv("FLUX_PROXY_REMOTE"); ok {
-			return h.attrGetProxyRemote(remote)
+			return h.attrGetProxyRemote(ctx, remote)
 		}
 	}
-	return h.attrGet(name)
+	return h.attrGet(ctx, name)
 }
 
 // attrGet is AttrGet without the proxy-remote special case.
-func (h *Handle) attrGet(name string) (string, error) {
+func (h *Handle) attrGet(ctx context.Context, name string) (string, error) {
 	cache := h.attrCache()
 	cache.mu.Lock()
 	v, ok := cache.immutable[name]
@@ -59,11 +68,11 @@ func (h *Handle) attrGet(name string) (string, error) {
 	if ok {
 		return v, nil
 	}
-	req, err := json.Marshal(map[string]string{"name": name})
+	req, err := jsonPayload(map[string]string{"name": name})
 	if err != nil {
-		return "", ErrnoError(syscall.EINVAL)
+		return "", err
 	}
-	rep, err := h.rpcSync("attr.get", msg.NodeIDAny, string(req))
+	rep, err := h.rpcSync(ctx, "attr.get", msg.NodeIDAny, req)
 	if err != nil {
 		return "", err
 	}
@@ -90,7 +99,7 @@ func (h *Handle) attrGet(name string) (string, error) {
 
 // attrGetProxyRemote implements the FLUX_PROXY_REMOTE rewrite of
 // parent-uri.
-func (h *Handle) attrGetProxyRemote(remote string) (string, error) {
+func (h *Handle) attrGetProxyRemote(ctx context.Context, remote string) (string, error) {
 	const key = "parent-remote-uri"
 	cache := h.attrCache()
 	cache.mu.Lock()
@@ -99,7 +108,7 @@ func (h *Handle) attrGetProxyRemote(remote string) (string, error) {
 	if ok {
 		return v, nil
 	}
-	val, err := h.attrGet("parent-uri")
+	val, err := h.attrGet(ctx, "parent-uri")
 	if err != nil {
 		return "", err
 	}
@@ -212,47 +221,116 @@ func digitValue(c byte) (int, bool) {
 	return 0, false
 }
 
-// rpcSync is the small internal request/response helper used until the
-// RPC layer exists: it allocates a matchtag, sends a request with payload
-// (a string, NUL added) to nodeid, receives the response with that tag and
-// frees the tag. An error response becomes an *Error with the response's
-// errnum and text. If no response arrives the tag is leaked, as an
-// unfulfilled RPC future does.
-func (h *Handle) rpcSync(topic string, nodeid uint32, payload string) (*msg.Message, error) {
-	if h.core.isDestroying() {
-		return nil, destroyedErr()
-	}
-	tag := h.MatchtagAlloc()
-	if tag == MatchtagNone {
-		return nil, ErrnoError(syscall.EAGAIN)
-	}
-	req, err := msg.New(msg.TypeRequest)
+// rpcSync sends an RPC with a string payload (NUL added) and waits for
+// its response under ctx; the future is destroyed before returning. An
+// error response becomes an *Error with the response's errnum and text.
+func (h *Handle) rpcSync(ctx context.Context, topic string, nodeid uint32, payload []byte) (*msg.Message, error) {
+	f, err := h.RPC(topic, payload, nodeid, 0)
 	if err != nil {
-		h.MatchtagFree(tag)
-		return nil, errnoErr(err)
-	}
-	req.SetTopic(topic)
-	req.SetString(payload)
-	req.EnableRoute()
-	req.Aux1 = nodeid
-	req.Aux2 = tag
-	if err := h.Send(req, 0); err != nil {
-		h.MatchtagFree(tag)
 		return nil, err
 	}
-	rep, err := h.Recv(Match{TypeMask: int(msg.TypeResponse), Matchtag: tag}, 0)
-	if err != nil {
-		if h.core.root.FlagsGet()&OMatchdebug != 0 {
-			diagf("MATCHDEBUG: unfulfilled RPC leaks matchtag=%d\n", tag)
-		}
+	defer f.Destroy()
+	if err := f.Wait(ctx); err != nil {
 		return nil, err
 	}
-	h.MatchtagFree(tag)
-	if errnum := rep.Errnum(); errnum != 0 {
-		if s, ok, err := rep.String(); err == nil && ok && s != "" {
-			return nil, Errorf(syscall.Errno(errnum), "%s", s)
-		}
-		return nil, ErrnoError(syscall.Errno(errnum))
+	return f.RPCGet()
+}
+
+// AttrSet sets a broker attribute with an attr.set RPC and waits for the
+// answer (flux_attr_set_ex); force adds "force":true. A nil val is EINVAL
+// (flux-core rejects it too). Broker errors keep their text: ENOENT
+// "unknown attribute", EINVAL "attribute may not be updated", EPERM
+// "Request requires owner credentials". The local cache is not updated.
+func (h *Handle) AttrSet(name string, val *string, force bool) error {
+	return h.AttrSetContext(context.Background(), name, val, force)
+}
+
+// AttrSetContext is AttrSet with a context for the attr.set RPC.
+func (h *Handle) AttrSetContext(ctx context.Context, name string, val *string, force bool) error {
+	if h == nil || val == nil {
+		return ErrnoError(syscall.EINVAL)
 	}
-	return rep, nil
+	type body struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+		Force bool   `json:"force,omitempty"`
+	}
+	p, err := jsonPayload(body{Name: name, Value: *val, Force: force})
+	if err != nil {
+		return err
+	}
+	_, err = h.rpcSync(ctx, "attr.set", msg.NodeIDAny, p)
+	return err
+}
+
+// AttrCacheFirst starts an iteration over the names in h's immutable
+// attribute cache (flux_attr_cache_first), in sorted order; ok is false
+// when the cache is empty.
+func (h *Handle) AttrCacheFirst() (string, bool) {
+	if h == nil {
+		return "", false
+	}
+	cache := h.attrCache()
+	cache.mu.Lock()
+	names := make([]string, 0, len(cache.immutable))
+	for k := range cache.immutable {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	cache.iter = names
+	cache.mu.Unlock()
+	return h.AttrCacheNext()
+}
+
+// AttrCacheNext returns the next name of the iteration started by
+// AttrCacheFirst; ok is false at the end (flux_attr_cache_next).
+func (h *Handle) AttrCacheNext() (string, bool) {
+	if h == nil {
+		return "", false
+	}
+	cache := h.attrCache()
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	if len(cache.iter) == 0 {
+		return "", false
+	}
+	name := cache.iter[0]
+	cache.iter = cache.iter[1:]
+	return name, true
+}
+
+// GetInstanceStarttime returns the instance start time in seconds since
+// the epoch (flux_get_instance_starttime): the attribute broker.starttime
+// asked of rank 0, not cached, parsed like strtod.
+func (h *Handle) GetInstanceStarttime() (float64, error) {
+	if h == nil {
+		return 0, ErrnoError(syscall.EINVAL)
+	}
+	req, err := jsonPayload(map[string]string{"name": "broker.starttime"})
+	if err != nil {
+		return 0, err
+	}
+	rep, err := h.rpcSync(context.Background(), "attr.get", 0, req)
+	if err != nil {
+		return 0, err
+	}
+	var body struct {
+		Value *string `json:"value"`
+	}
+	if decodeJSONPayload(rep.Payload, &body) != nil || body.Value == nil {
+		return 0, ErrnoError(syscall.EPROTO)
+	}
+	return strtodPrefix(*body.Value), nil
+}
+
+// strtodPrefix parses the longest leading decimal number of s like strtod
+// (0 when there is none).
+func strtodPrefix(s string) float64 {
+	s = strings.TrimLeft(s, " \t\n\v\f\r")
+	for n := len(s); n > 0; n-- {
+		if v, err := strconv.ParseFloat(s[:n], 64); err == nil {
+			return v
+		}
+	}
+	return 0
 }

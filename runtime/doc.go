@@ -45,6 +45,45 @@
 // eventfd and the connector's fd (the socket, or the connector queue's
 // eventfd), so a C event loop can wait on it and then call PollEvents.
 //
+// # RPCs, futures and the dispatcher
+//
+// RPC sends a request with a matchtag from the root's pool and returns a
+// *Future registered under that tag; responses are matched by tag (and no
+// route frames). A future is driven in one of two ways:
+//
+//   - On demand, as flux-core does for C callers: Get, WaitFor and Wait
+//     receive on the caller's goroutine. One waiter at a time becomes the
+//     root's receiver (the others just wait for their future); it takes
+//     messages without blocking inside Recv, hands every response to the
+//     future waiting for its tag, and sets every other message aside, to be
+//     put back at the head of the requeue queue, in order, when it stops.
+//     Between receives it polls the connector, the requeue queue and a
+//     wake eventfd, so timeouts and contexts interrupt it.
+//   - By a Dispatcher (DispatcherStart), for Go callers: one goroutine per
+//     root receives everything, routes responses to futures, events to
+//     event handlers (topic prefix) and requests to service handlers
+//     (first word of the topic; others get ENOSYS "Unknown service method
+//     '<topic>'"). While it runs it is the root's only receiver, and Wait
+//     only blocks. It stops when the root is destroyed (or on Stop), and
+//     pending RPCs then fail with ENOSYS. If receiving fails and no
+//     comms-error callback fixes it, pending RPCs fail with that error and
+//     the loop waits for a Reconnect.
+//
+// Matchtags: a future returns its tag to the pool when destroyed after its
+// final response (non-streaming: the response; streaming: the error that
+// ends it). A future destroyed earlier, or ended without a response (a
+// context, a lost connection), leaves its tag reserved as an orphan until
+// the final response arrives (late-response reclaim, as flux-core does),
+// so a tag is never handed out while a response to it may still come.
+// With FLUX_O_RPCTRACK a Reconnect answers every tracked request with a
+// synthesized ECONNRESET response, which reaches the pending futures (or
+// reclaims orphaned tags) like any other response. AutoReconnect (not in
+// flux-core) also forgets orphans of an old connection, which can never be
+// answered, when RPC tracking is off.
+//
+// Continuations (Future.Then) run on a new goroutine per readiness, never
+// two at a time for one future; RPC futures need a running Dispatcher.
+//
 // # Diagnostics
 //
 // FLUX_O_TRACE blocks and FLUX_O_MATCHDEBUG lines go to standard error,

@@ -51,6 +51,8 @@ type core struct {
 	epfd       int
 	traceStart time.Time
 	traced     bool
+
+	rpc rpcState // RPC futures, dispatcher, restorable state (rpc.go)
 }
 
 // newRootHandle wraps a connector in a new root handle with flags (already
@@ -80,6 +82,7 @@ func newRootHandle(conn connector, flags int) (*Handle, error) {
 	if flags&ORPCTrack != 0 {
 		c.tracker = newRPCTracker()
 	}
+	c.initRPCState()
 	h := &Handle{core: c, flags: flags, refs: 1}
 	c.root = h
 	if a, ok := conn.(attacher); ok {
@@ -141,6 +144,7 @@ func (c *core) destroy() {
 
 	// Wake blocked I/O: closeFD stays readable from now on.
 	raiseEventfd(c.closeFD)
+	c.rpcShutdown()
 
 	c.root.destroyAux()
 
@@ -171,6 +175,7 @@ func (c *core) destroy() {
 	if q != nil {
 		q.close()
 	}
+	c.rpcCloseFDs()
 }
 
 // isDestroying reports whether destruction of the root has started.

@@ -7,7 +7,7 @@ import (
 )
 
 // Reconnect replaces the root's connection with a new one (flux_reconnect).
-// Only local:// supports it (ENOSYS otherwise). Blocked sends and receives
+// Only local:// and ssh:// support it (ENOSYS otherwise). Blocked sends and receives
 // on other goroutines continue on the new connection. On success, with
 // FLUX_O_RPCTRACK, every request still awaiting a response gets a
 // synthesized ECONNRESET response ("RPC aborted due to broker reconnect",
@@ -69,5 +69,9 @@ func (h *Handle) Reconnect() error {
 	c.connMu.Unlock()
 	c.traceText("reconnected")
 	c.purgeTracked()
+	if d := c.dispatcher(); d != nil {
+		d.reconnected()
+	}
+	c.kickPump()
 	return nil
 }

@@ -3,16 +3,49 @@
 // wire protocol (RFC 3 messages over the broker's local:// unix socket), so
 // it talks to a real flux-core broker as flux-core's own libflux-core does.
 //
-// Open a handle with Open, ask it things, and Close it:
+// Open a handle with Open, use it, and Close it:
 //
-//	h, err := flux.Open("", 0) // $FLUX_URI, else local:///run/flux/local
+//	h, err := flux.Open("") // $FLUX_URI, else local:///run/flux/local
 //	if err != nil { ... }
 //	defer h.Close()
 //	rank, err := h.Rank()
+//	resp, err := h.RPC(ctx, "broker.ping", map[string]any{"seq": 1})
+//
+// # Concurrency and dispatch
+//
+// A *Handle is safe for concurrent use by any number of goroutines. Open
+// starts one receive loop per connection (package runtime's Dispatcher),
+// owned by the handle: it routes each response to the RPC waiting for its
+// matchtag, each event to the subscriptions whose topic prefix matches,
+// and each request to the handler registered for its service. Service
+// handlers run on goroutines of their own, one per request; events are
+// queued per subscription without limit, so a slow reader never holds up
+// the others. Close stops the loop and waits for it; pending RPCs then
+// fail with ENOSYS and subscription channels are closed.
+//
+// Every call that waits takes a context.Context. An RPC abandoned because
+// its context ended keeps its matchtag reserved until the broker's answer
+// arrives, so tags are never reused while a response may still come.
+//
+// # Errors
 //
 // Errors carry an errno and flux-core's error text: errors.Is(err,
-// syscall.ENOENT) works, and err.Error() is the text a C caller would find
-// in flux_error_t.
+// syscall.ENOENT) works, and err.Error() is the text the broker sent (or
+// the errno's description). A context that ends a wait gives an error
+// matching both the context's error and ETIMEDOUT or ECANCELED.
+//
+// # Payloads
+//
+// Calls taking a payload accept nil (none), []byte (sent as is), string
+// (sent with the terminating NUL Flux uses for strings), json.RawMessage,
+// or any other value, which is encoded as JSON.
+//
+// # Reconnecting
+//
+// Reconnect (flux_reconnect) replaces the connection; with the RPCTrack
+// open flag pending RPCs then end with ECONNRESET. ReconnectFollowup does
+// what flux-core documents next. WithReconnect goes further and recovers
+// by itself: see its documentation.
 //
 // The constants and the thin methods in zz_generated_*.go are generated
 // from spec/handle.yaml; the rest of this package is written by hand on top
@@ -25,8 +58,8 @@ import (
 	fluxrt "github.com/fluxgo/fluxgo/runtime"
 )
 
-// Handle is an open connection to a Flux broker. Its methods may be called
-// from many goroutines at once.
+// Handle is an open connection to a Flux broker, or a clone of one. Its
+// methods may be called from many goroutines at once.
 type Handle struct {
 	rt *fluxrt.Handle
 }
@@ -42,32 +75,61 @@ func wrapHandle(rt *fluxrt.Handle) *Handle {
 	return &Handle{rt: rt}
 }
 
-// Open connects to the broker at uri. An empty uri means $FLUX_URI, or
-// local:///run/flux/local when that is unset, exactly as flux_open(NULL, ...)
-// chooses. flags are FLUX_O_* flags such as Trace or RPCTrack.
-func Open(uri string, flags ...OpenFlag) (*Handle, error) {
-	var all OpenFlag
-	for _, f := range flags {
-		all |= f
+// Open connects to the broker at uri and starts the handle's receive loop.
+// An empty uri means $FLUX_URI, or local:///run/flux/local when that is
+// unset, exactly as flux_open(NULL, ...) chooses. Options are open flags
+// such as RPCTrack or Trace, and WithReconnect / WithStatus.
+func Open(uri string, opts ...Option) (*Handle, error) {
+	var cfg openConfig
+	for _, o := range opts {
+		if o != nil {
+			o.applyOpen(&cfg)
+		}
 	}
 	var u *string
 	if uri != "" {
 		u = &uri
 	}
-	rt, err := fluxrt.Open(u, int(all))
+	rt, err := fluxrt.Open(u, cfg.flags)
 	if err != nil {
 		return nil, err
 	}
-	return wrapHandle(rt), nil
+	d, err := rt.DispatcherStart()
+	if err != nil {
+		rt.Close()
+		return nil, err
+	}
+	h := wrapHandle(rt)
+	if cfg.reconnect != nil {
+		if err := rt.AutoReconnect(cfg.reconnect.runtime(), cfg.statusFunc()); err != nil {
+			rt.Close()
+			<-d.Done()
+			return nil, err
+		}
+	} else if sf := cfg.statusFunc(); sf != nil {
+		d.SetErrorHandler(func(err error) { go sf(fluxrt.ConnClosed, err) })
+	}
+	return h, nil
 }
 
-// Close drops this reference to the handle; the last reference closes the
-// connection. Close on a nil Handle does nothing.
+// Close drops this reference to the handle. The last reference closes the
+// connection: the receive loop is stopped and waited for, pending RPCs fail
+// with ENOSYS and subscription channels are closed. Close on a nil Handle
+// does nothing.
 func (h *Handle) Close() {
 	if h == nil || h.rt == nil {
 		return
 	}
+	d := h.rt.Dispatcher()
+	closed := h.rt.Closed()
 	h.rt.Close()
+	select {
+	case <-closed:
+		if d != nil {
+			<-d.Done()
+		}
+	default:
+	}
 }
 
 // Rank returns the rank of the broker the handle is connected to. The
@@ -85,4 +147,16 @@ func (h *Handle) Size() (uint32, error) {
 		return 0, errNilHandle
 	}
 	return h.rt.GetSize()
+}
+
+// dispatcher returns the running receive loop of h's connection, starting
+// it again if it was stopped (a clone made by the runtime directly).
+func (h *Handle) dispatcher() (*fluxrt.Dispatcher, error) {
+	if h == nil || h.rt == nil {
+		return nil, errNilHandle
+	}
+	if d := h.rt.Dispatcher(); d != nil {
+		return d, nil
+	}
+	return h.rt.DispatcherStart()
 }

@@ -1,0 +1,133 @@
+package flux
+
+import (
+	"context"
+	"syscall"
+
+	fluxrt "github.com/fluxgo/fluxgo/runtime"
+	"github.com/fluxgo/fluxgo/runtime/msg"
+)
+
+// ServiceRequest is a request received by a service registered with
+// RegisterService. Answer it with Respond (several times for a streaming
+// request, then RespondError(syscall.ENODATA, "") to end the stream) or
+// RespondError. Requests sent with RPCNoResponse accept answers and drop
+// them.
+type ServiceRequest struct {
+	Topic      string
+	Payload    Payload
+	Userid     uint32
+	Rolemask   uint32
+	Streaming  bool
+	NoResponse bool
+
+	h *Handle
+	m *msg.Message
+}
+
+// Respond sends a success response with payload (see the package
+// documentation for payload types).
+func (r *ServiceRequest) Respond(payload any) error {
+	if r == nil || r.h == nil {
+		return errNilHandle
+	}
+	p, err := encodePayload(payload)
+	if err != nil {
+		return err
+	}
+	return r.h.rt.Respond(r.m, p)
+}
+
+// RespondError sends an error response with errno and text ("" for none);
+// errno 0 is sent as EINVAL, as flux-core does.
+func (r *ServiceRequest) RespondError(errno syscall.Errno, text string) error {
+	if r == nil || r.h == nil {
+		return errNilHandle
+	}
+	var t *string
+	if text != "" {
+		t = &text
+	}
+	return r.h.rt.RespondError(r.m, int(errno), t)
+}
+
+// ServiceHandler handles one request. Each call runs on its own goroutine,
+// so a handler may block and handlers may run at the same time.
+type ServiceHandler func(req *ServiceRequest)
+
+// Service is a service registered with RegisterService.
+type Service struct {
+	h    *Handle
+	name string
+}
+
+// RegisterService registers name with the broker, so that requests for
+// "<name>.<method>" from any client come to this handle, and calls handler
+// for each. The broker refuses a name already taken (EEXIST), a name with
+// a '.' (EINVAL) and, for guests, names not starting with "<userid>-"
+// (EPERM). A handle can serve a name only once (EEXIST).
+func (h *Handle) RegisterService(ctx context.Context, name string, handler ServiceHandler) (*Service, error) {
+	if handler == nil {
+		return nil, fluxrt.ErrnoError(syscall.EINVAL)
+	}
+	d, err := h.dispatcher()
+	if err != nil {
+		return nil, err
+	}
+	err = d.AddRequestHandler(name, func(m *msg.Message) {
+		req := &ServiceRequest{
+			Topic:      m.Topic,
+			Payload:    Payload(m.Payload),
+			Userid:     m.Userid,
+			Rolemask:   m.Rolemask,
+			Streaming:  m.HasFlag(msg.FlagStreaming),
+			NoResponse: m.HasFlag(msg.FlagNoResponse),
+			h:          h,
+			m:          m,
+		}
+		go handler(req)
+	})
+	if err != nil && fluxrt.ErrnoOf(err) != syscall.EINVAL {
+		return nil, err
+	}
+	registered := err == nil
+	f, err := h.rt.ServiceRegister(name)
+	if err == nil {
+		defer f.Destroy()
+		err = f.Wait(ctx)
+		if err == nil {
+			_, err = f.Get()
+		}
+	}
+	if err != nil {
+		if registered {
+			d.RemoveRequestHandler(name)
+		}
+		return nil, err
+	}
+	return &Service{h: h, name: name}, nil
+}
+
+// Name returns the service name.
+func (s *Service) Name() string { return s.name }
+
+// Unregister tells the broker to stop sending requests for the service
+// and stops calling its handler.
+func (s *Service) Unregister(ctx context.Context) error {
+	if s == nil || s.h == nil || s.h.rt == nil {
+		return errNilHandle
+	}
+	f, err := s.h.rt.ServiceUnregister(s.name)
+	if err != nil {
+		return err
+	}
+	defer f.Destroy()
+	if err := f.Wait(ctx); err != nil {
+		return err
+	}
+	_, err = f.Get()
+	if d := s.h.rt.Dispatcher(); d != nil {
+		d.RemoveRequestHandler(s.name)
+	}
+	return err
+}

@@ -1,0 +1,288 @@
+package runtime
+
+import (
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/fluxgo/fluxgo/runtime/msg"
+)
+
+// Dispatcher is the receive loop of a root handle for Go callers: one
+// goroutine that receives every message and routes responses to their RPC
+// futures by matchtag, events to event handlers by topic prefix, and
+// requests to the handler of their service (the topic's first word).
+// Requests nobody handles get ENOSYS "Unknown service method '<topic>'",
+// as flux-core's message dispatcher answers them.
+//
+// Handlers are called on the loop goroutine, one message at a time: they
+// must not block (hand the message to another goroutine instead). There is
+// at most one Dispatcher per root; it stops when the root is destroyed or
+// Stop is called.
+type Dispatcher struct {
+	c *core
+
+	mu       sync.Mutex
+	events   map[uint64]eventHandler
+	nextID   uint64
+	services map[string]func(*msg.Message)
+	errFn    func(error)
+
+	stopOnce sync.Once
+	stopCh   chan struct{}
+	done     chan struct{}
+	resume   chan struct{} // a reconnect happened
+}
+
+// eventHandler is one event handler: a topic prefix and its function.
+type eventHandler struct {
+	prefix string
+	fn     func(*msg.Message)
+}
+
+// dispatcher returns the root's running dispatcher, or nil.
+func (c *core) dispatcher() *Dispatcher {
+	r := &c.rpc
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.disp
+}
+
+// DispatcherStart starts the root's dispatcher, or returns the one that is
+// already running. From then on RPC futures of the root and of all its
+// clones are fulfilled by the dispatcher, and Recv on the handle competes
+// with it (do not mix the two). A destroyed handle gives ENOSYS.
+func (h *Handle) DispatcherStart() (*Dispatcher, error) {
+	if h == nil {
+		return nil, ErrnoError(syscall.EINVAL)
+	}
+	c := h.core
+	r := &c.rpc
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil, destroyedErr()
+	}
+	if r.disp != nil {
+		d := r.disp
+		r.mu.Unlock()
+		return d, nil
+	}
+	d := &Dispatcher{
+		c:        c,
+		events:   map[uint64]eventHandler{},
+		services: map[string]func(*msg.Message){},
+		stopCh:   make(chan struct{}),
+		done:     make(chan struct{}),
+		resume:   make(chan struct{}, 1),
+	}
+	r.disp = d
+	r.mu.Unlock()
+	go d.run()
+	return d, nil
+}
+
+// Dispatcher returns the root's running dispatcher, or nil when none was
+// started (or it has stopped).
+func (h *Handle) Dispatcher() *Dispatcher {
+	if h == nil {
+		return nil
+	}
+	return h.core.dispatcher()
+}
+
+// Stop ends the receive loop (idempotent); Done is closed once it has
+// returned. Futures that are still pending are then driven by their
+// waiters again.
+func (d *Dispatcher) Stop() {
+	if d == nil {
+		return
+	}
+	d.signalStop()
+	<-d.done
+}
+
+// signalStop asks the loop to end without waiting for it.
+func (d *Dispatcher) signalStop() {
+	d.stopOnce.Do(func() {
+		close(d.stopCh)
+		d.c.kickPump()
+	})
+}
+
+// Done is closed when the receive loop has ended.
+func (d *Dispatcher) Done() <-chan struct{} {
+	if d == nil {
+		c := make(chan struct{})
+		close(c)
+		return c
+	}
+	return d.done
+}
+
+// stopped reports whether Stop was called.
+func (d *Dispatcher) stopped() bool {
+	select {
+	case <-d.stopCh:
+		return true
+	default:
+		return false
+	}
+}
+
+// SetErrorHandler installs fn, called on the loop goroutine when receiving
+// fails (the connection broke and no comms-error callback fixed it). The
+// dispatcher then fails every pending RPC with that error and waits for a
+// Reconnect (or Stop, or destruction).
+func (d *Dispatcher) SetErrorHandler(fn func(error)) {
+	if d == nil {
+		return
+	}
+	d.mu.Lock()
+	d.errFn = fn
+	d.mu.Unlock()
+}
+
+// AddEventHandler calls fn for every event whose topic starts with prefix
+// ("" matches all) and returns an id for RemoveEventHandler. It does not
+// subscribe: see EventSubscribe.
+func (d *Dispatcher) AddEventHandler(prefix string, fn func(*msg.Message)) (uint64, error) {
+	if d == nil || fn == nil {
+		return 0, ErrnoError(syscall.EINVAL)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.nextID++
+	d.events[d.nextID] = eventHandler{prefix: prefix, fn: fn}
+	return d.nextID, nil
+}
+
+// RemoveEventHandler removes an event handler; unknown ids are ignored.
+func (d *Dispatcher) RemoveEventHandler(id uint64) {
+	if d == nil {
+		return
+	}
+	d.mu.Lock()
+	delete(d.events, id)
+	d.mu.Unlock()
+}
+
+// AddRequestHandler calls fn for every request to service (topics
+// "<service>.<method>"); EEXIST when service already has a handler. It
+// does not register the service with the broker: see ServiceRegister.
+func (d *Dispatcher) AddRequestHandler(service string, fn func(*msg.Message)) error {
+	if d == nil || fn == nil || service == "" || strings.Contains(service, ".") {
+		return ErrnoError(syscall.EINVAL)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.services[service]; ok {
+		return ErrnoError(syscall.EEXIST)
+	}
+	d.services[service] = fn
+	return nil
+}
+
+// RemoveRequestHandler removes the handler of service, if any.
+func (d *Dispatcher) RemoveRequestHandler(service string) {
+	if d == nil {
+		return
+	}
+	d.mu.Lock()
+	delete(d.services, service)
+	d.mu.Unlock()
+}
+
+// reconnected tells the loop that a Reconnect succeeded.
+func (d *Dispatcher) reconnected() {
+	select {
+	case d.resume <- struct{}{}:
+	default:
+	}
+}
+
+// run is the receive loop.
+func (d *Dispatcher) run() {
+	c := d.c
+	r := &c.rpc
+	defer func() {
+		r.mu.Lock()
+		if r.disp == d {
+			r.disp = nil
+		}
+		r.mu.Unlock()
+		close(d.done)
+	}()
+	select {
+	case r.pumpToken <- struct{}{}:
+	case <-d.stopCh:
+		return
+	case <-r.closeCh:
+		return
+	}
+	defer func() { <-r.pumpToken }()
+	for {
+		err := c.pump(nil, false, d.stopped, d.route)
+		if d.stopped() || c.isDestroying() {
+			return
+		}
+		if err == nil {
+			continue
+		}
+		c.failPending(err)
+		d.mu.Lock()
+		fn := d.errFn
+		d.mu.Unlock()
+		if fn != nil {
+			fn(err)
+		}
+		select {
+		case <-d.resume:
+		case <-d.stopCh:
+			return
+		case <-r.closeCh:
+			return
+		}
+	}
+}
+
+// route hands one received message to whoever wants it.
+func (d *Dispatcher) route(m *msg.Message) {
+	switch m.Type {
+	case msg.TypeResponse:
+		d.c.routeResponse(m) // unclaimed responses are dropped
+	case msg.TypeEvent:
+		d.mu.Lock()
+		var fns []func(*msg.Message)
+		for _, eh := range d.events {
+			if strings.HasPrefix(m.Topic, eh.prefix) {
+				fns = append(fns, eh.fn)
+			}
+		}
+		d.mu.Unlock()
+		for _, fn := range fns {
+			fn(m)
+		}
+	case msg.TypeRequest:
+		service, _, _ := strings.Cut(m.Topic, ".")
+		d.mu.Lock()
+		fn := d.services[service]
+		d.mu.Unlock()
+		if fn != nil {
+			fn(m)
+			return
+		}
+		text := "Unknown service method '" + m.Topic + "'"
+		_ = d.c.root.RespondError(m, int(syscall.ENOSYS), &text)
+	}
+}
+
+// Closed returns a channel closed when destruction of h's root starts.
+func (h *Handle) Closed() <-chan struct{} {
+	if h == nil {
+		c := make(chan struct{})
+		close(c)
+		return c
+	}
+	return h.core.rpc.closeCh
+}

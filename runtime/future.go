@@ -1,0 +1,415 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/fluxgo/fluxgo/runtime/msg"
+)
+
+// futureResult is one fulfillment of a future: a value (a response
+// message for RPC futures) or an error.
+type futureResult struct {
+	val any
+	err error
+}
+
+// Future is a flux_future_t: a result that becomes ready later, possibly
+// more than once (streaming RPCs queue their responses). RPC futures are
+// made by RPC and friends; NewFuture makes one the caller fulfills. All
+// methods are safe for concurrent use and nil-safe.
+//
+// How an RPC future gets its response depends on the handle: when a
+// Dispatcher runs on the handle's root it routes the response and Wait only
+// blocks; otherwise the waiting goroutine receives messages itself (see the
+// package documentation).
+type Future struct {
+	mu        sync.Mutex
+	results   []futureResult // results[0] is the current one
+	fatal     *futureResult  // a fatal error overrides every result
+	readyCh   chan struct{}  // closed while the future is ready
+	destroyed bool
+
+	then        func(*Future)
+	thenRunning bool
+	gen, called uint64 // readiness generations, for continuations
+
+	// RPC futures only.
+	h        *Handle
+	rpc      bool
+	tag      uint32
+	nodeid   uint32
+	flags    int
+	finished bool // the final response arrived
+	tagHeld  bool // tag is still this future's to release
+
+	// onSuccess, if set, runs once per success response before it is
+	// queued (used to remember subscriptions and registrations).
+	onSuccess func()
+}
+
+// NewFuture returns an empty future that the caller fulfills with Fulfill
+// or FulfillError (flux_future_create without init callback).
+func NewFuture() *Future {
+	return &Future{readyCh: make(chan struct{}), nodeid: msg.NodeIDAny}
+}
+
+// isReadyLocked reports readiness; call with f.mu held.
+func (f *Future) isReadyLocked() bool {
+	return f.fatal != nil || len(f.results) > 0
+}
+
+// markReadyLocked closes the ready channel and schedules the continuation
+// when the future just became ready (or a new result became current).
+func (f *Future) markReadyLocked() {
+	select {
+	case <-f.readyCh:
+	default:
+		close(f.readyCh)
+	}
+	f.gen++
+	f.scheduleThenLocked()
+}
+
+// push adds a result; it becomes current when the queue was empty.
+func (f *Future) push(r futureResult) {
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.destroyed {
+		return
+	}
+	f.results = append(f.results, r)
+	if len(f.results) == 1 && f.fatal == nil {
+		f.markReadyLocked()
+	}
+}
+
+// Fulfill adds a successful result (flux_future_fulfill). Extra
+// fulfillments are queued behind the current one; see Reset. A nil future
+// is ignored.
+func (f *Future) Fulfill(val any) {
+	f.push(futureResult{val: val})
+}
+
+// FulfillError adds an error result with errnum and optional text
+// (flux_future_fulfill_error). A nil future is ignored.
+func (f *Future) FulfillError(errnum int, text *string) {
+	f.push(futureResult{err: resultError(syscall.Errno(errnum), text)})
+}
+
+// FatalError makes the future fail with errnum (and optional text) from now
+// on, whatever results it holds (flux_future_fatal_error). The first fatal
+// error wins. A nil future is ignored.
+func (f *Future) FatalError(errnum int, text *string) {
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.destroyed || f.fatal != nil {
+		return
+	}
+	f.fatal = &futureResult{err: resultError(syscall.Errno(errnum), text)}
+	f.markReadyLocked()
+}
+
+// resultError makes the error of an error result.
+func resultError(errnum syscall.Errno, text *string) error {
+	if text != nil && *text != "" {
+		return &Error{Errno: errnum, Text: *text}
+	}
+	return ErrnoError(errnum)
+}
+
+// IsReady reports whether a result is available (flux_future_is_ready).
+// A nil future is not ready.
+func (f *Future) IsReady() bool {
+	if f == nil {
+		return false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.isReadyLocked()
+}
+
+// current returns the current result; ok is false when not ready.
+func (f *Future) current() (futureResult, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fatal != nil {
+		return *f.fatal, true
+	}
+	if len(f.results) == 0 {
+		return futureResult{}, false
+	}
+	return f.results[0], true
+}
+
+// Result waits for the future and returns its current value or error
+// (flux_future_get with a generic result).
+func (f *Future) Result() (any, error) {
+	if err := f.Wait(context.Background()); err != nil {
+		return nil, err
+	}
+	r, _ := f.current()
+	return r.val, r.err
+}
+
+// Get waits for the future and returns its current result as a message
+// (flux_future_get). For RPC futures that is the response; an error
+// response gives an *Error with the response's errno and text. A
+// FLUX_RPC_NORESPONSE future gives (nil, nil). A nil or destroyed future
+// gives EINVAL.
+func (f *Future) Get() (*msg.Message, error) {
+	v, err := f.Result()
+	if err != nil {
+		return nil, err
+	}
+	m, _ := v.(*msg.Message)
+	return m, nil
+}
+
+// RPCGet is Get for flux_rpc_get: a result without a message (a
+// NORESPONSE RPC) is EINVAL.
+func (f *Future) RPCGet() (*msg.Message, error) {
+	m, err := f.Get()
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, ErrnoError(syscall.EINVAL)
+	}
+	return m, nil
+}
+
+// ErrorString returns the text of the current error result: the error's
+// own text, else the errno's description; "" when the future is not ready
+// or holds no error (flux_future_error_string).
+func (f *Future) ErrorString() string {
+	if f == nil {
+		return ""
+	}
+	r, ok := f.current()
+	if !ok || r.err == nil {
+		return ""
+	}
+	return ErrorText(r.err)
+}
+
+// HasError reports whether the current result is an error.
+func (f *Future) HasError() bool {
+	if f == nil {
+		return false
+	}
+	r, ok := f.current()
+	return ok && r.err != nil
+}
+
+// WaitFor waits at most timeout seconds for the future to be ready
+// (flux_future_wait_for); a negative timeout waits forever and 0 only
+// checks. It fails with ETIMEDOUT when time runs out, EINVAL for a nil or
+// destroyed future, or the receive error that stopped the wait.
+func (f *Future) WaitFor(timeout float64) error {
+	if f == nil {
+		return ErrnoError(syscall.EINVAL)
+	}
+	ctx := context.Background()
+	if timeout >= 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Duration(timeout*float64(time.Second)))
+		defer cancel()
+	}
+	err := f.Wait(ctx)
+	var ce *contextError
+	if errors.As(err, &ce) {
+		return ErrnoError(ce.errno)
+	}
+	return err
+}
+
+// Wait blocks until the future is ready or ctx is done. A done context
+// gives an error that matches both the context's error and ETIMEDOUT
+// (deadline) or ECANCELED (cancel) with errors.Is.
+func (f *Future) Wait(ctx context.Context) error {
+	if f == nil {
+		return ErrnoError(syscall.EINVAL)
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	for {
+		f.mu.Lock()
+		if f.destroyed {
+			f.mu.Unlock()
+			return ErrnoError(syscall.EINVAL)
+		}
+		if f.isReadyLocked() {
+			f.mu.Unlock()
+			return nil
+		}
+		ready := f.readyCh
+		h := f.h
+		f.mu.Unlock()
+		if err := ctx.Err(); err != nil {
+			return newContextError(err)
+		}
+		if h == nil {
+			select {
+			case <-ready:
+			case <-ctx.Done():
+			}
+			continue
+		}
+		if err := h.core.driveFuture(ctx, f, ready); err != nil {
+			return err
+		}
+	}
+}
+
+// Reset drops the current result so the next queued one (streaming RPCs)
+// becomes current; with none queued the future is not ready again
+// (flux_future_reset). A fatal error is kept. A nil future is ignored.
+func (f *Future) Reset() {
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fatal != nil || len(f.results) == 0 {
+		return
+	}
+	f.results[0] = futureResult{}
+	f.results = f.results[1:]
+	if len(f.results) == 0 {
+		f.readyCh = make(chan struct{})
+		return
+	}
+	f.gen++
+	f.scheduleThenLocked()
+}
+
+// Then registers fn to run, on a new goroutine, each time a result becomes
+// current: now if the future is ready, and again after each Reset that
+// exposes a queued result or after the next fulfillment. Calls for one
+// future never overlap. RPC futures need a running Dispatcher on their
+// handle's root (flux-core needs a reactor); otherwise, and for a nil fn
+// or future, Then fails with EINVAL.
+func (f *Future) Then(fn func(*Future)) error {
+	if f == nil || fn == nil {
+		return ErrnoError(syscall.EINVAL)
+	}
+	if f.h != nil && f.h.core.dispatcher() == nil {
+		return ErrnoError(syscall.EINVAL)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.destroyed {
+		return ErrnoError(syscall.EINVAL)
+	}
+	f.then = fn
+	f.called = 0
+	if f.isReadyLocked() {
+		f.scheduleThenLocked()
+	}
+	return nil
+}
+
+// scheduleThenLocked starts the continuation runner if a call is due.
+func (f *Future) scheduleThenLocked() {
+	if f.then == nil || f.thenRunning || f.destroyed || f.called >= f.gen || !f.isReadyLocked() {
+		return
+	}
+	f.thenRunning = true
+	go f.runThen()
+}
+
+// runThen calls the continuation while new results are due.
+func (f *Future) runThen() {
+	for {
+		f.mu.Lock()
+		if f.then == nil || f.destroyed || f.called >= f.gen || !f.isReadyLocked() {
+			f.thenRunning = false
+			f.mu.Unlock()
+			return
+		}
+		f.called = f.gen
+		fn := f.then
+		f.mu.Unlock()
+		fn(f)
+	}
+}
+
+// Destroy releases the future (flux_future_destroy). For an RPC whose
+// final response has arrived the matchtag goes back to the pool; for an
+// unfinished one the tag stays reserved until the final response shows up
+// (late-response reclaim) and, with FLUX_O_MATCHDEBUG, the leak is
+// reported as flux-core does. Using a destroyed future fails with EINVAL.
+// A nil future is ignored.
+func (f *Future) Destroy() {
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	if f.destroyed {
+		f.mu.Unlock()
+		return
+	}
+	f.destroyed = true
+	f.then = nil
+	f.results = nil
+	select {
+	case <-f.readyCh:
+	default:
+		close(f.readyCh) // wake waiters; they see destroyed
+	}
+	h := f.h
+	f.mu.Unlock()
+	if h != nil && f.rpc {
+		h.core.rpcRetire(f)
+	}
+}
+
+// Matchtag returns the RPC's matchtag, 0 for NORESPONSE RPCs and non-RPC
+// futures (flux_rpc_get_matchtag).
+func (f *Future) Matchtag() uint32 {
+	if f == nil || !f.rpc {
+		return MatchtagNone
+	}
+	return f.tag
+}
+
+// Nodeid returns the nodeid the RPC was sent to, as passed (UPSTREAM stays
+// NodeIDUpstream); NodeIDAny for non-RPC futures (flux_rpc_get_nodeid).
+func (f *Future) Nodeid() uint32 {
+	if f == nil || !f.rpc {
+		return msg.NodeIDAny
+	}
+	return f.nodeid
+}
+
+// contextError is the error of a wait ended by its context: it matches
+// the context's error and an errno with errors.Is.
+type contextError struct {
+	ctx   error
+	errno syscall.Errno
+}
+
+func newContextError(err error) error {
+	e := &contextError{ctx: err, errno: syscall.ECANCELED}
+	if err == context.DeadlineExceeded {
+		e.errno = syscall.ETIMEDOUT
+	}
+	return e
+}
+
+// Error returns the context's error text.
+func (e *contextError) Error() string { return e.ctx.Error() }
+
+// Unwrap exposes both the context error and the errno.
+func (e *contextError) Unwrap() []error { return []error{e.ctx, e.errno} }
