@@ -17,7 +17,7 @@ CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/includ
 
 CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings/capi/test/*_test.c))
 
-.PHONY: all help generate check coverage lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo bench bench-c install clean
+.PHONY: all help generate check coverage lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo bench bench-go bench-c install clean
 
 all: lib
 
@@ -83,8 +83,11 @@ $(BUILD)/ctest/%: bindings/capi/test/%.c bindings/capi/test/tap.h $(LIB) $(INCDI
 	@mkdir -p $(dir $@)
 	$(CC) -Wall -Werror -I$(INCDIR) -o $@ $< -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -lflux-core
 
-ctest: $(CTESTS)
-	@set -e; for t in $(CTESTS); do echo "== $$t"; FLUXGO_CTEST_EXTENSIONS=1 $$t; done
+# Each C test runs under its own stand-in broker (some need one, and
+# rpc_test restarts it).
+ctest: $(CTESTS) $(BUILD)/bin/fluxbroker
+	@set -e; for t in $(CTESTS); do echo "== $$t"; \
+		FLUXGO_CTEST_EXTENSIONS=1 $(BUILD)/bin/fluxbroker -- $$t; done
 
 test: vet check gotest fuzz-short ctest valgrind-demo
 
@@ -95,14 +98,16 @@ valgrind-demo: $(BUILD)/examples/flux_open_example $(BUILD)/bin/fluxbroker
 		--suppressions=bindings/capi/test/valgrind.supp $(BUILD)/examples/flux_open_example
 
 # The C tests are written against flux-core's API, so they can be run
-# against flux-core's own library to check that they pin its behaviour.
+# against flux-core's own library and broker (flux start) to check that
+# they pin flux-core's behaviour.
 ctest-flux-core:
 	@test -n "$(FLUX_CORE)" || { echo "set FLUX_CORE=<flux-core install prefix>"; exit 2; }
 	@mkdir -p $(BUILD)/ctest-flux-core
 	@set -e; for t in bindings/capi/test/*_test.c; do n=$$(basename $$t .c); \
 		$(CC) -Wall -I$(FLUX_CORE)/include -o $(BUILD)/ctest-flux-core/$$n $$t \
 			-L$(FLUX_CORE)/lib -Wl,-rpath,$(FLUX_CORE)/lib -lflux-core; \
-		echo "== $$n (flux-core)"; $(BUILD)/ctest-flux-core/$$n; done
+		echo "== $$n (flux-core)"; \
+		$(FLUX_CORE)/bin/flux start -o,-Sbroker.rc1_path=,-Sbroker.rc3_path= $(BUILD)/ctest-flux-core/$$n; done
 
 $(BUILD)/examples/flux_open_example: examples/flux_open_example.c lib
 	@mkdir -p $(dir $@)
@@ -118,8 +123,13 @@ $(BUILD)/bin/fluxbroker: $(shell find broker cmd/fluxbroker runtime -name '*.go'
 demo: $(BUILD)/examples/flux_open_example $(BUILD)/bin/fluxbroker
 	$(BUILD)/bin/fluxbroker -- $(BUILD)/examples/flux_open_example
 
+# One table of the Go benchmarks (codec, and end to end against a stand-in
+# broker; under `flux start` with FLUXGO_INTEROP=1, against that broker).
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./runtime/...
+	$(GO) run ./cmd/benchtable $(if $(BENCHTIME),-benchtime $(BENCHTIME))
+
+bench-go:
+	$(GO) test -run='^$$' -bench=. -benchmem ./runtime/... ./bindings/go
 
 install: lib
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/flux

@@ -19,7 +19,7 @@ func emitHeader(m *Model) []byte {
 	w("%s\n", CGeneratedHeader)
 	w("/* <flux/core.h>: fluxgo's drop-in for flux-core's client handle API. */\n\n")
 	w("#ifndef _FLUX_CORE_H\n#define _FLUX_CORE_H\n\n")
-	w("#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <stdio.h>\n#include <string.h>\n\n")
+	w("#include <stdarg.h>\n#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <stdio.h>\n#include <string.h>\n\n")
 	w("#ifdef __cplusplus\nextern \"C\" {\n#endif\n")
 	for _, h := range m.Headers {
 		var types []Type
@@ -71,7 +71,7 @@ func emitHeader(m *Model) []byte {
 			}
 		}
 		for _, fn := range m.Functions {
-			if fn.Header != h.Name {
+			if fn.Header != h.Name || fn.Internal {
 				continue
 			}
 			w("\n%s%s;\n", cComment(fn.Doc+statusNote(fn), ""), strings.TrimSuffix(strings.TrimSpace(fn.C), ";"))
@@ -130,7 +130,7 @@ func emitShims(m *Model) []byte {
 	w("/* C entry points of libflux-core: each calls its Go export, then sets errno. */\n\n")
 	w("#include <errno.h>\n#include \"flux/core.h\"\n#include \"_cgo_export.h\"\n")
 	for _, fn := range m.Functions {
-		if fn.Binding == "c" {
+		if fn.Binding == "c" || fn.Internal {
 			continue
 		}
 		d := fn.Decl

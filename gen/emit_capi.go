@@ -16,7 +16,12 @@ var cgoScalar = map[string]string{
 
 // exportName is the Go symbol behind a C entry point; the C shim of the
 // same function calls it and sets errno afterwards.
-func exportName(c string) string { return "fluxgo_" + c }
+func exportName(c string) string {
+	if strings.HasPrefix(c, "fluxgo_") {
+		return c // internal helper: already in fluxgo's namespace
+	}
+	return "fluxgo_" + c
+}
 
 // reservedIdents are names a C parameter may not keep in generated Go:
 // predeclared identifiers, imported packages and the generator's locals.
@@ -130,6 +135,9 @@ func emitExport(f *jen.File, fn *FuncModel) {
 		case "msg_release":
 			g.Id("releaseMsg").Call(jen.Qual("unsafe", "Pointer").Call(jen.Id(goIdent(fn.Params[0].Name))))
 			return
+		case "future_release":
+			g.Id("releaseFuture").Call(jen.Qual("unsafe", "Pointer").Call(jen.Id(goIdent(fn.Params[0].Name))))
+			return
 		case "msg_incref":
 			p := jen.Qual("unsafe", "Pointer").Call(jen.Id(goIdent(fn.Params[0].Name)))
 			g.If(jen.Err().Op(":=").Id("increfMsg").Call(p), jen.Err().Op("!=").Nil()).BlockFunc(func(b *jen.Group) { fail(b, jen.Err()) })
@@ -157,10 +165,13 @@ func emitExport(f *jen.File, fn *FuncModel) {
 				}
 			}
 			switch p.Class {
-			case ClassReceiver, ClassHandle, ClassMsg:
+			case ClassReceiver, ClassHandle, ClassMsg, ClassFuture:
 				lookup := "lookupHandle"
-				if NonConst(p.Type) == "flux_msg_t *" {
+				switch NonConst(p.Type) {
+				case "flux_msg_t *":
 					lookup = "lookupMsg"
+				case "flux_future_t *":
+					lookup = "lookupFuture"
 				}
 				if owner == nil {
 					owner = jen.Qual("unsafe", "Pointer").Call(jen.Id(id))
@@ -189,6 +200,8 @@ func emitExport(f *jen.File, fn *FuncModel) {
 				afterSuccess = append(afterSuccess, jen.Id("releaseTakenMsg").Call(jen.Qual("unsafe", "Pointer").Call(jen.Id(id))))
 			case ClassMatch:
 				args[p.GoIndex] = jen.Id("matchFromC").Call(jen.Id(id))
+			case ClassStringPayload:
+				args[p.GoIndex] = jen.Id("stringPayload").Call(jen.Id(id))
 			case ClassString:
 				if p.Null == "pass" {
 					args[p.GoIndex] = jen.Id("goStringPtr").Call(jen.Id(id))
@@ -214,7 +227,7 @@ func emitExport(f *jen.File, fn *FuncModel) {
 				afterSuccess = append(afterSuccess, jen.Id("copyOut").Call(jen.Id(id), jen.Int().Call(size.Clone()), jen.Id(fmt.Sprintf("r%d", p.OutIndex))))
 			case ClassOut, ClassOutCounters:
 				nullCheck()
-			case ClassOutString, ClassOutBytes:
+			case ClassOutString, ClassOutBytes, ClassOutAny:
 				if p.Null != "pass" {
 					nullCheck()
 				}
@@ -223,7 +236,7 @@ func emitExport(f *jen.File, fn *FuncModel) {
 		var call jen.Code
 		entryName := fn.Runtime
 		if recv != nil {
-			call = jen.Add(recv).Dot(strings.TrimPrefix(entryName, "Handle.")).Call(args...)
+			call = jen.Add(recv).Dot(strings.TrimPrefix(entryName, fn.Entry.Recv+".")).Call(args...)
 		} else {
 			call = jen.Qual(runtimePkg, entryName).Call(args...)
 		}
@@ -260,6 +273,13 @@ func emitExport(f *jen.File, fn *FuncModel) {
 				g.Op("*").Id(id).Op("=").Qual("C", cgoScalar[base]).Call(r)
 			case ClassOutCounters:
 				g.Id("countersToC").Call(jen.Id(id), r)
+			case ClassOutAny:
+				put := jen.Op("*").Id(id).Op("=").Id("resultToC").Call(owner, r)
+				if p.Null == "pass" {
+					g.If(jen.Id(id).Op("!=").Nil()).Block(put)
+				} else {
+					g.Add(put)
+				}
 			case ClassOutBytes:
 				size := goIdent(fn.Params[i+1].Name)
 				sizeType := cgoScalar[strings.TrimSuffix(fn.Params[i+1].Type, " *")]
@@ -302,6 +322,10 @@ func emitExport(f *jen.File, fn *FuncModel) {
 			g.Return(jen.Parens(jen.Op("*").Qual("C", "flux_t")).Call(jen.Id("registerHandle").Call(val)))
 		case ret == "void *":
 			g.Return(jen.Id("anyToPointer").Call(val))
+		case ret == "flux_future_t *":
+			g.Return(jen.Parens(jen.Op("*").Qual("C", "flux_future_t")).Call(jen.Id("registerFuture").Call(val)))
+		case ret == "double":
+			g.Return(jen.Qual("C", "double").Call(val))
 		case ret == "flux_msg_t *":
 			g.Return(jen.Parens(jen.Op("*").Qual("C", "flux_msg_t")).Call(jen.Id("registerMsg").Call(val)))
 		case ret == "const char *":

@@ -59,6 +59,9 @@ const (
 	ClassScalar         ParamClass = iota // passed by value (int, uint32_t, ...)
 	ClassString                           // const char *
 	ClassHandle                           // flux_t *
+	ClassFuture                           // flux_future_t *
+	ClassStringPayload                    // const char * passed as a string payload
+	ClassOutAny                           // const void ** without a size: a future\'s result
 	ClassMsg                              // flux_msg_t *, const flux_msg_t *
 	ClassMsgTake                          // flux_msg_t **: ownership passes to the callee on success
 	ClassMatch                            // struct flux_match by value
@@ -80,6 +83,8 @@ const (
 // that is passed as a parameter.
 var paramGoTypes = map[ParamClass]string{
 	ClassHandle:         "*Handle",
+	ClassFuture:         "*Future",
+	ClassStringPayload:  "[]byte",
 	ClassMsg:            "*msg.Message",
 	ClassMsgTake:        "*msg.Message",
 	ClassMatch:          "Match",
@@ -95,6 +100,7 @@ var paramGoTypes = map[ParamClass]string{
 var receiverTypes = map[string]string{
 	"Handle":      "flux_t *",
 	"msg.Message": "flux_msg_t *",
+	"Future":      "flux_future_t *",
 }
 
 // scalarTypes maps C scalar types to their Go types.
@@ -253,6 +259,14 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 	if decl.Name != f.Name {
 		bad("prototype names %s", decl.Name)
 	}
+	if f.Internal != strings.HasPrefix(f.Name, "fluxgo_") {
+		bad("internal functions, and only they, are named fluxgo_*")
+	}
+	for name, adj := range f.Params {
+		if adj.As != "" && adj.As != "payload" {
+			bad("param %s: as must be payload", name)
+		}
+	}
 	for _, e := range f.Errors.Errno {
 		if !errnos[e] {
 			bad("errno %s is not in the errnos table", e)
@@ -267,6 +281,7 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 		bad("status must be implemented or planned, not %q", f.Status)
 	}
 	retOK := map[string]string{"void": "", "int": "-1", "ssize_t": "-1", "flux_t *": "NULL", "void *": "NULL",
+		"flux_future_t *": "NULL", "double": "0",
 		"const flux_msg_t *": "NULL", "struct flux_match": "",
 		"uint32_t": "0", "bool": "false", "flux_msg_t *": "NULL", "const char *": "NULL"}
 	ev, ok := retOK[decl.Return]
@@ -291,7 +306,7 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 	}
 	switch f.Binding {
 	case "":
-	case "c", "msg_release", "msg_incref":
+	case "c", "msg_release", "msg_incref", "future_release":
 		if f.Runtime != "" {
 			bad("binding %s takes no runtime entry", f.Binding)
 		}
@@ -300,7 +315,7 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 		}
 		return fm, errs
 	default:
-		bad("binding must be c, msg_release or msg_incref, not %q", f.Binding)
+		bad("binding must be c, msg_release, msg_incref or future_release, not %q", f.Binding)
 		return fm, errs
 	}
 	var entry *GoFunc
@@ -342,6 +357,10 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 			pm.Class = ClassHandle
 		case base == "flux_msg_t *":
 			pm.Class = ClassMsg
+		case base == "flux_future_t *":
+			pm.Class = ClassFuture
+		case p.Type == "const char *" && f.Params[p.Name].As == "payload":
+			pm.Class = ClassStringPayload
 		case base == "flux_msg_t **":
 			pm.Class = ClassMsgTake
 		case base == "struct flux_match":
@@ -368,12 +387,11 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 			pm.Class = ClassErrorBuf
 			pm.Null = "pass"
 		case p.Type == "const char **":
-			pm.Class, outType = ClassOutString, "string"
-			if pm.Null == "pass" {
-				outType = "*string"
-			}
+			pm.Class, outType = ClassOutString, "string" // or *string: NULL for nil
 		case p.Type == "const void **" && i+1 < len(params) && (params[i+1].Type == "size_t *" || params[i+1].Type == "int *"):
 			pm.Class, outType = ClassOutBytes, "[]byte"
+		case p.Type == "const void **":
+			pm.Class, outType = ClassOutAny, "any"
 		case p.Type == "flux_msgcounters_t *":
 			pm.Class, outType = ClassOutCounters, "Msgcounters"
 		case scalarTypes[p.Type] != "":
@@ -400,7 +418,7 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 		}
 		if entry != nil {
 			switch pm.Class {
-			case ClassOut, ClassOutString, ClassOutCounters, ClassOutBytes:
+			case ClassOut, ClassOutString, ClassOutCounters, ClassOutBytes, ClassOutAny:
 				if outResult >= len(entry.Results) {
 					bad("out param %s has no matching result in %s", p.Name, f.Runtime)
 				} else if got := entry.Results[outResult]; got != outType && !(outType == "string" && got == "*string") {
@@ -485,6 +503,10 @@ func checkResults(cret string, res []string) string {
 	case "bool":
 		if len(vals) != 1 || vals[0] != "bool" {
 			return "bool functions bind to entries returning bool"
+		}
+	case "flux_future_t *":
+		if len(vals) != 1 || vals[0] != "*Future" {
+			return "flux_future_t * functions bind to entries returning *Future"
 		}
 	case "flux_msg_t *":
 		if len(vals) != 1 || vals[0] != "*msg.Message" {

@@ -95,15 +95,20 @@ type Function struct {
 	Status  string `yaml:"status"` // implemented, planned
 	// Binding says who implements the function when it is not a generated
 	// export calling Runtime: "c" (hand-written C in bindings/capi/*.c:
-	// inline helpers and variadic functions), "msg_release" or
-	// "msg_incref" (C reference counting of flux_msg_t, done by the
-	// export layer's message registry).
-	Binding string           `yaml:"binding"`
-	Params  map[string]Param `yaml:"params"`
-	Errors  ErrorContract    `yaml:"errors"`
-	Doc     string           `yaml:"doc"`
-	Go      *GoMethod        `yaml:"go"`
-	Line    int              `yaml:"-"`
+	// inline helpers and variadic functions), "msg_release",
+	// "msg_incref" or "future_release" (C reference counting of
+	// flux_msg_t and flux_future_t, done by the export layer's tables).
+	Binding string `yaml:"binding"`
+	// Internal functions are helpers for hand-written C (the variadic
+	// functions): their export is generated under the function's own name,
+	// which must start with fluxgo_, with no C entry point and no header
+	// declaration, so they never become part of the library's ABI.
+	Internal bool             `yaml:"internal"`
+	Params   map[string]Param `yaml:"params"`
+	Errors   ErrorContract    `yaml:"errors"`
+	Doc      string           `yaml:"doc"`
+	Go       *GoMethod        `yaml:"go"`
+	Line     int              `yaml:"-"`
 }
 
 // Param adjusts how one C parameter is handled.
@@ -111,8 +116,13 @@ type Function struct {
 // Null (key if_null) says what a NULL pointer means: "einval" (the default: fail with
 // EINVAL before calling the runtime), "ignore" (return at once, for
 // functions that accept NULL silently), or "pass" (hand the runtime a nil).
+//
+// As "payload" passes a C string to the runtime as a payload: its bytes
+// with the terminating NUL (Flux's convention for string payloads), or
+// no payload for NULL.
 type Param struct {
 	Null string `yaml:"if_null"`
+	As   string `yaml:"as"`
 }
 
 // ErrorContract documents what a function returns on error and which errno

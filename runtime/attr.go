@@ -334,3 +334,8 @@ func strtodPrefix(s string) float64 {
 	}
 	return 0
 }
+
+// AttrSetValue is AttrSet without force (flux_attr_set).
+func (h *Handle) AttrSetValue(name string, val *string) error {
+	return h.AttrSet(name, val, false)
+}

@@ -80,6 +80,12 @@ const (
 	MatchResponse = "flux_match_init (FLUX_MSGTYPE_RESPONSE, FLUX_MATCHTAG_NONE, NULL)"
 )
 
+// Flags of event.h (note that flux_event_publish takes FLUX_MSGFLAG_PRIVATE, not FLUX_EVENT_PRIVATE) (event, group event_flags)
+const (
+	// EventPrivate is FLUX_EVENT_PRIVATE: Declared by flux-core's event.h; flux_event_publish rejects it with EINVAL.
+	EventPrivate = 1
+)
+
 // Flags for flux_rpc() and friends (rpc, group rpc_flags)
 const (
 	// RPCNoResponse is FLUX_RPC_NORESPONSE: Send the request without expecting a response.

@@ -2,7 +2,7 @@ package main
 
 /*
 #include <stdlib.h>
-#include <string.h>
+#include "capi.h"
 */
 import "C"
 
@@ -12,14 +12,42 @@ import (
 )
 
 // Functions such as flux_msg_get_topic and flux_attr_get return a const
-// char * that stays valid while the object it came from lives. Such C
-// strings are kept per owner (the token of the message, handle or future)
-// and slot (what the string is), replaced when the same slot is asked for
-// again, and freed with their owner.
-var cstrings = struct {
+// char * that stays valid while the object it came from lives; the pack
+// and unpack functions keep parsed JSON alive the same way. Such C memory
+// is kept per owner (the token of the message, handle or future) and slot
+// (what it is), replaced when the same slot is filled again, and freed
+// with its owner.
+type ownedC struct {
+	p    unsafe.Pointer
+	free C.flux_free_f // nil: free(3)
+}
+
+var owned = struct {
 	sync.Mutex
-	byOwner map[unsafe.Pointer]map[string]unsafe.Pointer
-}{byOwner: map[unsafe.Pointer]map[string]unsafe.Pointer{}}
+	byOwner map[unsafe.Pointer]map[string]ownedC
+}{byOwner: map[unsafe.Pointer]map[string]ownedC{}}
+
+// hold makes owner responsible for p (freed with fn, or free(3) when fn
+// is nil) under slot, freeing what the slot held before. A nil p just
+// empties the slot.
+func hold(owner unsafe.Pointer, slot string, p unsafe.Pointer, fn C.flux_free_f) {
+	owned.Lock()
+	slots := owned.byOwner[owner]
+	if slots == nil {
+		slots = map[string]ownedC{}
+		owned.byOwner[owner] = slots
+	}
+	old, had := slots[slot]
+	if p != nil {
+		slots[slot] = ownedC{p: p, free: fn}
+	} else {
+		delete(slots, slot)
+	}
+	owned.Unlock()
+	if had && old.p != p {
+		C.fluxgo_free_with(old.free, old.p)
+	}
+}
 
 // cstringFor returns a C copy of s owned by owner under slot. A nil s
 // yields NULL (and drops what the slot held).
@@ -28,22 +56,7 @@ func cstringFor(owner unsafe.Pointer, slot string, s *string) *C.char {
 	if s != nil {
 		c = C.CBytes(append([]byte(*s), 0))
 	}
-	cstrings.Lock()
-	slots := cstrings.byOwner[owner]
-	if slots == nil {
-		slots = map[string]unsafe.Pointer{}
-		cstrings.byOwner[owner] = slots
-	}
-	old := slots[slot]
-	if c != nil {
-		slots[slot] = c
-	} else {
-		delete(slots, slot)
-	}
-	cstrings.Unlock()
-	if old != nil {
-		C.free(old)
-	}
+	hold(owner, slot, c, nil)
 	return (*C.char)(c)
 }
 
@@ -51,20 +64,20 @@ func cstringFor(owner unsafe.Pointer, slot string, s *string) *C.char {
 // string-minded callers stay in bounds) owned by owner under slot.
 func cbytesFor(owner unsafe.Pointer, slot string, b []byte) unsafe.Pointer {
 	if b == nil {
-		cstringFor(owner, slot, nil)
+		hold(owner, slot, nil, nil)
 		return nil
 	}
 	s := string(b)
 	return unsafe.Pointer(cstringFor(owner, slot, &s))
 }
 
-// freeCStrings frees every C string kept for owner.
+// freeCStrings frees everything owner holds.
 func freeCStrings(owner unsafe.Pointer) {
-	cstrings.Lock()
-	slots := cstrings.byOwner[owner]
-	delete(cstrings.byOwner, owner)
-	cstrings.Unlock()
-	for _, c := range slots {
-		C.free(c)
+	owned.Lock()
+	slots := owned.byOwner[owner]
+	delete(owned.byOwner, owner)
+	owned.Unlock()
+	for _, o := range slots {
+		C.fluxgo_free_with(o.free, o.p)
 	}
 }

@@ -16,6 +16,7 @@ package main
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/include -Wall
+#cgo LDFLAGS: -ljansson
 */
 import "C"
 

@@ -1572,6 +1572,346 @@ func fluxgo_flux_attr_set_cacheonly(h *C.flux_t, name *C.char, val *C.char, errp
 	return 0
 }
 
+// fluxgo_flux_rpc implements flux_rpc.
+//
+//export fluxgo_flux_rpc
+func fluxgo_flux_rpc(h *C.flux_t, topic *C.char, s *C.char, nodeid C.uint32_t, flags C.int, errp *C.int) (ret *C.flux_future_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if topic == nil {
+		setError(errp, errInvalid("topic is NULL"), nil)
+		return
+	}
+	r0, err := a0.RPC(C.GoString(topic), stringPayload(s), uint32(nodeid), int(flags))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_future_t)(registerFuture(r0))
+}
+
+// fluxgo_flux_rpc_raw implements flux_rpc_raw.
+//
+//export fluxgo_flux_rpc_raw
+func fluxgo_flux_rpc_raw(h *C.flux_t, topic *C.char, data unsafe.Pointer, len_ C.size_t, nodeid C.uint32_t, flags C.int, errp *C.int) (ret *C.flux_future_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if topic == nil {
+		setError(errp, errInvalid("topic is NULL"), nil)
+		return
+	}
+	r0, err := a0.RPC(C.GoString(topic), goBytes(data, int(len_)), uint32(nodeid), int(flags))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_future_t)(registerFuture(r0))
+}
+
+// fluxgo_flux_rpc_message implements flux_rpc_message.
+//
+//export fluxgo_flux_rpc_message
+func fluxgo_flux_rpc_message(h *C.flux_t, msg *C.flux_msg_t, nodeid C.uint32_t, flags C.int, errp *C.int) (ret *C.flux_future_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a1, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.RPCMessage(a1, uint32(nodeid), int(flags))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_future_t)(registerFuture(r0))
+}
+
+// fluxgo_flux_rpc_get implements flux_rpc_get.
+//
+//export fluxgo_flux_rpc_get
+func fluxgo_flux_rpc_get(f *C.flux_future_t, s **C.char, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.RPCGetString()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if s != nil {
+		*s = cstringFor(unsafe.Pointer(f), "flux_rpc_get:s", r0)
+	}
+	return 0
+}
+
+// fluxgo_flux_rpc_get_raw implements flux_rpc_get_raw.
+//
+//export fluxgo_flux_rpc_get_raw
+func fluxgo_flux_rpc_get_raw(f *C.flux_future_t, data *unsafe.Pointer, len_ *C.size_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.RPCGetRaw()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if data != nil {
+		*data = cbytesFor(unsafe.Pointer(f), "flux_rpc_get_raw:data", r0)
+	}
+	if len_ != nil {
+		*len_ = C.size_t(len(r0))
+	}
+	return 0
+}
+
+// fluxgo_flux_rpc_get_matchtag implements flux_rpc_get_matchtag.
+//
+//export fluxgo_flux_rpc_get_matchtag
+func fluxgo_flux_rpc_get_matchtag(f *C.flux_future_t, errp *C.int) (ret C.uint32_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = 0
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = 0
+	if f == nil {
+		return
+	}
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0 := a0.Matchtag()
+	return C.uint32_t(r0)
+}
+
+// fluxgo_flux_rpc_get_nodeid implements flux_rpc_get_nodeid.
+//
+//export fluxgo_flux_rpc_get_nodeid
+func fluxgo_flux_rpc_get_nodeid(f *C.flux_future_t, errp *C.int) (ret C.uint32_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = 0
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = 0
+	if f == nil {
+		return
+	}
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0 := a0.Nodeid()
+	return C.uint32_t(r0)
+}
+
+// fluxgo_flux_future_destroy implements flux_future_destroy.
+//
+//export fluxgo_flux_future_destroy
+func fluxgo_flux_future_destroy(f *C.flux_future_t, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	releaseFuture(unsafe.Pointer(f))
+}
+
+// fluxgo_flux_future_get implements flux_future_get.
+//
+//export fluxgo_flux_future_get
+func fluxgo_flux_future_get(f *C.flux_future_t, result *unsafe.Pointer, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.Result()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if result != nil {
+		*result = resultToC(unsafe.Pointer(f), r0)
+	}
+	return 0
+}
+
+// fluxgo_flux_future_wait_for implements flux_future_wait_for.
+//
+//export fluxgo_flux_future_wait_for
+func fluxgo_flux_future_wait_for(f *C.flux_future_t, timeout C.double, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = a0.WaitFor(float64(timeout))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_future_is_ready implements flux_future_is_ready.
+//
+//export fluxgo_flux_future_is_ready
+func fluxgo_flux_future_is_ready(f *C.flux_future_t, errp *C.int) (ret C.bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = C.bool(false)
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = C.bool(false)
+	if f == nil {
+		return
+	}
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0 := a0.IsReady()
+	return C.bool(r0)
+}
+
+// fluxgo_flux_future_has_error implements flux_future_has_error.
+//
+//export fluxgo_flux_future_has_error
+func fluxgo_flux_future_has_error(f *C.flux_future_t, errp *C.int) (ret C.bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = C.bool(false)
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = C.bool(false)
+	if f == nil {
+		return
+	}
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0 := a0.HasError()
+	return C.bool(r0)
+}
+
+// fluxgo_flux_future_reset implements flux_future_reset.
+//
+//export fluxgo_flux_future_reset
+func fluxgo_flux_future_reset(f *C.flux_future_t, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	if f == nil {
+		return
+	}
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.Reset()
+}
+
+// fluxgo_flux_future_error_string implements flux_future_error_string.
+//
+//export fluxgo_flux_future_error_string
+func fluxgo_flux_future_error_string(f *C.flux_future_t, errp *C.int) (ret *C.char) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	if f == nil {
+		return
+	}
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0 := a0.ErrorString()
+	return cstringFor(unsafe.Pointer(f), slotName("flux_future_error_string"), &r0)
+}
+
 // fluxgo_flux_event_subscribe implements flux_event_subscribe.
 //
 //export fluxgo_flux_event_subscribe
@@ -1583,8 +1923,21 @@ func fluxgo_flux_event_subscribe(h *C.flux_t, topic *C.char, errp *C.int) (ret C
 		}
 	}()
 	ret = -1
-	setError(errp, notImplemented("flux_event_subscribe"), nil)
-	return
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if topic == nil {
+		setError(errp, errInvalid("topic is NULL"), nil)
+		return
+	}
+	err = a0.EventSubscribe(C.GoString(topic))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
 }
 
 // fluxgo_flux_event_unsubscribe implements flux_event_unsubscribe.
@@ -1598,6 +1951,906 @@ func fluxgo_flux_event_unsubscribe(h *C.flux_t, topic *C.char, errp *C.int) (ret
 		}
 	}()
 	ret = -1
-	setError(errp, notImplemented("flux_event_unsubscribe"), nil)
-	return
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if topic == nil {
+		setError(errp, errInvalid("topic is NULL"), nil)
+		return
+	}
+	err = a0.EventUnsubscribe(C.GoString(topic))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_event_subscribe_ex implements flux_event_subscribe_ex.
+//
+//export fluxgo_flux_event_subscribe_ex
+func fluxgo_flux_event_subscribe_ex(h *C.flux_t, topic *C.char, flags C.int, errp *C.int) (ret *C.flux_future_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if topic == nil {
+		setError(errp, errInvalid("topic is NULL"), nil)
+		return
+	}
+	r0, err := a0.EventSubscribeEx(C.GoString(topic), int(flags))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_future_t)(registerFuture(r0))
+}
+
+// fluxgo_flux_event_unsubscribe_ex implements flux_event_unsubscribe_ex.
+//
+//export fluxgo_flux_event_unsubscribe_ex
+func fluxgo_flux_event_unsubscribe_ex(h *C.flux_t, topic *C.char, flags C.int, errp *C.int) (ret *C.flux_future_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if topic == nil {
+		setError(errp, errInvalid("topic is NULL"), nil)
+		return
+	}
+	r0, err := a0.EventUnsubscribeEx(C.GoString(topic), int(flags))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_future_t)(registerFuture(r0))
+}
+
+// fluxgo_flux_event_encode implements flux_event_encode.
+//
+//export fluxgo_flux_event_encode
+func fluxgo_flux_event_encode(topic *C.char, s *C.char, errp *C.int) (ret *C.flux_msg_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	if topic == nil {
+		setError(errp, errInvalid("topic is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.EventEncode(C.GoString(topic), stringPayload(s))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_msg_t)(registerMsg(r0))
+}
+
+// fluxgo_flux_event_encode_raw implements flux_event_encode_raw.
+//
+//export fluxgo_flux_event_encode_raw
+func fluxgo_flux_event_encode_raw(topic *C.char, data unsafe.Pointer, len_ C.size_t, errp *C.int) (ret *C.flux_msg_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	if topic == nil {
+		setError(errp, errInvalid("topic is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.EventEncode(C.GoString(topic), goBytes(data, int(len_)))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_msg_t)(registerMsg(r0))
+}
+
+// fluxgo_flux_event_decode implements flux_event_decode.
+//
+//export fluxgo_flux_event_decode
+func fluxgo_flux_event_decode(msg *C.flux_msg_t, topic **C.char, s **C.char, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, r1, err := fluxrt.EventDecodeString(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if topic != nil {
+		*topic = cstringFor(unsafe.Pointer(msg), "flux_event_decode:topic", &r0)
+	}
+	if s != nil {
+		*s = cstringFor(unsafe.Pointer(msg), "flux_event_decode:s", r1)
+	}
+	return 0
+}
+
+// fluxgo_flux_event_decode_raw implements flux_event_decode_raw.
+//
+//export fluxgo_flux_event_decode_raw
+func fluxgo_flux_event_decode_raw(msg *C.flux_msg_t, topic **C.char, data *unsafe.Pointer, len_ *C.size_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if data == nil {
+		setError(errp, errInvalid("data is NULL"), nil)
+		return
+	}
+	r0, r1, err := fluxrt.EventDecode(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if topic != nil {
+		*topic = cstringFor(unsafe.Pointer(msg), "flux_event_decode_raw:topic", &r0)
+	}
+	*data = cbytesFor(unsafe.Pointer(msg), "flux_event_decode_raw:data", r1)
+	if len_ != nil {
+		*len_ = C.size_t(len(r1))
+	}
+	return 0
+}
+
+// fluxgo_flux_event_publish implements flux_event_publish.
+//
+//export fluxgo_flux_event_publish
+func fluxgo_flux_event_publish(h *C.flux_t, topic *C.char, flags C.int, s *C.char, errp *C.int) (ret *C.flux_future_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if topic == nil {
+		setError(errp, errInvalid("topic is NULL"), nil)
+		return
+	}
+	r0, err := a0.EventPublish(C.GoString(topic), int(flags), stringPayload(s))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_future_t)(registerFuture(r0))
+}
+
+// fluxgo_flux_event_publish_raw implements flux_event_publish_raw.
+//
+//export fluxgo_flux_event_publish_raw
+func fluxgo_flux_event_publish_raw(h *C.flux_t, topic *C.char, flags C.int, data unsafe.Pointer, len_ C.size_t, errp *C.int) (ret *C.flux_future_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if topic == nil {
+		setError(errp, errInvalid("topic is NULL"), nil)
+		return
+	}
+	r0, err := a0.EventPublish(C.GoString(topic), int(flags), goBytes(data, int(len_)))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_future_t)(registerFuture(r0))
+}
+
+// fluxgo_flux_event_publish_get_seq implements flux_event_publish_get_seq.
+//
+//export fluxgo_flux_event_publish_get_seq
+func fluxgo_flux_event_publish_get_seq(f *C.flux_future_t, seq *C.int, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if seq == nil {
+		setError(errp, errInvalid("seq is NULL"), nil)
+		return
+	}
+	r0, err := a0.EventPublishGetSeq()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	*seq = C.int(r0)
+	return 0
+}
+
+// fluxgo_flux_request_encode implements flux_request_encode.
+//
+//export fluxgo_flux_request_encode
+func fluxgo_flux_request_encode(topic *C.char, s *C.char, errp *C.int) (ret *C.flux_msg_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	if topic == nil {
+		setError(errp, errInvalid("topic is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.RequestEncode(C.GoString(topic), stringPayload(s))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_msg_t)(registerMsg(r0))
+}
+
+// fluxgo_flux_request_encode_raw implements flux_request_encode_raw.
+//
+//export fluxgo_flux_request_encode_raw
+func fluxgo_flux_request_encode_raw(topic *C.char, data unsafe.Pointer, len_ C.size_t, errp *C.int) (ret *C.flux_msg_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	if topic == nil {
+		setError(errp, errInvalid("topic is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.RequestEncode(C.GoString(topic), goBytes(data, int(len_)))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_msg_t)(registerMsg(r0))
+}
+
+// fluxgo_flux_request_decode implements flux_request_decode.
+//
+//export fluxgo_flux_request_decode
+func fluxgo_flux_request_decode(msg *C.flux_msg_t, topic **C.char, s **C.char, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, r1, err := fluxrt.RequestDecodeString(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if topic != nil {
+		*topic = cstringFor(unsafe.Pointer(msg), "flux_request_decode:topic", &r0)
+	}
+	if s != nil {
+		*s = cstringFor(unsafe.Pointer(msg), "flux_request_decode:s", r1)
+	}
+	return 0
+}
+
+// fluxgo_flux_request_decode_raw implements flux_request_decode_raw.
+//
+//export fluxgo_flux_request_decode_raw
+func fluxgo_flux_request_decode_raw(msg *C.flux_msg_t, topic **C.char, data *unsafe.Pointer, len_ *C.size_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if data == nil {
+		setError(errp, errInvalid("data is NULL"), nil)
+		return
+	}
+	r0, r1, err := fluxrt.RequestDecode(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if topic != nil {
+		*topic = cstringFor(unsafe.Pointer(msg), "flux_request_decode_raw:topic", &r0)
+	}
+	*data = cbytesFor(unsafe.Pointer(msg), "flux_request_decode_raw:data", r1)
+	if len_ != nil {
+		*len_ = C.size_t(len(r1))
+	}
+	return 0
+}
+
+// fluxgo_flux_response_encode implements flux_response_encode.
+//
+//export fluxgo_flux_response_encode
+func fluxgo_flux_response_encode(topic *C.char, s *C.char, errp *C.int) (ret *C.flux_msg_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	if topic == nil {
+		setError(errp, errInvalid("topic is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.ResponseEncode(C.GoString(topic), stringPayload(s))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_msg_t)(registerMsg(r0))
+}
+
+// fluxgo_flux_response_encode_raw implements flux_response_encode_raw.
+//
+//export fluxgo_flux_response_encode_raw
+func fluxgo_flux_response_encode_raw(topic *C.char, data unsafe.Pointer, len_ C.size_t, errp *C.int) (ret *C.flux_msg_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	if topic == nil {
+		setError(errp, errInvalid("topic is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.ResponseEncode(C.GoString(topic), goBytes(data, int(len_)))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_msg_t)(registerMsg(r0))
+}
+
+// fluxgo_flux_response_encode_error implements flux_response_encode_error.
+//
+//export fluxgo_flux_response_encode_error
+func fluxgo_flux_response_encode_error(topic *C.char, errnum C.int, errstr *C.char, errp *C.int) (ret *C.flux_msg_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	if topic == nil {
+		setError(errp, errInvalid("topic is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.ResponseEncodeError(C.GoString(topic), int(errnum), goStringPtr(errstr))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_msg_t)(registerMsg(r0))
+}
+
+// fluxgo_flux_response_decode implements flux_response_decode.
+//
+//export fluxgo_flux_response_decode
+func fluxgo_flux_response_decode(msg *C.flux_msg_t, topic **C.char, s **C.char, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, r1, err := fluxrt.ResponseDecodeString(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if topic != nil {
+		*topic = cstringFor(unsafe.Pointer(msg), "flux_response_decode:topic", &r0)
+	}
+	if s != nil {
+		*s = cstringFor(unsafe.Pointer(msg), "flux_response_decode:s", r1)
+	}
+	return 0
+}
+
+// fluxgo_flux_response_decode_raw implements flux_response_decode_raw.
+//
+//export fluxgo_flux_response_decode_raw
+func fluxgo_flux_response_decode_raw(msg *C.flux_msg_t, topic **C.char, data *unsafe.Pointer, len_ *C.size_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, r1, err := fluxrt.ResponseDecode(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if topic != nil {
+		*topic = cstringFor(unsafe.Pointer(msg), "flux_response_decode_raw:topic", &r0)
+	}
+	if data != nil {
+		*data = cbytesFor(unsafe.Pointer(msg), "flux_response_decode_raw:data", r1)
+	}
+	if len_ != nil {
+		*len_ = C.size_t(len(r1))
+	}
+	return 0
+}
+
+// fluxgo_flux_response_decode_error implements flux_response_decode_error.
+//
+//export fluxgo_flux_response_decode_error
+func fluxgo_flux_response_decode_error(msg *C.flux_msg_t, errstr **C.char, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if errstr == nil {
+		setError(errp, errInvalid("errstr is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.ResponseDecodeError(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	*errstr = cstringFor(unsafe.Pointer(msg), "flux_response_decode_error:errstr", &r0)
+	return 0
+}
+
+// fluxgo_flux_response_derive implements flux_response_derive.
+//
+//export fluxgo_flux_response_derive
+func fluxgo_flux_response_derive(request *C.flux_msg_t, errnum C.int, errp *C.int) (ret *C.flux_msg_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	a0, err := lookupMsg(unsafe.Pointer(request))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := fluxrt.ResponseDerive(a0, int(errnum))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_msg_t)(registerMsg(r0))
+}
+
+// fluxgo_flux_respond implements flux_respond.
+//
+//export fluxgo_flux_respond
+func fluxgo_flux_respond(h *C.flux_t, request *C.flux_msg_t, s *C.char, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a1, err := lookupMsg(unsafe.Pointer(request))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = a0.Respond(a1, stringPayload(s))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_respond_raw implements flux_respond_raw.
+//
+//export fluxgo_flux_respond_raw
+func fluxgo_flux_respond_raw(h *C.flux_t, request *C.flux_msg_t, data unsafe.Pointer, len_ C.int, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a1, err := lookupMsg(unsafe.Pointer(request))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = a0.Respond(a1, goBytes(data, int(len_)))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_respond_error implements flux_respond_error.
+//
+//export fluxgo_flux_respond_error
+func fluxgo_flux_respond_error(h *C.flux_t, request *C.flux_msg_t, errnum C.int, errstr *C.char, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a1, err := lookupMsg(unsafe.Pointer(request))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = a0.RespondError(a1, int(errnum), goStringPtr(errstr))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_service_register implements flux_service_register.
+//
+//export fluxgo_flux_service_register
+func fluxgo_flux_service_register(h *C.flux_t, name *C.char, errp *C.int) (ret *C.flux_future_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if name == nil {
+		setError(errp, errInvalid("name is NULL"), nil)
+		return
+	}
+	r0, err := a0.ServiceRegister(C.GoString(name))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_future_t)(registerFuture(r0))
+}
+
+// fluxgo_flux_service_unregister implements flux_service_unregister.
+//
+//export fluxgo_flux_service_unregister
+func fluxgo_flux_service_unregister(h *C.flux_t, name *C.char, errp *C.int) (ret *C.flux_future_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if name == nil {
+		setError(errp, errInvalid("name is NULL"), nil)
+		return
+	}
+	r0, err := a0.ServiceUnregister(C.GoString(name))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_future_t)(registerFuture(r0))
+}
+
+// fluxgo_flux_attr_set implements flux_attr_set.
+//
+//export fluxgo_flux_attr_set
+func fluxgo_flux_attr_set(h *C.flux_t, name *C.char, val *C.char, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if name == nil {
+		setError(errp, errInvalid("name is NULL"), nil)
+		return
+	}
+	err = a0.AttrSetValue(C.GoString(name), goStringPtr(val))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_attr_set_ex implements flux_attr_set_ex.
+//
+//export fluxgo_flux_attr_set_ex
+func fluxgo_flux_attr_set_ex(h *C.flux_t, name *C.char, val *C.char, force C.bool, errp_ *C.flux_error_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), errp_)
+		}
+	}()
+	ret = -1
+	clearErrorBuf(errp_)
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, errp_)
+		return
+	}
+	if name == nil {
+		setError(errp, errInvalid("name is NULL"), errp_)
+		return
+	}
+	err = a0.AttrSet(C.GoString(name), goStringPtr(val), bool(force))
+	if err != nil {
+		setError(errp, err, errp_)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_get_instance_starttime implements flux_get_instance_starttime.
+//
+//export fluxgo_flux_get_instance_starttime
+func fluxgo_flux_get_instance_starttime(h *C.flux_t, starttime *C.double, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if starttime == nil {
+		setError(errp, errInvalid("starttime is NULL"), nil)
+		return
+	}
+	r0, err := a0.GetInstanceStarttime()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	*starttime = C.double(r0)
+	return 0
+}
+
+// fluxgo_log_text implements fluxgo_log_text.
+//
+//export fluxgo_log_text
+func fluxgo_log_text(h *C.flux_t, level C.int, text *C.char, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	var a0 = nilIfNull(lookupHandle, unsafe.Pointer(h))
+	if text == nil {
+		setError(errp, errInvalid("text is NULL"), nil)
+		return
+	}
+	err := a0.Log(int(level), C.GoString(text))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_log_error_text implements fluxgo_log_error_text.
+//
+//export fluxgo_log_error_text
+func fluxgo_log_error_text(h *C.flux_t, errnum C.int, text *C.char, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	var a0 = nilIfNull(lookupHandle, unsafe.Pointer(h))
+	if text == nil {
+		setError(errp, errInvalid("text is NULL"), nil)
+		return
+	}
+	a0.LogError(int(errnum), C.GoString(text))
+}
+
+// fluxgo_flux_log_set_appname implements flux_log_set_appname.
+//
+//export fluxgo_flux_log_set_appname
+func fluxgo_flux_log_set_appname(h *C.flux_t, s *C.char, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if s == nil {
+		return
+	}
+	a0.LogSetAppname(C.GoString(s))
+}
+
+// fluxgo_flux_log_set_procid implements flux_log_set_procid.
+//
+//export fluxgo_flux_log_set_procid
+func fluxgo_flux_log_set_procid(h *C.flux_t, s *C.char, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if s == nil {
+		return
+	}
+	a0.LogSetProcid(C.GoString(s))
+}
+
+// fluxgo_flux_log_set_hostname implements flux_log_set_hostname.
+//
+//export fluxgo_flux_log_set_hostname
+func fluxgo_flux_log_set_hostname(h *C.flux_t, s *C.char, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if s == nil {
+		return
+	}
+	a0.LogSetHostname(C.GoString(s))
 }

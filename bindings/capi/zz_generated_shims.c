@@ -587,6 +587,130 @@ int flux_attr_set_cacheonly (flux_t *h, const char *name, const char *val)
     return fluxgo_result;
 }
 
+flux_future_t *flux_rpc (flux_t *h, const char *topic, const char *s, uint32_t nodeid, int flags)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_rpc (h, (char *)topic, (char *)s, nodeid, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_rpc_raw (flux_t *h, const char *topic, const void *data, size_t len, uint32_t nodeid, int flags)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_rpc_raw (h, (char *)topic, (void *)data, len, nodeid, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_rpc_message (flux_t *h, const flux_msg_t *msg, uint32_t nodeid, int flags)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_rpc_message (h, (flux_msg_t *)msg, nodeid, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_rpc_get (flux_future_t *f, const char **s)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_rpc_get (f, (char **)s, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_rpc_get_raw (flux_future_t *f, const void **data, size_t *len)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_rpc_get_raw (f, (void **)data, len, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+uint32_t flux_rpc_get_matchtag (flux_future_t *f)
+{
+    int fluxgo_errno = 0;
+    uint32_t fluxgo_result = fluxgo_flux_rpc_get_matchtag (f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+uint32_t flux_rpc_get_nodeid (flux_future_t *f)
+{
+    int fluxgo_errno = 0;
+    uint32_t fluxgo_result = fluxgo_flux_rpc_get_nodeid (f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_future_destroy (flux_future_t *f)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_future_destroy (f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+int flux_future_get (flux_future_t *f, const void **result)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_future_get (f, (void **)result, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_future_wait_for (flux_future_t *f, double timeout)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_future_wait_for (f, timeout, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+bool flux_future_is_ready (flux_future_t *f)
+{
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_future_is_ready (f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+bool flux_future_has_error (flux_future_t *f)
+{
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_future_has_error (f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_future_reset (flux_future_t *f)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_future_reset (f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+const char *flux_future_error_string (flux_future_t *f)
+{
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_future_error_string (f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
 int flux_event_subscribe (flux_t *h, const char *topic)
 {
     int fluxgo_errno = 0;
@@ -603,4 +727,280 @@ int flux_event_unsubscribe (flux_t *h, const char *topic)
     if (fluxgo_errno != 0)
         errno = fluxgo_errno;
     return fluxgo_result;
+}
+
+flux_future_t *flux_event_subscribe_ex (flux_t *h, const char *topic, int flags)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_event_subscribe_ex (h, (char *)topic, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_event_unsubscribe_ex (flux_t *h, const char *topic, int flags)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_event_unsubscribe_ex (h, (char *)topic, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_msg_t *flux_event_encode (const char *topic, const char *s)
+{
+    int fluxgo_errno = 0;
+    flux_msg_t *fluxgo_result = fluxgo_flux_event_encode ((char *)topic, (char *)s, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_msg_t *flux_event_encode_raw (const char *topic, const void *data, size_t len)
+{
+    int fluxgo_errno = 0;
+    flux_msg_t *fluxgo_result = fluxgo_flux_event_encode_raw ((char *)topic, (void *)data, len, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_event_decode (const flux_msg_t *msg, const char **topic, const char **s)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_event_decode ((flux_msg_t *)msg, (char **)topic, (char **)s, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_event_decode_raw (const flux_msg_t *msg, const char **topic, const void **data, size_t *len)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_event_decode_raw ((flux_msg_t *)msg, (char **)topic, (void **)data, len, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_event_publish (flux_t *h, const char *topic, int flags, const char *s)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_event_publish (h, (char *)topic, flags, (char *)s, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_event_publish_raw (flux_t *h, const char *topic, int flags, const void *data, size_t len)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_event_publish_raw (h, (char *)topic, flags, (void *)data, len, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_event_publish_get_seq (flux_future_t *f, int *seq)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_event_publish_get_seq (f, seq, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_msg_t *flux_request_encode (const char *topic, const char *s)
+{
+    int fluxgo_errno = 0;
+    flux_msg_t *fluxgo_result = fluxgo_flux_request_encode ((char *)topic, (char *)s, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_msg_t *flux_request_encode_raw (const char *topic, const void *data, size_t len)
+{
+    int fluxgo_errno = 0;
+    flux_msg_t *fluxgo_result = fluxgo_flux_request_encode_raw ((char *)topic, (void *)data, len, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_request_decode (const flux_msg_t *msg, const char **topic, const char **s)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_request_decode ((flux_msg_t *)msg, (char **)topic, (char **)s, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_request_decode_raw (const flux_msg_t *msg, const char **topic, const void **data, size_t *len)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_request_decode_raw ((flux_msg_t *)msg, (char **)topic, (void **)data, len, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_msg_t *flux_response_encode (const char *topic, const char *s)
+{
+    int fluxgo_errno = 0;
+    flux_msg_t *fluxgo_result = fluxgo_flux_response_encode ((char *)topic, (char *)s, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_msg_t *flux_response_encode_raw (const char *topic, const void *data, size_t len)
+{
+    int fluxgo_errno = 0;
+    flux_msg_t *fluxgo_result = fluxgo_flux_response_encode_raw ((char *)topic, (void *)data, len, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_msg_t *flux_response_encode_error (const char *topic, int errnum, const char *errstr)
+{
+    int fluxgo_errno = 0;
+    flux_msg_t *fluxgo_result = fluxgo_flux_response_encode_error ((char *)topic, errnum, (char *)errstr, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_response_decode (const flux_msg_t *msg, const char **topic, const char **s)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_response_decode ((flux_msg_t *)msg, (char **)topic, (char **)s, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_response_decode_raw (const flux_msg_t *msg, const char **topic, const void **data, size_t *len)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_response_decode_raw ((flux_msg_t *)msg, (char **)topic, (void **)data, len, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_response_decode_error (const flux_msg_t *msg, const char **errstr)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_response_decode_error ((flux_msg_t *)msg, (char **)errstr, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_msg_t *flux_response_derive (const flux_msg_t *request, int errnum)
+{
+    int fluxgo_errno = 0;
+    flux_msg_t *fluxgo_result = fluxgo_flux_response_derive ((flux_msg_t *)request, errnum, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_respond (flux_t *h, const flux_msg_t *request, const char *s)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_respond (h, (flux_msg_t *)request, (char *)s, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_respond_raw (flux_t *h, const flux_msg_t *request, const void *data, int len)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_respond_raw (h, (flux_msg_t *)request, (void *)data, len, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_respond_error (flux_t *h, const flux_msg_t *request, int errnum, const char *errstr)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_respond_error (h, (flux_msg_t *)request, errnum, (char *)errstr, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_service_register (flux_t *h, const char *name)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_service_register (h, (char *)name, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_service_unregister (flux_t *h, const char *name)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_service_unregister (h, (char *)name, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_attr_set (flux_t *h, const char *name, const char *val)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_attr_set (h, (char *)name, (char *)val, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_attr_set_ex (flux_t *h, const char *name, const char *val, bool force, flux_error_t *errp)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_attr_set_ex (h, (char *)name, (char *)val, force, errp, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_get_instance_starttime (flux_t *h, double *starttime)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_get_instance_starttime (h, starttime, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_log_set_appname (flux_t *h, const char *s)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_log_set_appname (h, (char *)s, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_log_set_procid (flux_t *h, const char *s)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_log_set_procid (h, (char *)s, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_log_set_hostname (flux_t *h, const char *s)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_log_set_hostname (h, (char *)s, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }

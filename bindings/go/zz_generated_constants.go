@@ -147,6 +147,12 @@ const ()
 // Ready-made match criteria for flux_recv().
 const ()
 
+// Flags of event.h (note that flux_event_publish takes FLUX_MSGFLAG_PRIVATE, not FLUX_EVENT_PRIVATE).
+const (
+	// EventPrivateFlag is FLUX_EVENT_PRIVATE: Declared by flux-core's event.h; flux_event_publish rejects it with EINVAL.
+	EventPrivateFlag = 1
+)
+
 // RPCFlag is one of flags for flux_rpc() and friends.
 type RPCFlag int
 

@@ -12,6 +12,10 @@
 // runs the command with FLUX_URI in its environment and exits with the
 // command's status, like flux start. Without one, it serves until SIGINT or
 // SIGTERM, then removes its socket (and the temporary directory it made).
+//
+// SIGHUP restarts the broker: every connection is dropped and the socket is
+// listened on again, which lets tests (the C ABI tests among them) exercise
+// flux_reconnect from outside.
 package main
 
 import (
@@ -62,6 +66,16 @@ func run() int {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
+	hups := make(chan os.Signal, 1)
+	signal.Notify(hups, syscall.SIGHUP)
+	defer signal.Stop(hups)
+	go func() {
+		for range hups {
+			if err := b.Restart(); err != nil {
+				fmt.Fprintln(os.Stderr, "fluxbroker: restart:", err)
+			}
+		}
+	}()
 
 	args := flag.Args()
 	if len(args) == 0 {

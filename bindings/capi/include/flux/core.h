@@ -4,6 +4,7 @@
 #ifndef _FLUX_CORE_H
 #define _FLUX_CORE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -401,6 +402,23 @@ flux_msg_t *flux_msg_decode (const void *buf, size_t size);
 /* Tell whether the message meets the match criteria. */
 bool flux_msg_cmp (const flux_msg_t *msg, struct flux_match match);
 
+/* Set a JSON object payload built with a jansson pack format (compact
+ * JSON); EINVAL when it is not an object or does not pack.
+ */
+int flux_msg_pack (flux_msg_t *msg, const char *fmt, ...);
+
+/* flux_msg_pack() with a va_list. */
+int flux_msg_vpack (flux_msg_t *msg, const char *fmt, va_list ap);
+
+/* Unpack the JSON object payload with a jansson unpack format; strings
+ * stay valid while the message lives. EPROTO when there is no JSON object
+ * payload or it does not match.
+ */
+int flux_msg_unpack (const flux_msg_t *msg, const char *fmt, ...);
+
+/* flux_msg_unpack() with a va_list. */
+int flux_msg_vunpack (const flux_msg_t *msg, const char *fmt, va_list ap);
+
 /*
  * rpc: Remote procedure calls.
  */
@@ -410,6 +428,44 @@ enum {
     FLUX_RPC_NORESPONSE = 1, /* Send the request without expecting a response. */
     FLUX_RPC_STREAMING = 2, /* Expect many responses ending with ENODATA. */
 };
+
+/* Send a request with an optional string payload to nodeid (a rank,
+ * FLUX_NODEID_ANY or FLUX_NODEID_UPSTREAM) and return a future for its
+ * response. flags: FLUX_RPC_NORESPONSE, FLUX_RPC_STREAMING.
+ */
+flux_future_t *flux_rpc (flux_t *h, const char *topic, const char *s, uint32_t nodeid, int flags);
+
+/* Like flux_rpc() with a raw payload. */
+flux_future_t *flux_rpc_raw (flux_t *h, const char *topic, const void *data, size_t len, uint32_t nodeid, int flags);
+
+/* Send a copy of a request message as an RPC. */
+flux_future_t *flux_rpc_message (flux_t *h, const flux_msg_t *msg, uint32_t nodeid, int flags);
+
+/* Wait for the response and get its string payload (NULL when it has
+ * none), valid while the future lives. An error response fails with its
+ * errno; its text is flux_future_error_string().
+ */
+int flux_rpc_get (flux_future_t *f, const char **s);
+
+/* Wait for the response and get its raw payload. */
+int flux_rpc_get_raw (flux_future_t *f, const void **data, size_t *len);
+
+/* Return the RPC's matchtag, 0 if f is not an RPC future. */
+uint32_t flux_rpc_get_matchtag (flux_future_t *f);
+
+/* Return the nodeid the RPC was sent to. */
+uint32_t flux_rpc_get_nodeid (flux_future_t *f);
+
+/* flux_rpc() with a JSON payload built with a jansson pack format. */
+flux_future_t *flux_rpc_pack (flux_t *h, const char *topic, uint32_t nodeid, int flags, const char *fmt, ...);
+
+/* flux_rpc_pack() with a va_list. */
+flux_future_t *flux_rpc_vpack (flux_t *h, const char *topic, uint32_t nodeid, int flags, const char *fmt, va_list ap);
+
+/* Wait for the response and unpack its JSON payload; strings stay valid
+ * while the future lives.
+ */
+int flux_rpc_get_unpack (flux_future_t *f, const char *fmt, ...);
 
 /*
  * attr: Broker attributes and the handle's attribute cache.
@@ -431,19 +487,214 @@ const char *flux_attr_get (flux_t *h, const char *name);
  */
 int flux_attr_set_cacheonly (flux_t *h, const char *name, const char *val);
 
+/* Set a broker attribute (owner only). A NULL val is EINVAL. */
+int flux_attr_set (flux_t *h, const char *name, const char *val);
+
+/* Set a broker attribute, with force to update a value not normally
+ * updatable; error receives the broker's text.
+ */
+int flux_attr_set_ex (flux_t *h, const char *name, const char *val, bool force, flux_error_t *errp);
+
+/* Get the time the instance started (broker.starttime on rank 0). */
+int flux_get_instance_starttime (flux_t *h, double *starttime);
+
+/*
+ * request: Encoding and decoding requests.
+ */
+
+/* Make a request message with an optional string payload. */
+flux_msg_t *flux_request_encode (const char *topic, const char *s);
+
+/* Make a request message with a raw payload. */
+flux_msg_t *flux_request_encode_raw (const char *topic, const void *data, size_t len);
+
+/* Get a request's topic and string payload (NULL when none). */
+int flux_request_decode (const flux_msg_t *msg, const char **topic, const char **s);
+
+/* Get a request's topic and raw payload. */
+int flux_request_decode_raw (const flux_msg_t *msg, const char **topic, const void **data, size_t *len);
+
+/* Get a request's topic and unpack its JSON payload. */
+int flux_request_unpack (const flux_msg_t *msg, const char **topic, const char *fmt, ...);
+
+/*
+ * response: Encoding, decoding and sending responses.
+ */
+
+/* Make a success response with an optional string payload. */
+flux_msg_t *flux_response_encode (const char *topic, const char *s);
+
+/* Make a success response with a raw payload. */
+flux_msg_t *flux_response_encode_raw (const char *topic, const void *data, size_t len);
+
+/* Make an error response with optional text; errnum 0 is EINVAL. */
+flux_msg_t *flux_response_encode_error (const char *topic, int errnum, const char *errstr);
+
+/* Get a response's topic and string payload; an error response fails with
+ * its errnum.
+ */
+int flux_response_decode (const flux_msg_t *msg, const char **topic, const char **s);
+
+/* Get a response's topic and raw payload. */
+int flux_response_decode_raw (const flux_msg_t *msg, const char **topic, const void **data, size_t *len);
+
+/* Get the text of an error response; ENOENT when there is none. */
+int flux_response_decode_error (const flux_msg_t *msg, const char **errstr);
+
+/* Make a response to a request: same topic, matchtag, flags and routes, no
+ * payload.
+ */
+flux_msg_t *flux_response_derive (const flux_msg_t *request, int errnum);
+
+/* Answer a request with an optional string payload (nothing is sent for a
+ * NORESPONSE request).
+ */
+int flux_respond (flux_t *h, const flux_msg_t *request, const char *s);
+
+/* Answer a request with a raw payload. */
+int flux_respond_raw (flux_t *h, const flux_msg_t *request, const void *data, int len);
+
+/* Answer a request with an error (errnum 0 is sent as EINVAL) and optional
+ * text.
+ */
+int flux_respond_error (flux_t *h, const flux_msg_t *request, int errnum, const char *errstr);
+
+/* Answer a request with a JSON payload built with a jansson pack format. */
+int flux_respond_pack (flux_t *h, const flux_msg_t *request, const char *fmt, ...);
+
+/*
+ * future: Futures, the results of asynchronous operations.
+ */
+
+/* Drop a reference to the future; the last one destroys it. An RPC
+ * destroyed before its final response keeps its matchtag until that
+ * response arrives.
+ */
+void flux_future_destroy (flux_future_t *f);
+
+/* Wait for the future and get its result (for an RPC, the response
+ * message, valid while the future lives).
+ */
+int flux_future_get (flux_future_t *f, const void **result);
+
+/* Wait up to timeout seconds (negative: forever) for the future; ETIMEDOUT
+ * when it is not ready by then.
+ */
+int flux_future_wait_for (flux_future_t *f, double timeout);
+
+/* Tell whether the future has a result. */
+bool flux_future_is_ready (flux_future_t *f);
+
+/* Tell whether the future's current result is an error. */
+bool flux_future_has_error (flux_future_t *f);
+
+/* Move on to the next result of a multi-result future (a streaming RPC). */
+void flux_future_reset (flux_future_t *f);
+
+/* Return the text of the future's error: its own text, else the errno's
+ * description.
+ */
+const char *flux_future_error_string (flux_future_t *f);
+
 /*
  * event: Subscribing to, publishing and decoding events.
  */
 
+/* Flags of event.h (note that flux_event_publish takes
+ * FLUX_MSGFLAG_PRIVATE, not FLUX_EVENT_PRIVATE).
+ */
+enum {
+    FLUX_EVENT_PRIVATE = 1, /* Declared by flux-core's event.h; flux_event_publish rejects it with EINVAL. */
+};
+
 /* Subscribe to events whose topic starts with topic (a no-op under
- * FLUX_O_TEST_NOSUB). (Not implemented yet in fluxgo: fails with ENOSYS.)
+ * FLUX_O_TEST_NOSUB).
  */
 int flux_event_subscribe (flux_t *h, const char *topic);
 
-/* Drop a subscription made with flux_event_subscribe(). (Not implemented
- * yet in fluxgo: fails with ENOSYS.)
- */
+/* Drop a subscription; ENOENT when there is none. */
 int flux_event_unsubscribe (flux_t *h, const char *topic);
+
+/* Subscribe asynchronously; flags may be FLUX_RPC_NORESPONSE. */
+flux_future_t *flux_event_subscribe_ex (flux_t *h, const char *topic, int flags);
+
+/* Unsubscribe asynchronously. */
+flux_future_t *flux_event_unsubscribe_ex (flux_t *h, const char *topic, int flags);
+
+/* Make an event message with an optional string payload; send it with
+ * flux_send() to publish it without confirmation.
+ */
+flux_msg_t *flux_event_encode (const char *topic, const char *s);
+
+/* Make an event message with a raw payload. */
+flux_msg_t *flux_event_encode_raw (const char *topic, const void *data, size_t len);
+
+/* Get an event's topic and string payload (NULL when none); both
+ * out-pointers may be NULL.
+ */
+int flux_event_decode (const flux_msg_t *msg, const char **topic, const char **s);
+
+/* Get an event's topic and raw payload. */
+int flux_event_decode_raw (const flux_msg_t *msg, const char **topic, const void **data, size_t *len);
+
+/* Publish an event through the broker and return a future for its sequence
+ * number; flags is 0 or FLUX_MSGFLAG_PRIVATE.
+ */
+flux_future_t *flux_event_publish (flux_t *h, const char *topic, int flags, const char *s);
+
+/* Publish an event with a raw payload. */
+flux_future_t *flux_event_publish_raw (flux_t *h, const char *topic, int flags, const void *data, size_t len);
+
+/* Wait for the publish and get the event's sequence number. */
+int flux_event_publish_get_seq (flux_future_t *f, int *seq);
+
+/* Make an event message with a packed JSON payload. */
+flux_msg_t *flux_event_pack (const char *topic, const char *fmt, ...);
+
+/* Get an event's topic and unpack its JSON payload. */
+int flux_event_unpack (const flux_msg_t *msg, const char **topic, const char *fmt, ...);
+
+/* flux_event_publish() with a packed JSON payload. */
+flux_future_t *flux_event_publish_pack (flux_t *h, const char *topic, int flags, const char *fmt, ...);
+
+/*
+ * service: Registering services that other clients can call.
+ */
+
+/* Ask the broker to route requests for name.* to this handle. */
+flux_future_t *flux_service_register (flux_t *h, const char *name);
+
+/* Stop receiving requests for name.*. */
+flux_future_t *flux_service_unregister (flux_t *h, const char *name);
+
+/*
+ * flog: Logging to the broker.
+ */
+
+/* Log a printf-style message at a syslog level; with a NULL handle it goes
+ * to stderr.
+ */
+int flux_log (flux_t *h, int level, const char *fmt, ...);
+
+/* flux_log() with a va_list. */
+int flux_vlog (flux_t *h, int level, const char *fmt, va_list ap);
+
+/* Log a message followed by the description of errno at LOG_ERR; errno is
+ * preserved.
+ */
+void flux_log_error (flux_t *h, const char *fmt, ...);
+
+/* flux_log_error() with a va_list. */
+void flux_log_verror (flux_t *h, const char *fmt, va_list ap);
+
+/* Set the application name of log messages. */
+void flux_log_set_appname (flux_t *h, const char *s);
+
+/* Set the process id field of log messages. */
+void flux_log_set_procid (flux_t *h, const char *s);
+
+/* Set the hostname field of log messages (default: the broker rank). */
+void flux_log_set_hostname (flux_t *h, const char *s);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,11 @@
+/* Internal declarations shared by the hand-written C and Go files of
+ * libflux-core (not installed). */
+#ifndef FLUXGO_CAPI_H
+#define FLUXGO_CAPI_H
+
+#include "flux/core.h"
+
+/* Free p with fn, or with free(3) when fn is NULL. */
+void fluxgo_free_with (flux_free_f fn, void *p);
+
+#endif

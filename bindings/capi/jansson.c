@@ -1,0 +1,278 @@
+/* The JSON pack/unpack functions, which take jansson formats and variadic
+ * arguments: jansson packs or parses, the string is passed to (or taken
+ * from) the plain functions, and parsed JSON is tied to the message or
+ * future it came from with fluxgo_hold, so unpacked strings stay valid as
+ * long as flux-core promises. */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <jansson.h>
+#include "flux/core.h"
+#include "_cgo_export.h"
+
+static void json_free (void *p)
+{
+    json_decref ((json_t *)p);
+}
+
+/* Pack fmt into a compact JSON object string (free with free(3)). */
+static char *pack_object (const char *fmt, va_list ap)
+{
+    json_error_t error;
+    json_t *o;
+    char *s;
+
+    if (!fmt || !*fmt) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (!(o = json_vpack_ex (&error, 0, fmt, ap))) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (!json_is_object (o)) {
+        json_decref (o);
+        errno = EINVAL;
+        return NULL;
+    }
+    s = json_dumps (o, JSON_COMPACT | JSON_ENCODE_ANY);
+    json_decref (o);
+    if (!s)
+        errno = ENOMEM;
+    return s;
+}
+
+/* Parse s as a JSON object, unpack it with fmt, and hand the object to
+ * owner to keep. */
+static int unpack_object (void *owner, const char *s, const char *fmt, va_list ap)
+{
+    json_error_t error;
+    json_t *o;
+
+    if (!fmt) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (!s || !(o = json_loads (s, JSON_ALLOW_NUL, &error))) {
+        errno = EPROTO;
+        return -1;
+    }
+    if (!json_is_object (o) || json_vunpack_ex (o, &error, 0, fmt, ap) < 0) {
+        json_decref (o);
+        errno = EPROTO;
+        return -1;
+    }
+    fluxgo_hold (owner, "json", o, json_free);
+    return 0;
+}
+
+int flux_msg_vpack (flux_msg_t *msg, const char *fmt, va_list ap)
+{
+    char *s;
+    int rc;
+
+    if (!msg) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (!(s = pack_object (fmt, ap)))
+        return -1;
+    rc = flux_msg_set_string (msg, s);
+    free (s);
+    return rc;
+}
+
+int flux_msg_pack (flux_msg_t *msg, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start (ap, fmt);
+    rc = flux_msg_vpack (msg, fmt, ap);
+    va_end (ap);
+    return rc;
+}
+
+int flux_msg_vunpack (const flux_msg_t *msg, const char *fmt, va_list ap)
+{
+    const char *s = NULL;
+
+    if (!msg || !fmt) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (flux_msg_get_string (msg, &s) < 0)
+        return -1;
+    if (!s) {
+        errno = EPROTO;
+        return -1;
+    }
+    return unpack_object ((void *)msg, s, fmt, ap);
+}
+
+int flux_msg_unpack (const flux_msg_t *msg, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start (ap, fmt);
+    rc = flux_msg_vunpack (msg, fmt, ap);
+    va_end (ap);
+    return rc;
+}
+
+flux_future_t *flux_rpc_vpack (flux_t *h, const char *topic, uint32_t nodeid,
+                               int flags, const char *fmt, va_list ap)
+{
+    flux_future_t *f;
+    char *s;
+    int saved;
+
+    if (!h || !topic) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (!(s = pack_object (fmt, ap)))
+        return NULL;
+    f = flux_rpc (h, topic, s, nodeid, flags);
+    saved = errno;
+    free (s);
+    errno = saved;
+    return f;
+}
+
+flux_future_t *flux_rpc_pack (flux_t *h, const char *topic, uint32_t nodeid,
+                              int flags, const char *fmt, ...)
+{
+    va_list ap;
+    flux_future_t *f;
+
+    va_start (ap, fmt);
+    f = flux_rpc_vpack (h, topic, nodeid, flags, fmt, ap);
+    va_end (ap);
+    return f;
+}
+
+int flux_rpc_get_unpack (flux_future_t *f, const char *fmt, ...)
+{
+    const char *s = NULL;
+    va_list ap;
+    int rc;
+
+    if (!f || !fmt) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (flux_rpc_get (f, &s) < 0)
+        return -1;
+    va_start (ap, fmt);
+    rc = unpack_object (f, s, fmt, ap);
+    va_end (ap);
+    return rc;
+}
+
+int flux_request_unpack (const flux_msg_t *msg, const char **topic, const char *fmt, ...)
+{
+    const char *s = NULL;
+    va_list ap;
+    int rc;
+
+    if (!msg || !fmt) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (flux_request_decode (msg, topic, &s) < 0)
+        return -1;
+    va_start (ap, fmt);
+    rc = unpack_object ((void *)msg, s, fmt, ap);
+    va_end (ap);
+    return rc;
+}
+
+int flux_respond_pack (flux_t *h, const flux_msg_t *request, const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+    int rc, saved;
+
+    if (!h || !request) {
+        errno = EINVAL;
+        return -1;
+    }
+    va_start (ap, fmt);
+    s = pack_object (fmt, ap);
+    va_end (ap);
+    if (!s)
+        return -1;
+    rc = flux_respond (h, request, s);
+    saved = errno;
+    free (s);
+    errno = saved;
+    return rc;
+}
+
+flux_msg_t *flux_event_pack (const char *topic, const char *fmt, ...)
+{
+    va_list ap;
+    flux_msg_t *msg;
+    char *s;
+    int saved;
+
+    if (!topic) {
+        errno = EINVAL;
+        return NULL;
+    }
+    va_start (ap, fmt);
+    s = pack_object (fmt, ap);
+    va_end (ap);
+    if (!s)
+        return NULL;
+    msg = flux_event_encode (topic, s);
+    saved = errno;
+    free (s);
+    errno = saved;
+    return msg;
+}
+
+int flux_event_unpack (const flux_msg_t *msg, const char **topic, const char *fmt, ...)
+{
+    const char *s = NULL;
+    va_list ap;
+    int rc;
+
+    if (!msg || !fmt) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (flux_event_decode (msg, topic, &s) < 0)
+        return -1;
+    va_start (ap, fmt);
+    rc = unpack_object ((void *)msg, s, fmt, ap);
+    va_end (ap);
+    return rc;
+}
+
+flux_future_t *flux_event_publish_pack (flux_t *h, const char *topic, int flags,
+                                        const char *fmt, ...)
+{
+    va_list ap;
+    flux_future_t *f;
+    char *s;
+    int saved;
+
+    if (!h || !topic) {
+        errno = EINVAL;
+        return NULL;
+    }
+    va_start (ap, fmt);
+    s = pack_object (fmt, ap);
+    va_end (ap);
+    if (!s)
+        return NULL;
+    f = flux_event_publish (h, topic, flags, s);
+    saved = errno;
+    free (s);
+    errno = saved;
+    return f;
+}
