@@ -328,6 +328,13 @@ func emitExport(f *jen.File, fn *FuncModel) {
 			g.Return(jen.Qual("C", "double").Call(val))
 		case ret == "flux_msg_t *":
 			g.Return(jen.Parens(jen.Op("*").Qual("C", "flux_msg_t")).Call(jen.Id("registerMsg").Call(val)))
+		case ret == "const char *" && owner == nil:
+			// No object to own the string: a static copy, one per text.
+			ptr := jen.Op("&").Add(val)
+			if res[valIdx] == "*string" {
+				ptr = val
+			}
+			g.Return(jen.Id("staticCString").Call(ptr))
 		case ret == "const char *":
 			ptr := jen.Op("&").Add(val)
 			if res[valIdx] == "*string" {
@@ -335,6 +342,13 @@ func emitExport(f *jen.File, fn *FuncModel) {
 			}
 			slot := append([]jen.Code{jen.Lit(fn.Name)}, slotArgs...)
 			g.Return(jen.Id("cstringFor").Call(owner, jen.Id("slotName").Call(slot...), ptr))
+		case ret == "char *":
+			// The caller frees it, as with flux-core.
+			ptr := jen.Op("&").Add(val)
+			if res[valIdx] == "*string" {
+				ptr = val
+			}
+			g.Return(jen.Id("mallocCString").Call(ptr))
 		case ret == "bool":
 			g.Return(jen.Qual("C", "bool").Call(val))
 		case hasVal:

@@ -281,7 +281,7 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 		bad("status must be implemented or planned, not %q", f.Status)
 	}
 	retOK := map[string]string{"void": "", "int": "-1", "ssize_t": "-1", "flux_t *": "NULL", "void *": "NULL",
-		"flux_future_t *": "NULL", "double": "0",
+		"flux_future_t *": "NULL", "double": "0", "char *": "NULL",
 		"const flux_msg_t *": "NULL", "struct flux_match": "",
 		"uint32_t": "0", "bool": "false", "flux_msg_t *": "NULL", "const char *": "NULL"}
 	ev, ok := retOK[decl.Return]
@@ -512,9 +512,9 @@ func checkResults(cret string, res []string) string {
 		if len(vals) != 1 || vals[0] != "*msg.Message" {
 			return "flux_msg_t * functions bind to entries returning *msg.Message"
 		}
-	case "const char *":
+	case "const char *", "char *":
 		if len(vals) != 1 || (vals[0] != "string" && vals[0] != "*string") {
-			return "const char * functions bind to entries returning string or *string"
+			return "string functions bind to entries returning string or *string"
 		}
 	}
 	return ""

@@ -339,3 +339,20 @@ func strtodPrefix(s string) float64 {
 func (h *Handle) AttrSetValue(name string, val *string) error {
 	return h.AttrSet(name, val, false)
 }
+
+// AttrCacheFirstName is AttrCacheFirst for C: the first cached name, nil
+// at the end (flux_attr_cache_first).
+func (h *Handle) AttrCacheFirstName() *string {
+	if s, ok := h.AttrCacheFirst(); ok {
+		return &s
+	}
+	return nil
+}
+
+// AttrCacheNextName is AttrCacheNext for C (flux_attr_cache_next).
+func (h *Handle) AttrCacheNextName() *string {
+	if s, ok := h.AttrCacheNext(); ok {
+		return &s
+	}
+	return nil
+}

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"strings"
 	"syscall"
 
 	"github.com/fluxgo/fluxgo/runtime/msg"
@@ -348,3 +349,152 @@ func MsgGetPayload(m *msg.Message) ([]byte, error) {
 	}
 	return m.Payload, nil
 }
+
+// MsgSetPrivate marks an event private.
+func MsgSetPrivate(m *msg.Message) error {
+	if m == nil {
+		return invalidMsg()
+	}
+	m.Flags |= msg.FlagPrivate
+	return nil
+}
+
+// MsgIsPrivate reports the PRIVATE flag; an invalid message reads as
+// private, as in flux-core (the safe answer).
+func MsgIsPrivate(m *msg.Message) bool { return m == nil || m.Flags&msg.FlagPrivate != 0 }
+
+// MsgSetStreaming sets STREAMING and clears NORESPONSE.
+func MsgSetStreaming(m *msg.Message) error {
+	if m == nil {
+		return invalidMsg()
+	}
+	m.Flags = m.Flags&^msg.FlagNoResponse | msg.FlagStreaming
+	return nil
+}
+
+// MsgIsStreaming reports the STREAMING flag (true for an invalid message).
+func MsgIsStreaming(m *msg.Message) bool { return m == nil || m.Flags&msg.FlagStreaming != 0 }
+
+// MsgSetNoresponse sets NORESPONSE and clears STREAMING.
+func MsgSetNoresponse(m *msg.Message) error {
+	if m == nil {
+		return invalidMsg()
+	}
+	m.Flags = m.Flags&^msg.FlagStreaming | msg.FlagNoResponse
+	return nil
+}
+
+// MsgIsNoresponse reports the NORESPONSE flag (true for an invalid
+// message).
+func MsgIsNoresponse(m *msg.Message) bool { return m == nil || m.Flags&msg.FlagNoResponse != 0 }
+
+// MsgIsLocal reports whether the credentials carry FLUX_ROLE_LOCAL.
+func MsgIsLocal(m *msg.Message) bool { return m != nil && m.Rolemask&msg.RoleLocal != 0 }
+
+// MsgCmpMatchtag reports whether m is a request or response with that
+// matchtag and no routes (a routed message's matchtag belongs to another
+// sender).
+func MsgCmpMatchtag(m *msg.Message, tag uint32) bool {
+	if m == nil || (m.Type != msg.TypeRequest && m.Type != msg.TypeResponse) {
+		return false
+	}
+	return len(m.Routes) == 0 && m.Aux2 == tag
+}
+
+// MsgTypestr names a message type: the first of request, response, event,
+// control whose bit is set, else "unknown".
+func MsgTypestr(typ int) string {
+	if typ < 0 || typ > 0xff {
+		return "unknown"
+	}
+	return msg.TypeString(uint8(typ))
+}
+
+// MsgRouteClear empties the route stack, keeping routing on.
+func MsgRouteClear(m *msg.Message) {
+	if m != nil {
+		m.Routes = nil
+	}
+}
+
+// MsgRouteDeleteLast pops the most recent hop; an empty stack is not an
+// error; EPROTO when routing is off.
+func MsgRouteDeleteLast(m *msg.Message) error {
+	if m == nil {
+		return invalidMsg()
+	}
+	if _, err := m.PopRoute(); err != nil {
+		return ErrnoError(syscall.EPROTO)
+	}
+	return nil
+}
+
+// MsgRouteFirst returns the originator's route, nil when there is none.
+func MsgRouteFirst(m *msg.Message) *string {
+	if m == nil || !m.HasRoute() || len(m.Routes) == 0 {
+		return nil
+	}
+	return &m.Routes[0]
+}
+
+// MsgRouteLast returns the most recent hop, nil when there is none.
+func MsgRouteLast(m *msg.Message) *string {
+	if m == nil || !m.HasRoute() || len(m.Routes) == 0 {
+		return nil
+	}
+	return &m.Routes[len(m.Routes)-1]
+}
+
+// MsgRouteString joins the routes originator first, each cut to 8
+// characters, with '!'; EPROTO when routing is off.
+func MsgRouteString(m *msg.Message) (string, error) {
+	if m == nil {
+		return "", invalidMsg()
+	}
+	s, err := msg.RouteString(m)
+	if err != nil {
+		return "", ErrnoError(syscall.EPROTO)
+	}
+	return s, nil
+}
+
+// MsgRouteMatchFirst reports whether two messages have the same
+// originator (or both have none).
+func MsgRouteMatchFirst(m1, m2 *msg.Message) bool {
+	a, b := MsgRouteFirst(m1), MsgRouteFirst(m2)
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return *a == *b
+}
+
+// CredAuthorize allows the owner, or a guest whose known userid is
+// target; anything else is EPERM (flux_msg_cred_authorize).
+func CredAuthorize(userid, rolemask, target uint32) error {
+	if rolemask&msg.RoleOwner != 0 {
+		return nil
+	}
+	if rolemask&msg.RoleUser != 0 && userid != msg.UseridUnknown && userid == target {
+		return nil
+	}
+	return ErrnoError(syscall.EPERM)
+}
+
+// MsgAuthorize applies CredAuthorize to m's credentials.
+func MsgAuthorize(m *msg.Message, target uint32) error {
+	if m == nil {
+		return invalidMsg()
+	}
+	return CredAuthorize(m.Userid, m.Rolemask, target)
+}
+
+// MsgSprintTS returns what flux_msg_fprint_ts prints for m: the trace
+// layout, without a timestamp line when ts < 0.
+func MsgSprintTS(m *msg.Message, ts float64) string {
+	var b strings.Builder
+	msg.FprintTS(&b, m, ts)
+	return b.String()
+}
+
+// StrErrorText is strerror(errnum) (flux_strerror).
+func StrErrorText(errnum int) string { return StrError(syscall.Errno(errnum)) }

@@ -81,3 +81,34 @@ func freeCStrings(owner unsafe.Pointer) {
 		C.fluxgo_free_with(o.free, o.p)
 	}
 }
+
+// static C strings: texts such as flux_msg_typestr's that C may keep
+// forever; one C copy per distinct text, never freed.
+var statics = struct {
+	sync.Mutex
+	byText map[string]*C.char
+}{byText: map[string]*C.char{}}
+
+// staticCString returns the permanent C copy of s; nil yields NULL.
+func staticCString(s *string) *C.char {
+	if s == nil {
+		return nil
+	}
+	statics.Lock()
+	defer statics.Unlock()
+	c, ok := statics.byText[*s]
+	if !ok {
+		c = C.CString(*s)
+		statics.byText[*s] = c
+	}
+	return c
+}
+
+// mallocCString returns a malloc'd C copy of s for the caller to free;
+// nil yields NULL.
+func mallocCString(s *string) *C.char {
+	if s == nil {
+		return nil
+	}
+	return C.CString(*s)
+}

@@ -67,3 +67,13 @@ void flux_log_error (flux_t *h, const char *fmt, ...)
     flux_log_verror (h, fmt, ap);
     va_end (ap);
 }
+
+void flux_llog (void *arg, const char *file, int line, const char *func,
+                const char *subsys, int level, const char *fmt, va_list ap)
+{
+    (void)file;
+    (void)line;
+    (void)func;
+    (void)subsys;
+    flux_vlog ((flux_t *)arg, level, fmt, ap);
+}

@@ -2854,3 +2854,478 @@ func fluxgo_flux_log_set_hostname(h *C.flux_t, s *C.char, errp *C.int) {
 	}
 	a0.LogSetHostname(C.GoString(s))
 }
+
+// fluxgo_flux_msg_set_private implements flux_msg_set_private.
+//
+//export fluxgo_flux_msg_set_private
+func fluxgo_flux_msg_set_private(msg *C.flux_msg_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = fluxrt.MsgSetPrivate(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_is_private implements flux_msg_is_private.
+//
+//export fluxgo_flux_msg_is_private
+func fluxgo_flux_msg_is_private(msg *C.flux_msg_t, errp *C.int) (ret C.bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = C.bool(false)
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = C.bool(false)
+	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
+	r0 := fluxrt.MsgIsPrivate(a0)
+	return C.bool(r0)
+}
+
+// fluxgo_flux_msg_set_streaming implements flux_msg_set_streaming.
+//
+//export fluxgo_flux_msg_set_streaming
+func fluxgo_flux_msg_set_streaming(msg *C.flux_msg_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = fluxrt.MsgSetStreaming(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_is_streaming implements flux_msg_is_streaming.
+//
+//export fluxgo_flux_msg_is_streaming
+func fluxgo_flux_msg_is_streaming(msg *C.flux_msg_t, errp *C.int) (ret C.bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = C.bool(false)
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = C.bool(false)
+	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
+	r0 := fluxrt.MsgIsStreaming(a0)
+	return C.bool(r0)
+}
+
+// fluxgo_flux_msg_set_noresponse implements flux_msg_set_noresponse.
+//
+//export fluxgo_flux_msg_set_noresponse
+func fluxgo_flux_msg_set_noresponse(msg *C.flux_msg_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = fluxrt.MsgSetNoresponse(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_is_noresponse implements flux_msg_is_noresponse.
+//
+//export fluxgo_flux_msg_is_noresponse
+func fluxgo_flux_msg_is_noresponse(msg *C.flux_msg_t, errp *C.int) (ret C.bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = C.bool(false)
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = C.bool(false)
+	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
+	r0 := fluxrt.MsgIsNoresponse(a0)
+	return C.bool(r0)
+}
+
+// fluxgo_flux_msg_has_flag implements flux_msg_has_flag.
+//
+//export fluxgo_flux_msg_has_flag
+func fluxgo_flux_msg_has_flag(msg *C.flux_msg_t, flag C.int, errp *C.int) (ret C.bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = C.bool(false)
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = C.bool(false)
+	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
+	r0 := fluxrt.MsgHasFlag(a0, int(flag))
+	return C.bool(r0)
+}
+
+// fluxgo_flux_msg_set_flag implements flux_msg_set_flag.
+//
+//export fluxgo_flux_msg_set_flag
+func fluxgo_flux_msg_set_flag(msg *C.flux_msg_t, flag C.int, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = fluxrt.MsgSetFlag(a0, int(flag))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_clear_flag implements flux_msg_clear_flag.
+//
+//export fluxgo_flux_msg_clear_flag
+func fluxgo_flux_msg_clear_flag(msg *C.flux_msg_t, flag C.int, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = fluxrt.MsgClearFlag(a0, int(flag))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_is_local implements flux_msg_is_local.
+//
+//export fluxgo_flux_msg_is_local
+func fluxgo_flux_msg_is_local(msg *C.flux_msg_t, errp *C.int) (ret C.bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = C.bool(false)
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = C.bool(false)
+	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
+	r0 := fluxrt.MsgIsLocal(a0)
+	return C.bool(r0)
+}
+
+// fluxgo_flux_msg_cmp_matchtag implements flux_msg_cmp_matchtag.
+//
+//export fluxgo_flux_msg_cmp_matchtag
+func fluxgo_flux_msg_cmp_matchtag(msg *C.flux_msg_t, matchtag C.uint32_t, errp *C.int) (ret C.bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = C.bool(false)
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = C.bool(false)
+	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
+	r0 := fluxrt.MsgCmpMatchtag(a0, uint32(matchtag))
+	return C.bool(r0)
+}
+
+// fluxgo_flux_msg_typestr implements flux_msg_typestr.
+//
+//export fluxgo_flux_msg_typestr
+func fluxgo_flux_msg_typestr(type_ C.int, errp *C.int) (ret *C.char) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	r0 := fluxrt.MsgTypestr(int(type_))
+	return staticCString(&r0)
+}
+
+// fluxgo_flux_msg_route_clear implements flux_msg_route_clear.
+//
+//export fluxgo_flux_msg_route_clear
+func fluxgo_flux_msg_route_clear(msg *C.flux_msg_t, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
+	fluxrt.MsgRouteClear(a0)
+}
+
+// fluxgo_flux_msg_route_delete_last implements flux_msg_route_delete_last.
+//
+//export fluxgo_flux_msg_route_delete_last
+func fluxgo_flux_msg_route_delete_last(msg *C.flux_msg_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = fluxrt.MsgRouteDeleteLast(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_route_first implements flux_msg_route_first.
+//
+//export fluxgo_flux_msg_route_first
+func fluxgo_flux_msg_route_first(msg *C.flux_msg_t, errp *C.int) (ret *C.char) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	if msg == nil {
+		return
+	}
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0 := fluxrt.MsgRouteFirst(a0)
+	return cstringFor(unsafe.Pointer(msg), slotName("flux_msg_route_first"), r0)
+}
+
+// fluxgo_flux_msg_route_last implements flux_msg_route_last.
+//
+//export fluxgo_flux_msg_route_last
+func fluxgo_flux_msg_route_last(msg *C.flux_msg_t, errp *C.int) (ret *C.char) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	if msg == nil {
+		return
+	}
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0 := fluxrt.MsgRouteLast(a0)
+	return cstringFor(unsafe.Pointer(msg), slotName("flux_msg_route_last"), r0)
+}
+
+// fluxgo_flux_msg_route_string implements flux_msg_route_string.
+//
+//export fluxgo_flux_msg_route_string
+func fluxgo_flux_msg_route_string(msg *C.flux_msg_t, errp *C.int) (ret *C.char) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := fluxrt.MsgRouteString(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return mallocCString(&r0)
+}
+
+// fluxgo_flux_msg_route_match_first implements flux_msg_route_match_first.
+//
+//export fluxgo_flux_msg_route_match_first
+func fluxgo_flux_msg_route_match_first(msg1 *C.flux_msg_t, msg2 *C.flux_msg_t, errp *C.int) (ret C.bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = C.bool(false)
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = C.bool(false)
+	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg1))
+	var a1 = nilIfNull(lookupMsg, unsafe.Pointer(msg2))
+	r0 := fluxrt.MsgRouteMatchFirst(a0, a1)
+	return C.bool(r0)
+}
+
+// fluxgo_flux_msg_authorize implements flux_msg_authorize.
+//
+//export fluxgo_flux_msg_authorize
+func fluxgo_flux_msg_authorize(msg *C.flux_msg_t, userid C.uint32_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = fluxrt.MsgAuthorize(a0, uint32(userid))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_cred_authorize implements fluxgo_cred_authorize.
+//
+//export fluxgo_cred_authorize
+func fluxgo_cred_authorize(userid C.uint32_t, rolemask C.uint32_t, target C.uint32_t, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	err := fluxrt.CredAuthorize(uint32(userid), uint32(rolemask), uint32(target))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_msg_sprint implements fluxgo_msg_sprint.
+//
+//export fluxgo_msg_sprint
+func fluxgo_msg_sprint(msg *C.flux_msg_t, ts C.double, errp *C.int) (ret *C.char) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
+	r0 := fluxrt.MsgSprintTS(a0, float64(ts))
+	return mallocCString(&r0)
+}
+
+// fluxgo_flux_attr_cache_first implements flux_attr_cache_first.
+//
+//export fluxgo_flux_attr_cache_first
+func fluxgo_flux_attr_cache_first(h *C.flux_t, errp *C.int) (ret *C.char) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0 := a0.AttrCacheFirstName()
+	return cstringFor(unsafe.Pointer(h), slotName("flux_attr_cache_first"), r0)
+}
+
+// fluxgo_flux_attr_cache_next implements flux_attr_cache_next.
+//
+//export fluxgo_flux_attr_cache_next
+func fluxgo_flux_attr_cache_next(h *C.flux_t, errp *C.int) (ret *C.char) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0 := a0.AttrCacheNextName()
+	return cstringFor(unsafe.Pointer(h), slotName("flux_attr_cache_next"), r0)
+}
+
+// fluxgo_flux_strerror implements flux_strerror.
+//
+//export fluxgo_flux_strerror
+func fluxgo_flux_strerror(errnum C.int, errp *C.int) (ret *C.char) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	r0 := fluxrt.StrErrorText(int(errnum))
+	return staticCString(&r0)
+}

@@ -1004,3 +1004,200 @@ void flux_log_set_hostname (flux_t *h, const char *s)
     if (fluxgo_errno != 0)
         errno = fluxgo_errno;
 }
+
+int flux_msg_set_private (flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_set_private (msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+bool flux_msg_is_private (const flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_msg_is_private ((flux_msg_t *)msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_set_streaming (flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_set_streaming (msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+bool flux_msg_is_streaming (const flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_msg_is_streaming ((flux_msg_t *)msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_set_noresponse (flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_set_noresponse (msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+bool flux_msg_is_noresponse (const flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_msg_is_noresponse ((flux_msg_t *)msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+bool flux_msg_has_flag (const flux_msg_t *msg, int flag)
+{
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_msg_has_flag ((flux_msg_t *)msg, flag, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_set_flag (flux_msg_t *msg, int flag)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_set_flag (msg, flag, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_clear_flag (flux_msg_t *msg, int flag)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_clear_flag (msg, flag, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+bool flux_msg_is_local (const flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_msg_is_local ((flux_msg_t *)msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+bool flux_msg_cmp_matchtag (const flux_msg_t *msg, uint32_t matchtag)
+{
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_msg_cmp_matchtag ((flux_msg_t *)msg, matchtag, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+const char *flux_msg_typestr (int type)
+{
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_msg_typestr (type, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_msg_route_clear (flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_msg_route_clear (msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+int flux_msg_route_delete_last (flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_route_delete_last (msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+const char *flux_msg_route_first (const flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_msg_route_first ((flux_msg_t *)msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+const char *flux_msg_route_last (const flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_msg_route_last ((flux_msg_t *)msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+char *flux_msg_route_string (const flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    char *fluxgo_result = fluxgo_flux_msg_route_string ((flux_msg_t *)msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+bool flux_msg_route_match_first (const flux_msg_t *msg1, const flux_msg_t *msg2)
+{
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_msg_route_match_first ((flux_msg_t *)msg1, (flux_msg_t *)msg2, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_authorize (const flux_msg_t *msg, uint32_t userid)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_authorize ((flux_msg_t *)msg, userid, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+const char *flux_attr_cache_first (flux_t *h)
+{
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_attr_cache_first (h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+const char *flux_attr_cache_next (flux_t *h)
+{
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_attr_cache_next (h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+const char *flux_strerror (int errnum)
+{
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_strerror (errnum, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}

@@ -225,6 +225,92 @@ static void test_comms_error (void)
     flux_close (h);
 }
 
+static void test_flags_routes_creds (void)
+{
+    flux_msg_t *m = flux_msg_create (FLUX_MSGTYPE_REQUEST);
+    struct flux_msg_cred cred;
+    struct flux_match match = FLUX_MATCH_ANY;
+    char *s;
+    char buf[512];
+    FILE *f;
+
+    ok (!flux_msg_is_streaming (m) && flux_msg_set_streaming (m) == 0 && flux_msg_is_streaming (m),
+        "set_streaming sets STREAMING");
+    ok (flux_msg_set_noresponse (m) == 0 && flux_msg_is_noresponse (m) && !flux_msg_is_streaming (m),
+        "set_noresponse clears STREAMING");
+    errno = 0;
+    ok (flux_msg_set_flag (m, FLUX_MSGFLAG_NORESPONSE | FLUX_MSGFLAG_STREAMING) < 0 && errno == EINVAL,
+        "set_flag (NORESPONSE|STREAMING) fails with EINVAL");
+    ok (flux_msg_set_flag (m, FLUX_MSGFLAG_USER1) == 0 && flux_msg_has_flag (m, FLUX_MSGFLAG_USER1)
+        && flux_msg_clear_flag (m, FLUX_MSGFLAG_USER1) == 0 && !flux_msg_has_flag (m, FLUX_MSGFLAG_USER1),
+        "set_flag / has_flag / clear_flag");
+    ok (flux_msg_is_private (NULL) && flux_msg_is_streaming (NULL) && flux_msg_is_noresponse (NULL),
+        "the is_* tests answer true for NULL, as flux-core's do");
+    ok (strcmp (flux_msg_typestr (FLUX_MSGTYPE_EVENT), "event") == 0 && strcmp (flux_msg_typestr (0), "unknown") == 0
+        && strcmp (flux_msg_typestr (FLUX_MSGTYPE_ANY), "request") == 0, "flux_msg_typestr");
+
+    errno = 0;
+    ok (flux_msg_route_string (m) == NULL && errno == EPROTO, "route_string without routing fails with EPROTO");
+    flux_msg_route_enable (m);
+    flux_msg_route_push (m, "0123456789ab");
+    flux_msg_route_push (m, "zyxwvutsrqpo");
+    ok (strcmp (flux_msg_route_first (m), "0123456789ab") == 0 && strcmp (flux_msg_route_last (m), "zyxwvutsrqpo") == 0,
+        "route_first is the originator, route_last the latest hop");
+    s = flux_msg_route_string (m);
+    ok (s && strcmp (s, "01234567!zyxwvuts") == 0, "route_string cuts ids to 8 characters (%s)", s ? s : "(null)");
+    free (s);
+    ok (flux_msg_route_delete_last (m) == 0 && flux_msg_route_count (m) == 1, "route_delete_last pops a hop");
+    ok (flux_msg_cmp_matchtag (m, 0) == false, "cmp_matchtag is false for a routed message");
+    flux_msg_route_clear (m);
+    ok (flux_msg_route_count (m) == 0 && flux_msg_route_first (m) == NULL, "route_clear empties the stack");
+    ok (flux_msg_cmp_matchtag (m, 0), "cmp_matchtag with no routes compares the tag");
+
+    cred.userid = 42;
+    cred.rolemask = FLUX_ROLE_USER;
+    ok (flux_msg_set_cred (m, cred) == 0 && flux_msg_get_cred (m, &cred) == 0 && cred.userid == 42
+        && cred.rolemask == FLUX_ROLE_USER, "set_cred / get_cred");
+    ok (flux_msg_authorize (m, 42) == 0, "a guest may act on its own userid");
+    errno = 0;
+    ok (flux_msg_authorize (m, 43) < 0 && errno == EPERM, "but not on another (EPERM)");
+    cred.rolemask = FLUX_ROLE_OWNER;
+    ok (flux_msg_cred_authorize (cred, 43) == 0, "the owner may act on anyone");
+
+    ok (flux_match_asprintf (&match, "svc.%d.*", 7) == 0 && strcmp (match.topic_glob, "svc.7.*") == 0,
+        "flux_match_asprintf formats the topic glob");
+    flux_match_free (match);
+
+    flux_msg_set_topic (m, "a.b");
+    flux_msg_set_string (m, "hi");
+    f = tmpfile ();
+    flux_msg_fprint (f, m);
+    rewind (f);
+    memset (buf, 0, sizeof (buf));
+    ok (fread (buf, 1, sizeof (buf) - 1, f) > 0
+        && strcmp (buf, "--------------------------------------\n"
+                        "> a.b\n"
+                        "> flags=topic,payload,noresponse,route userid=42 rolemask=user nodeid=any matchtag=0\n"
+                        "> hi\n") == 0, "flux_msg_fprint prints the trace layout");
+    fclose (f);
+    ok (strcmp (flux_strerror (ENOENT), "No such file or directory") == 0, "flux_strerror");
+    flux_msg_destroy (m);
+}
+
+static void test_attr_cache_iteration (void)
+{
+    flux_t *h = flux_open ("loop://", 0);
+    const char *name;
+    int n = 0, saw_rank = 0;
+
+    flux_attr_set_cacheonly (h, "zzz", "1");
+    for (name = flux_attr_cache_first (h); name; name = flux_attr_cache_next (h)) {
+        n++;
+        if (!strcmp (name, "rank"))
+            saw_rank = 1;
+    }
+    ok (n == 3 && saw_rank, "the attribute cache iterates over rank, size and zzz (%d names)", n);
+    flux_close (h);
+}
+
 int main (void)
 {
     test_accessors ();
@@ -233,5 +319,7 @@ int main (void)
     test_matchtags_and_options ();
     test_attr ();
     test_comms_error ();
+    test_flags_routes_creds ();
+    test_attr_cache_iteration ();
     return done_testing ();
 }

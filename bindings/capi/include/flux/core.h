@@ -62,6 +62,12 @@ typedef int (*flux_comms_error_f)(flux_t *h, void *arg);
 
 /* Types of the message group. */
 
+/* The credentials a message carries. */
+struct flux_msg_cred {
+    uint32_t userid;
+    uint32_t rolemask;
+};
+
 /* Criteria for receiving a message; see flux_msg_cmp(). */
 struct flux_match {
     int typemask;
@@ -419,6 +425,97 @@ int flux_msg_unpack (const flux_msg_t *msg, const char *fmt, ...);
 /* flux_msg_unpack() with a va_list. */
 int flux_msg_vunpack (const flux_msg_t *msg, const char *fmt, va_list ap);
 
+/* Mark an event private: delivered only to the instance owner and the
+ * event's userid.
+ */
+int flux_msg_set_private (flux_msg_t *msg);
+
+/* Tell whether the PRIVATE flag is set (true for an invalid message). */
+bool flux_msg_is_private (const flux_msg_t *msg);
+
+/* Set STREAMING, clearing NORESPONSE. */
+int flux_msg_set_streaming (flux_msg_t *msg);
+
+/* Tell whether the STREAMING flag is set (true for an invalid message). */
+bool flux_msg_is_streaming (const flux_msg_t *msg);
+
+/* Set NORESPONSE, clearing STREAMING. */
+int flux_msg_set_noresponse (flux_msg_t *msg);
+
+/* Tell whether the NORESPONSE flag is set (true for an invalid message). */
+bool flux_msg_is_noresponse (const flux_msg_t *msg);
+
+/* Tell whether all the given flag bits are set (false for an invalid
+ * message).
+ */
+bool flux_msg_has_flag (const flux_msg_t *msg, int flag);
+
+/* Set flag bits; bits above 0xff, or NORESPONSE with STREAMING, are
+ * EINVAL.
+ */
+int flux_msg_set_flag (flux_msg_t *msg, int flag);
+
+/* Clear flag bits, with the checks of flux_msg_set_flag(). */
+int flux_msg_clear_flag (flux_msg_t *msg, int flag);
+
+/* Tell whether the message entered through the local broker's socket
+ * (FLUX_ROLE_LOCAL).
+ */
+bool flux_msg_is_local (const flux_msg_t *msg);
+
+/* Tell whether a request or response has this matchtag and no routes. */
+bool flux_msg_cmp_matchtag (const flux_msg_t *msg, uint32_t matchtag);
+
+/* Name a message type: request, response, event, control or unknown. */
+const char *flux_msg_typestr (int type);
+
+/* Empty the route stack, keeping routing on. */
+void flux_msg_route_clear (flux_msg_t *msg);
+
+/* Pop the most recent hop (an empty stack is fine); EPROTO when routing is
+ * off.
+ */
+int flux_msg_route_delete_last (flux_msg_t *msg);
+
+/* Return the originator's route, NULL when there is none. */
+const char *flux_msg_route_first (const flux_msg_t *msg);
+
+/* Return the most recent hop, NULL when there is none. */
+const char *flux_msg_route_last (const flux_msg_t *msg);
+
+/* Return the routes joined originator first with !, each cut to 8
+ * characters; the caller frees it.
+ */
+char *flux_msg_route_string (const flux_msg_t *msg);
+
+/* Tell whether two messages have the same originator (or both have none). */
+bool flux_msg_route_match_first (const flux_msg_t *msg1, const flux_msg_t *msg2);
+
+/* Allow the owner, or a guest whose userid is userid; EPERM otherwise. */
+int flux_msg_authorize (const flux_msg_t *msg, uint32_t userid);
+
+/* Allow the owner, or a guest whose userid is userid; EPERM otherwise. */
+int flux_msg_cred_authorize (struct flux_msg_cred cred, uint32_t userid);
+
+/* Get the userid and rolemask. */
+int flux_msg_get_cred (const flux_msg_t *msg, struct flux_msg_cred *cred);
+
+/* Set the userid and rolemask. */
+int flux_msg_set_cred (flux_msg_t *msg, struct flux_msg_cred cred);
+
+/* Print the message to f in the FLUX_O_TRACE layout. */
+void flux_msg_fprint (FILE *f, const flux_msg_t *msg);
+
+/* Print the message with a timestamp line (none when timestamp is
+ * negative).
+ */
+void flux_msg_fprint_ts (FILE *f, const flux_msg_t *msg, double timestamp);
+
+/* Set the topic of match criteria from a printf-style format; free it with
+ * flux_match_free().
+ */
+int flux_match_asprintf (struct flux_match *m, const char *topic_glob_fmt, ...);
+
 /*
  * rpc: Remote procedure calls.
  */
@@ -497,6 +594,14 @@ int flux_attr_set_ex (flux_t *h, const char *name, const char *val, bool force, 
 
 /* Get the time the instance started (broker.starttime on rank 0). */
 int flux_get_instance_starttime (flux_t *h, double *starttime);
+
+/* Start iterating the names in the handle's attribute cache; NULL when it
+ * is empty.
+ */
+const char *flux_attr_cache_first (flux_t *h);
+
+/* Continue iterating the attribute cache; NULL at the end. */
+const char *flux_attr_cache_next (flux_t *h);
 
 /*
  * request: Encoding and decoding requests.
@@ -695,6 +800,14 @@ void flux_log_set_procid (flux_t *h, const char *s);
 
 /* Set the hostname field of log messages (default: the broker rank). */
 void flux_log_set_hostname (flux_t *h, const char *s);
+
+/* Describe an errno value, as strerror(3). */
+const char *flux_strerror (int errnum);
+
+/* Adapter for code that logs through a function pointer: logs to the
+ * flux_t passed as arg.
+ */
+void flux_llog (void *arg, const char *file, int line, const char *func, const char *subsys, int level, const char *fmt, va_list ap);
 
 #ifdef __cplusplus
 }
