@@ -131,6 +131,24 @@ bench:
 bench-go:
 	$(GO) test -run='^$$' -bench=. -benchmem ./runtime/... ./bindings/go
 
+# The C benchmark kit of ../shared/bench, built unchanged against our
+# header and library (binaries under build/bench-c), then run against the
+# stand-in broker. BENCH_ARGS shortens or lengthens the runs.
+BENCH_DIR ?= $(SHARED)/bench
+BENCH_C := $(BUILD)/bench-c
+bench-c: lib $(BUILD)/bin/fluxbroker
+	$(MAKE) -s -C $(BENCH_DIR) FLUX_INCDIR=$(INCDIR) FLUX_LIBDIR=$(LIBDIR) BUILDDIR=$(BENCH_C)
+	$(BUILD)/bin/fluxbroker -- sh -ec '\
+		$(BENCH_C)/msg_codec -r 3; \
+		$(BENCH_C)/unix_pingpong -n 20000; \
+		$(BENCH_C)/rpc_latency -n 5000; \
+		$(BENCH_C)/rpc_latency -n 5000 -P; \
+		$(BENCH_C)/rpc_pipeline -n 4000; \
+		$(BENCH_C)/open_close -n 200; \
+		$(BENCH_C)/event_throughput -m 5000 -M raw; \
+		$(BENCH_C)/event_throughput -m 1000 -w 100 -M pub' 2>&1 | tee $(BUILD)/bench-c.log
+	@echo; echo "== RESULT lines (also in build/bench-c.log)"; grep '^RESULT' $(BUILD)/bench-c.log
+
 install: lib
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/flux
 	install -m 0755 $(LIB) $(DESTDIR)$(PREFIX)/lib/$(LIBNAME)

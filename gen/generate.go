@@ -147,7 +147,7 @@ func Coverage(m *Model) []HeaderCoverage {
 	for _, h := range m.Headers {
 		c := HeaderCoverage{Header: h.Name}
 		for _, f := range m.Functions {
-			if f.Header != h.Name {
+			if f.Header != h.Name || f.Internal {
 				continue
 			}
 			c.Total++

@@ -86,6 +86,14 @@ const (
 	EventPrivate = 1
 )
 
+// Flags for flux_reactor_run() (reactor, group reactor_flags)
+const (
+	// ReactorNowait is FLUX_REACTOR_NOWAIT: Run the loop once without blocking.
+	ReactorNowait = 1
+	// ReactorOnce is FLUX_REACTOR_ONCE: Run the loop once, blocking until at least one event.
+	ReactorOnce = 2
+)
+
 // Flags for flux_rpc() and friends (rpc, group rpc_flags)
 const (
 	// RPCNoResponse is FLUX_RPC_NORESPONSE: Send the request without expecting a response.

@@ -3329,3 +3329,117 @@ func fluxgo_flux_strerror(errnum C.int, errp *C.int) (ret *C.char) {
 	r0 := fluxrt.StrErrorText(int(errnum))
 	return staticCString(&r0)
 }
+
+// fluxgo_flux_future_then implements flux_future_then.
+//
+//export fluxgo_flux_future_then
+func fluxgo_flux_future_then(f *C.flux_future_t, timeout C.double, cb C.flux_continuation_f, arg unsafe.Pointer, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	setError(errp, notImplemented("flux_future_then"), nil)
+	return
+}
+
+// fluxgo_flux_future_aux_get implements flux_future_aux_get.
+//
+//export fluxgo_flux_future_aux_get
+func fluxgo_flux_future_aux_get(f *C.flux_future_t, name *C.char, errp *C.int) (ret unsafe.Pointer) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	setError(errp, notImplemented("flux_future_aux_get"), nil)
+	return
+}
+
+// fluxgo_flux_future_aux_set implements flux_future_aux_set.
+//
+//export fluxgo_flux_future_aux_set
+func fluxgo_flux_future_aux_set(f *C.flux_future_t, name *C.char, aux unsafe.Pointer, destroy C.flux_free_f, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	setError(errp, notImplemented("flux_future_aux_set"), nil)
+	return
+}
+
+// fluxgo_flux_reactor_create implements flux_reactor_create.
+//
+//export fluxgo_flux_reactor_create
+func fluxgo_flux_reactor_create(flags C.int, errp *C.int) (ret *C.flux_reactor_t) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = nil
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = nil
+	setError(errp, notImplemented("flux_reactor_create"), nil)
+	return
+}
+
+// fluxgo_flux_reactor_destroy implements flux_reactor_destroy.
+//
+//export fluxgo_flux_reactor_destroy
+func fluxgo_flux_reactor_destroy(r_ *C.flux_reactor_t, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	setError(errp, notImplemented("flux_reactor_destroy"), nil)
+	return
+}
+
+// fluxgo_flux_reactor_run implements flux_reactor_run.
+//
+//export fluxgo_flux_reactor_run
+func fluxgo_flux_reactor_run(r_ *C.flux_reactor_t, flags C.int, errp *C.int) (ret C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			ret = -1
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	ret = -1
+	setError(errp, notImplemented("flux_reactor_run"), nil)
+	return
+}
+
+// fluxgo_flux_reactor_stop implements flux_reactor_stop.
+//
+//export fluxgo_flux_reactor_stop
+func fluxgo_flux_reactor_stop(r_ *C.flux_reactor_t, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	setError(errp, notImplemented("flux_reactor_stop"), nil)
+	return
+}
+
+// fluxgo_flux_reactor_stop_error implements flux_reactor_stop_error.
+//
+//export fluxgo_flux_reactor_stop_error
+func fluxgo_flux_reactor_stop_error(r_ *C.flux_reactor_t, errp *C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			setError(errp, panicError(r), nil)
+		}
+	}()
+	setError(errp, notImplemented("flux_reactor_stop_error"), nil)
+	return
+}

@@ -1201,3 +1201,72 @@ const char *flux_strerror (int errnum)
         errno = fluxgo_errno;
     return fluxgo_result;
 }
+
+int flux_future_then (flux_future_t *f, double timeout, flux_continuation_f cb, void *arg)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_future_then (f, timeout, cb, arg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void *flux_future_aux_get (flux_future_t *f, const char *name)
+{
+    int fluxgo_errno = 0;
+    void *fluxgo_result = fluxgo_flux_future_aux_get (f, (char *)name, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_future_aux_set (flux_future_t *f, const char *name, void *aux, flux_free_f destroy)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_future_aux_set (f, (char *)name, aux, destroy, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_reactor_t *flux_reactor_create (int flags)
+{
+    int fluxgo_errno = 0;
+    flux_reactor_t *fluxgo_result = fluxgo_flux_reactor_create (flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_reactor_destroy (flux_reactor_t *r)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_reactor_destroy (r, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+int flux_reactor_run (flux_reactor_t *r, int flags)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_reactor_run (r, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_reactor_stop (flux_reactor_t *r)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_reactor_stop (r, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_reactor_stop_error (flux_reactor_t *r)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_reactor_stop_error (r, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}

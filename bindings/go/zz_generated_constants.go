@@ -153,6 +153,17 @@ const (
 	EventPrivateFlag = 1
 )
 
+// ReactorFlag is one of flags for flux_reactor_run().
+type ReactorFlag int
+
+// Flags for flux_reactor_run().
+const (
+	// ReactorNoWait is FLUX_REACTOR_NOWAIT: Run the loop once without blocking.
+	ReactorNoWait ReactorFlag = 1
+	// ReactorOnce is FLUX_REACTOR_ONCE: Run the loop once, blocking until at least one event.
+	ReactorOnce ReactorFlag = 2
+)
+
 // RPCFlag is one of flags for flux_rpc() and friends.
 type RPCFlag int
 

@@ -43,6 +43,9 @@ typedef struct flux_future flux_future_t;
 /* A configuration object. */
 typedef struct flux_conf flux_conf_t;
 
+/* Called when a future is fulfilled (or its timeout expires). */
+typedef void (*flux_continuation_f)(flux_future_t *f, void *arg);
+
 /* Types of the handle group. */
 
 /* Counts of messages sent and received, by type. */
@@ -701,6 +704,22 @@ void flux_future_reset (flux_future_t *f);
  */
 const char *flux_future_error_string (flux_future_t *f);
 
+/* Call cb on the future's reactor when it is fulfilled, or with ETIMEDOUT
+ * after timeout seconds (negative: none). (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
+int flux_future_then (flux_future_t *f, double timeout, flux_continuation_f cb, void *arg);
+
+/* Look up data stored on the future under name. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
+void *flux_future_aux_get (flux_future_t *f, const char *name);
+
+/* Store data on the future, destroyed with it. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
+int flux_future_aux_set (flux_future_t *f, const char *name, void *aux, flux_free_f destroy);
+
 /*
  * event: Subscribing to, publishing and decoding events.
  */
@@ -808,6 +827,42 @@ const char *flux_strerror (int errnum);
  * flux_t passed as arg.
  */
 void flux_llog (void *arg, const char *file, int line, const char *func, const char *subsys, int level, const char *fmt, va_list ap);
+
+/*
+ * reactor: The event loop that drives watchers, message handlers and future continuations.
+ */
+
+/* Flags for flux_reactor_run(). */
+enum {
+    FLUX_REACTOR_NOWAIT = 1, /* Run the loop once without blocking. */
+    FLUX_REACTOR_ONCE = 2, /* Run the loop once, blocking until at least one event. */
+};
+
+/* Create a reactor; flags must be 0. (Not implemented yet in fluxgo: fails
+ * with ENOSYS.)
+ */
+flux_reactor_t *flux_reactor_create (int flags);
+
+/* Drop a reference to the reactor. (Not implemented yet in fluxgo: fails
+ * with ENOSYS.)
+ */
+void flux_reactor_destroy (flux_reactor_t *r);
+
+/* Run the loop until no active referenced watchers remain or it is
+ * stopped; -1 after flux_reactor_stop_error(). (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
+int flux_reactor_run (flux_reactor_t *r, int flags);
+
+/* Make flux_reactor_run() return. (Not implemented yet in fluxgo: fails
+ * with ENOSYS.)
+ */
+void flux_reactor_stop (flux_reactor_t *r);
+
+/* Make flux_reactor_run() return -1. (Not implemented yet in fluxgo: fails
+ * with ENOSYS.)
+ */
+void flux_reactor_stop_error (flux_reactor_t *r);
 
 #ifdef __cplusplus
 }
