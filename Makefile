@@ -30,6 +30,8 @@ help:
 	@echo "make lib       build/lib/libflux-core.so.2, build/include/flux/core.h, flux-core.pc"
 	@echo "make install PREFIX=/usr/local"
 	@echo "make bench     Go benchmarks"
+	@echo "make bench-c   the C benchmark kit against our library and the stand-in broker"
+	@echo "make interop   Go binding and C tests against a real flux-core broker (flux on PATH)"
 	@echo "make ctest-flux-core FLUX_CORE=/prefix   run the C tests against flux-core's own library"
 
 generate:
@@ -75,6 +77,7 @@ gotest:
 fuzz-short:
 	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./runtime/msg
 	$(GO) test -run='^$$' -fuzz='^FuzzStream$$' -fuzztime=$(FUZZTIME) ./runtime/stream
+	$(GO) test -run='^$$' -fuzz='^FuzzLoad$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=200x ./gen
 
 fuzz:
 	$(MAKE) fuzz-short FUZZTIME=3000000x
@@ -120,8 +123,26 @@ $(BUILD)/bin/fluxbroker: $(shell find broker cmd/fluxbroker runtime -name '*.go'
 
 # The demo runs the flux_open(3) example, unchanged, against the stand-in
 # broker, exactly as `flux start ./example` would run it against flux-core's.
-demo: $(BUILD)/examples/flux_open_example $(BUILD)/bin/fluxbroker
+demo: $(BUILD)/examples/flux_open_example $(BUILD)/bin/fluxbroker $(BUILD)/examples/rank
 	$(BUILD)/bin/fluxbroker -- $(BUILD)/examples/flux_open_example
+	$(BUILD)/bin/fluxbroker -- $(BUILD)/examples/rank
+
+# The same example with the Go binding, built without cgo.
+$(BUILD)/examples/rank: examples/rank/main.go $(shell find bindings/go runtime -name '*.go' -not -name '*_test.go')
+	@mkdir -p $(dir $@)
+	CGO_ENABLED=0 $(GO) build -o $@ ./examples/rank
+
+# The Go binding's tests and the C tests against a real flux-core broker
+# (`flux` on PATH): tests that need the stand-in's fault injection skip.
+interop: $(CTESTS) $(BUILD)/examples/rank
+	@if ! command -v flux >/dev/null 2>&1; then \
+		echo "interop: skipped: no flux-core 'flux' command on PATH"; exit 0; fi; \
+	set -e; flux version | head -2; \
+	flux start -o,-Sbroker.rc1_path=,-Sbroker.rc3_path= env FLUXGO_INTEROP=1 \
+		$(GO) test -count=1 ./bindings/go/; \
+	flux start -o,-Sbroker.rc1_path=,-Sbroker.rc3_path= $(BUILD)/examples/rank; \
+	for t in $(CTESTS); do echo "== $$t (flux-core broker)"; \
+		flux start -o,-Sbroker.rc1_path=,-Sbroker.rc3_path= $$t; done
 
 # One table of the Go benchmarks (codec, and end to end against a stand-in
 # broker; under `flux start` with FLUXGO_INTEROP=1, against that broker).
