@@ -43,6 +43,14 @@ static char *pack_object (const char *fmt, va_list ap)
     return s;
 }
 
+/* free(3) without disturbing errno, for cleanup after a failed call. */
+static void free_keep_errno (char *s)
+{
+    int saved = errno;
+    free (s);
+    errno = saved;
+}
+
 /* Parse s as a JSON object, unpack it with fmt, and hand the object to
  * owner to keep. */
 static int unpack_object (void *owner, const char *s, const char *fmt, va_list ap)
@@ -127,7 +135,6 @@ flux_future_t *flux_rpc_vpack (flux_t *h, const char *topic, uint32_t nodeid,
 {
     flux_future_t *f;
     char *s;
-    int saved;
 
     if (!h || !topic) {
         errno = EINVAL;
@@ -136,9 +143,7 @@ flux_future_t *flux_rpc_vpack (flux_t *h, const char *topic, uint32_t nodeid,
     if (!(s = pack_object (fmt, ap)))
         return NULL;
     f = flux_rpc (h, topic, s, nodeid, flags);
-    saved = errno;
-    free (s);
-    errno = saved;
+    free_keep_errno (s);
     return f;
 }
 
@@ -194,7 +199,7 @@ int flux_respond_pack (flux_t *h, const flux_msg_t *request, const char *fmt, ..
 {
     va_list ap;
     char *s;
-    int rc, saved;
+    int rc;
 
     if (!h || !request) {
         errno = EINVAL;
@@ -206,9 +211,7 @@ int flux_respond_pack (flux_t *h, const flux_msg_t *request, const char *fmt, ..
     if (!s)
         return -1;
     rc = flux_respond (h, request, s);
-    saved = errno;
-    free (s);
-    errno = saved;
+    free_keep_errno (s);
     return rc;
 }
 
@@ -217,7 +220,6 @@ flux_msg_t *flux_event_pack (const char *topic, const char *fmt, ...)
     va_list ap;
     flux_msg_t *msg;
     char *s;
-    int saved;
 
     if (!topic) {
         errno = EINVAL;
@@ -229,9 +231,7 @@ flux_msg_t *flux_event_pack (const char *topic, const char *fmt, ...)
     if (!s)
         return NULL;
     msg = flux_event_encode (topic, s);
-    saved = errno;
-    free (s);
-    errno = saved;
+    free_keep_errno (s);
     return msg;
 }
 
@@ -259,7 +259,6 @@ flux_future_t *flux_event_publish_pack (flux_t *h, const char *topic, int flags,
     va_list ap;
     flux_future_t *f;
     char *s;
-    int saved;
 
     if (!h || !topic) {
         errno = EINVAL;
@@ -271,8 +270,6 @@ flux_future_t *flux_event_publish_pack (flux_t *h, const char *topic, int flags,
     if (!s)
         return NULL;
     f = flux_event_publish (h, topic, flags, s);
-    saved = errno;
-    free (s);
-    errno = saved;
+    free_keep_errno (s);
     return f;
 }
