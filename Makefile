@@ -17,7 +17,7 @@ CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/includ
 
 CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings/capi/test/*_test.c))
 
-.PHONY: all help generate check coverage lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo bench bench-go bench-c install clean
+.PHONY: all help generate check coverage lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo interop bench bench-go bench-c install clean
 
 all: lib
 

@@ -127,6 +127,9 @@ func (c *localConn) recv(flags int, w waiter) (*msg.Message, error) {
 	return c.sc.recv(flags, w)
 }
 
+// idle reports whether nothing received is waiting to be assembled.
+func (c *localConn) idle() bool { return c.sc != nil && c.sc.idle() }
+
 func (c *localConn) pollFD() (int, error) {
 	if c.sc == nil {
 		return -1, ErrnoError(syscall.ENOTCONN)

@@ -48,14 +48,31 @@ func (c *core) drainPumpWake() {
 	}
 }
 
-// pumpWait blocks until the connector or the requeue queue may have a
-// message, or the handle is being destroyed, reconnected or woken through
-// wake. It never receives anything itself.
-func (c *core) pumpWait(wake int) error {
+// connIdle reports whether the connector has nothing received waiting to
+// be assembled (socket connectors only), so that a receive cannot succeed
+// before its descriptor is readable: the pump then polls first instead of
+// paying for a read that fails with EAGAIN.
+func (c *core) connIdle() bool {
+	c.recvMu.Lock()
+	defer c.recvMu.Unlock()
 	c.connMu.RLock()
 	defer c.connMu.RUnlock()
 	if c.connClosed {
-		return destroyedErr()
+		return false
+	}
+	i, ok := c.conn.(interface{ idle() bool })
+	return ok && i.idle()
+}
+
+// pumpWait blocks until the connector or the requeue queue may have a
+// message, or the handle is being destroyed, reconnected or woken through
+// wake. It never receives anything itself. It reports whether wake was
+// raised; the caller then drains it.
+func (c *core) pumpWait(wake int) (bool, error) {
+	c.connMu.RLock()
+	defer c.connMu.RUnlock()
+	if c.connClosed {
+		return false, destroyedErr()
 	}
 	fds := []unix.PollFd{
 		{Fd: int32(c.closeFD), Events: unix.POLLIN},
@@ -76,9 +93,9 @@ func (c *core) pumpWait(wake int) error {
 			continue
 		}
 		if err != nil {
-			return errnoErr(err)
+			return false, errnoErr(err)
 		}
-		return nil
+		return fds[2].Revents != 0, nil
 	}
 }
 
@@ -97,24 +114,37 @@ func (c *core) pump(ctx context.Context, once bool, done func() bool, route func
 		stop := context.AfterFunc(ctx, func() { c.kickPump() })
 		defer stop()
 	}
+	// The wake eventfd is drained only after a poll saw it raised; a
+	// raise at any other time (even before this call) makes the next poll
+	// return at once. While
+	// the socket has nothing buffered the pump polls before reading, so a
+	// message costs one poll and one read (no read failing with EAGAIN).
+	pollFirst := c.connIdle()
 	for {
-		c.drainPumpWake()
 		if done() || (ctx != nil && ctx.Err() != nil) {
 			return nil
 		}
-		m, err := c.root.Recv(Match{}, ONonblock)
-		if err == nil {
-			route(m)
-			continue
+		if !pollFirst {
+			m, err := c.root.Recv(Match{}, ONonblock)
+			if err == nil {
+				route(m)
+				pollFirst = c.connIdle()
+				continue
+			}
+			if !isWouldBlock(err) {
+				return err
+			}
+			if _, loop := c.conn.(*loopConn); loop && once {
+				return err
+			}
 		}
-		if !isWouldBlock(err) {
+		pollFirst = false
+		woke, err := c.pumpWait(wake)
+		if err != nil {
 			return err
 		}
-		if _, loop := c.conn.(*loopConn); loop && once {
-			return err
-		}
-		if err := c.pumpWait(wake); err != nil {
-			return err
+		if woke {
+			c.drainPumpWake()
 		}
 		if c.isDestroying() {
 			return destroyedErr()
@@ -138,7 +168,15 @@ func (c *core) driveFuture(ctx context.Context, f *Future, ready chan struct{}) 
 	case <-ctx.Done():
 		return nil
 	}
-	defer func() { <-r.pumpToken }()
+	r.mu.Lock()
+	r.waiterPumping = true
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.waiterPumping = false
+		r.mu.Unlock()
+		<-r.pumpToken
+	}()
 	var aside []*msg.Message
 	defer func() {
 		if c.queue == nil {

@@ -23,6 +23,10 @@ type rpcState struct {
 	// pumpToken is held by whoever receives for the root: a Dispatcher
 	// for its whole life, or a goroutine waiting on a future.
 	pumpToken chan struct{}
+	// waiterPumping is set while a goroutine waiting on a future (not a
+	// Dispatcher) holds pumpToken: only it needs waking when a future is
+	// destroyed.
+	waiterPumping bool
 
 	// What the handle has asked the broker for, to restore after a
 	// reconnect: subscription counts by topic, registered services.
@@ -221,15 +225,22 @@ func (c *core) rpcRetire(f *Future) {
 		r.mu.Unlock()
 		return
 	}
+	// Destroy closed f's ready channel; a waiter receiving for the root
+	// may be pumping for f and must look again (a Dispatcher never is).
+	kick := r.waiterPumping
 	if finished {
 		r.mu.Unlock()
 		c.root.MatchtagFree(tag)
-		c.kickPump()
+		if kick {
+			c.kickPump()
+		}
 		return
 	}
 	r.orphans[tag] = streaming
 	r.mu.Unlock()
-	c.kickPump()
+	if kick {
+		c.kickPump()
+	}
 	if c.root.FlagsGet()&OMatchdebug != 0 {
 		what := "unfulfilled RPC"
 		if streaming {

@@ -15,10 +15,11 @@ import (
 // one-byte auth reply. It is the shared engine of the fd:// and local://
 // connectors. Sends and receives are each serialized by the handle.
 type sockClient struct {
-	fd  int
-	out []byte // unsent bytes of the frame in progress (may be partial)
-	in  stream.Assembler
-	buf []byte // read buffer
+	fd   int
+	out  []byte // unsent bytes of the frame in progress (may be partial)
+	wbuf []byte // reused frame buffer (out points into it while sending)
+	in   stream.Assembler
+	buf  []byte // read buffer
 
 	notSock bool // fd is not a socket: use write(2)
 }
@@ -77,9 +78,15 @@ func isPollError(revents int16) bool {
 // poll; a poll error while waiting is EIO.
 func (s *sockClient) send(m *msg.Message, flags int, w waiter) error {
 	if len(s.out) == 0 {
-		frame, err := stream.AppendFrame(nil, m)
+		frame, err := stream.AppendFrame(s.wbuf[:0], m)
 		if err != nil {
 			return ErrnoError(ErrnoOf(err))
+		}
+		// Keep the buffer for the next send unless it grew large.
+		if cap(frame) <= maxReusedFrame {
+			s.wbuf = frame[:0]
+		} else {
+			s.wbuf = nil
 		}
 		s.out = frame
 	}
@@ -111,6 +118,15 @@ func (s *sockClient) send(m *msg.Message, flags int, w waiter) error {
 	s.out = nil
 	return nil
 }
+
+// maxReusedFrame is the largest frame buffer a sockClient keeps between
+// sends; bigger frames get a buffer of their own.
+const maxReusedFrame = 64 * 1024
+
+// idle reports whether no received bytes are waiting to be assembled, so
+// a receive can only make progress once the socket is readable. Call with
+// receives serialized.
+func (s *sockClient) idle() bool { return s.in.Buffered() == 0 }
 
 // write writes b with send(MSG_NOSIGNAL) so that a closed peer is EPIPE
 // rather than SIGPIPE, falling back to write(2) for a non-socket fd.

@@ -79,8 +79,9 @@ func (it *frameIter) next() (data []byte, ok bool) {
 //
 // The result does not alias b. Its route ids, topic and payload share one
 // freshly allocated buffer (the strings point into it, the payload is a
-// capacity-limited slice of it), so decoding costs at most three
-// allocations: the Message, that buffer and the Routes slice.
+// capacity-limited slice of it), so decoding costs two allocations: the
+// Message, with room for up to two route ids, and that buffer (a third
+// for a route stack deeper than two).
 func Decode(b []byte) (*Message, error) {
 	return decode(b, MaxFrameSize)
 }
@@ -117,7 +118,9 @@ func decode(b []byte, limit int) (*Message, error) {
 	if !IsValidType(proto[2]) {
 		return nil, fmt.Errorf("msg: decode: invalid message type %#02x: %w", proto[2], syscall.EPROTO)
 	}
-	m := &Message{
+	d := &decoded{}
+	m := &d.m
+	*m = Message{
 		Type:     proto[2],
 		Flags:    proto[3],
 		Userid:   binary.BigEndian.Uint32(proto[4:8]),
@@ -174,7 +177,11 @@ func decode(b []byte, limit int) (*Message, error) {
 	buf := make([]byte, routeBytes+len(topic)+len(payload))
 	off := 0
 	if nroutes > 0 {
-		m.Routes = make([]string, nroutes)
+		if nroutes <= len(d.routes) {
+			m.Routes = d.routes[:nroutes:nroutes]
+		} else {
+			m.Routes = make([]string, nroutes)
+		}
 		rit := frameIter{b: b, left: nroutes}
 		for i := nroutes - 1; i >= 0; i-- {
 			d, _ := rit.next()
@@ -192,6 +199,13 @@ func decode(b []byte, limit int) (*Message, error) {
 		m.Payload = p
 	}
 	return m, nil
+}
+
+// decoded is a Message allocated together with a small Routes array: a
+// message seen by a client has at most a route or two.
+type decoded struct {
+	m      Message
+	routes [2]string
 }
 
 // sharedString copies src into dst (of the same length) and returns a
