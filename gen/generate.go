@@ -61,6 +61,7 @@ func Generate(m *Model) (Files, error) {
 		{PathCapiExports, emitCapiExports},
 		{PathCapiShims, func(m *Model) ([]byte, error) { return emitShims(m), nil }},
 		{PathHeader, func(m *Model) ([]byte, error) { return emitHeader(m), nil }},
+		{PathNullTest, func(m *Model) ([]byte, error) { return emitNullTest(m), nil }},
 	}
 	for _, e := range emitters {
 		b, err := e.fn(m)
