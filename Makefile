@@ -102,11 +102,13 @@ valgrind-demo: $(BUILD)/examples/flux_open_example $(BUILD)/bin/fluxbroker
 
 # The C tests are written against flux-core's API, so they can be run
 # against flux-core's own library and broker (flux start) to check that
-# they pin flux-core's behaviour.
+# they pin flux-core's behaviour. (Not the generated NULL test: flux-core
+# crashes on NULL handles rather than failing with EINVAL.)
 ctest-flux-core:
 	@test -n "$(FLUX_CORE)" || { echo "set FLUX_CORE=<flux-core install prefix>"; exit 2; }
 	@mkdir -p $(BUILD)/ctest-flux-core
-	@set -e; for t in bindings/capi/test/*_test.c; do n=$$(basename $$t .c); \
+	@set -e; for t in $(filter-out %/zz_generated_null_test.c,$(wildcard bindings/capi/test/*_test.c)); do \
+		n=$$(basename $$t .c); \
 		$(CC) -Wall -I$(FLUX_CORE)/include -o $(BUILD)/ctest-flux-core/$$n $$t \
 			-L$(FLUX_CORE)/lib -Wl,-rpath,$(FLUX_CORE)/lib -lflux-core; \
 		echo "== $$n (flux-core)"; \
