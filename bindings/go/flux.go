@@ -101,7 +101,7 @@ func Open(uri string, opts ...Option) (*Handle, error) {
 	}
 	h := wrapHandle(rt)
 	if cfg.reconnect != nil {
-		if err := rt.AutoReconnect(cfg.reconnect.runtime(), cfg.statusFunc()); err != nil {
+		if err := rt.AutoReconnect(*cfg.reconnect, cfg.statusFunc()); err != nil {
 			rt.Close()
 			<-d.Done()
 			return nil, err

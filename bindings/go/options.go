@@ -1,7 +1,6 @@
 package flux
 
 import (
-	"time"
 
 	fluxrt "github.com/fluxgo/fluxgo/runtime"
 )
@@ -65,25 +64,9 @@ type StatusEvent struct {
 // ReconnectPolicy says how WithReconnect retries: delays start at
 // InitialDelay (default 50ms), grow by Multiplier (default 2) up to
 // MaxDelay (default 2s), each randomized by up to ±Jitter (a fraction,
-// 0..1); MaxAttempts (0 = unlimited) bounds the attempts per loss.
-type ReconnectPolicy struct {
-	MaxAttempts  int
-	InitialDelay time.Duration
-	MaxDelay     time.Duration
-	Multiplier   float64
-	Jitter       float64
-}
-
-// runtime converts the policy for package runtime.
-func (p *ReconnectPolicy) runtime() fluxrt.ReconnectPolicy {
-	return fluxrt.ReconnectPolicy{
-		MaxAttempts:  p.MaxAttempts,
-		InitialDelay: p.InitialDelay,
-		MaxDelay:     p.MaxDelay,
-		Multiplier:   p.Multiplier,
-		Jitter:       p.Jitter,
-	}
-}
+// 0..1); MaxAttempts (0 = unlimited) bounds the attempts per loss. It is
+// the runtime's policy type.
+type ReconnectPolicy = fluxrt.ReconnectPolicy
 
 // WithReconnect turns on automatic recovery, which flux-core does not
 // have: when the connection breaks, in-flight RPCs fail with ECONNRESET,
