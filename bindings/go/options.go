@@ -1,7 +1,6 @@
 package flux
 
 import (
-
 	fluxrt "github.com/fluxgo/fluxgo/runtime"
 )
 
