@@ -83,6 +83,30 @@
 //
 // Continuations (Future.Then) run on a new goroutine per readiness, never
 // two at a time for one future; RPC futures need a running Dispatcher.
+// Future.ThenReactor instead runs them on a reactor (see below). A
+// Dispatcher and reactor-driven message handlers must not be used on the
+// same root at once (both would receive).
+//
+// # Reactor and message handlers
+//
+// Reactor is flux-core's event loop on epoll: watchers (fd, timer,
+// periodic, prepare, check, idle, signal, stat, handle) hold a reference
+// on it, and their callbacks are plain calls made by Run on the goroutine
+// (in a C host: the thread) that called Run. Other goroutines may start
+// and stop watchers or stop the loop at any time; a blocked Run is woken
+// through an eventfd. Signals are taken with os/signal while watched and
+// forwarded to the loop.
+//
+// Each handle (root or clone) has its own reactor (GetReactor, SetReactor)
+// and message dispatcher (MsgHandlerCreate), matching in flux-core's
+// order. The dispatchers of a root and its clones know each other: a
+// message received by one that another's running handlers want is handed
+// to that one and runs on its reactor, so a clone driven by a reactor on
+// another thread serves its handlers while the root's reactor runs
+// elsewhere. RPC futures given a reactor continuation (ThenReactor) keep
+// their handle's dispatcher receiving until the final response; futures
+// made by NewFutureInit (composites, chains, user futures) wait on a
+// private reactor as flux-core's "now" context does.
 //
 // # Diagnostics
 //

@@ -49,6 +49,22 @@ type Future struct {
 	// onSuccess, if set, runs once per success response before it is
 	// queued (used to remember subscriptions and registrations).
 	onSuccess func()
+
+	// Reactor integration (future_reactor.go, composite.go, chain.go).
+	extraRefs int           // references beyond the first (Incref)
+	aux       auxList       // flux_future_aux_set items
+	reactor   *Reactor      // flux_future_set_reactor
+	fluxH     *Handle       // flux_future_set_flux (holds a reference)
+	fluxSet   bool          // fluxH replaces h as the future's handle
+	init      func(*Future) // flux_future_create init callback
+	rthen     *reactorThen  // continuation run by a reactor
+	now       *nowContext   // blocking wait on a private reactor
+	embed     *Future       // source of FulfillWith results
+	comp      *compositeState
+	chain     *chainState // set on the "next" future of a chain
+	chained   *chainState // set on the "prev" future of a chain
+	rpcWait   *dispatch   // dispatcher kept receiving for this RPC
+	rpcClone  *Handle     // clone receiving for this RPC on another reactor
 }
 
 // NewFuture returns an empty future that the caller fulfills with Fulfill
@@ -72,6 +88,7 @@ func (f *Future) markReadyLocked() {
 	}
 	f.gen++
 	f.scheduleThenLocked()
+	f.postFulfillLocked()
 }
 
 // push adds a result; it becomes current when the queue was empty.
@@ -80,14 +97,19 @@ func (f *Future) push(r futureResult) {
 		return
 	}
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	if f.destroyed {
+		f.mu.Unlock()
 		return
 	}
 	f.results = append(f.results, r)
 	if len(f.results) == 1 && f.fatal == nil {
 		f.markReadyLocked()
+	} else if f.fatal == nil {
+		f.postFulfillLocked()
 	}
+	release := f.takeRPCWaitLocked(false)
+	f.mu.Unlock()
+	release()
 }
 
 // Fulfill adds a successful result (flux_future_fulfill). Extra
@@ -243,6 +265,9 @@ func (f *Future) Wait(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if f.init != nil && !f.rpc {
+		return f.waitNow(ctx)
+	}
 	for {
 		f.mu.Lock()
 		if f.destroyed {
@@ -281,6 +306,7 @@ func (f *Future) Reset() {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.resetThenLocked()
 	if f.fatal != nil || len(f.results) == 0 {
 		return
 	}
@@ -292,6 +318,7 @@ func (f *Future) Reset() {
 	}
 	f.gen++
 	f.scheduleThenLocked()
+	f.postFulfillLocked()
 }
 
 // Then registers fn to run, on a new goroutine, each time a result becomes
@@ -345,7 +372,8 @@ func (f *Future) runThen() {
 	}
 }
 
-// Destroy releases the future (flux_future_destroy). For an RPC whose
+// Destroy drops a reference (flux_future_destroy, flux_future_decref);
+// the last one releases the future. For an RPC whose
 // final response has arrived the matchtag goes back to the pool; for an
 // unfinished one the tag stays reserved until the final response shows up
 // (late-response reclaim) and, with FLUX_O_MATCHDEBUG, the leak is
@@ -360,6 +388,11 @@ func (f *Future) Destroy() {
 		f.mu.Unlock()
 		return
 	}
+	if f.extraRefs > 0 {
+		f.extraRefs--
+		f.mu.Unlock()
+		return
+	}
 	f.destroyed = true
 	f.then = nil
 	f.results = nil
@@ -369,10 +402,13 @@ func (f *Future) Destroy() {
 		close(f.readyCh) // wake waiters; they see destroyed
 	}
 	h := f.h
+	release := f.takeRPCWaitLocked(true)
 	f.mu.Unlock()
+	release()
 	if h != nil && f.rpc {
 		h.core.rpcRetire(f)
 	}
+	f.destroyReactorParts()
 }
 
 // Matchtag returns the RPC's matchtag, 0 for NORESPONSE RPCs and non-RPC

@@ -53,6 +53,10 @@ type core struct {
 	traced     bool
 
 	rpc rpcState // RPC futures, dispatcher, restorable state (rpc.go)
+
+	// Message dispatchers of the root and its clones (msghandler.go).
+	dispMu sync.Mutex
+	disps  []*dispatch
 }
 
 // newRootHandle wraps a connector in a new root handle with flags (already
