@@ -300,11 +300,20 @@ func TestRelayServices(t *testing.T) {
 		t.Fatalf("response errnum=%d payload=%q", m.Errnum(), s)
 	}
 
-	// After the client leaves, its service is gone.
+	// After the client leaves, its service is gone. The relay's broker
+	// connection closes as it exits; wait for the broker to see that
+	// (until then a request may still be routed to the departed relay and
+	// never be answered), then probe.
 	if err := c.result(); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(ioTimeout)
+	for len(b.Connections()) > 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the relay's broker connection is still open: %+v", b.Connections())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	for tag := uint32(50); ; tag++ {
 		if err := caller.Send(request("svc.hello", tag, `{}`), 0); err != nil {
 			t.Fatal(err)
