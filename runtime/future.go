@@ -45,6 +45,10 @@ type Future struct {
 	flags    int
 	finished bool // the final response arrived
 	tagHeld  bool // tag is still this future's to release
+	// sending is true (under the RPC table's lock) while the request is
+	// being sent: a connection lost and replaced during that send must not
+	// fail the RPC, because the retried send puts it on the new connection.
+	sending bool
 
 	// onSuccess, if set, runs once per success response before it is
 	// queued (used to remember subscriptions and registrations).

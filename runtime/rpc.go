@@ -123,16 +123,23 @@ func (h *Handle) rpcSendHook(m *msg.Message, nodeid uint32, flags int, ok func()
 		}
 		r.pending[f.tag] = f
 		f.tagHeld = true
+		f.sending = true
 		r.mu.Unlock()
 	}
-	if err := h.Send(m, 0); err != nil {
-		if f.tag != MatchtagNone {
-			r := &c.rpc
-			r.mu.Lock()
+	err := h.Send(m, 0)
+	if f.tag != MatchtagNone {
+		r := &c.rpc
+		r.mu.Lock()
+		f.sending = false
+		if err != nil {
 			delete(r.pending, f.tag)
-			r.mu.Unlock()
+		}
+		r.mu.Unlock()
+		if err != nil {
 			h.MatchtagFree(f.tag)
 		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	if flags&RPCNoResponse != 0 {
@@ -257,6 +264,11 @@ func (c *core) failPending(err error) {
 	r.mu.Lock()
 	fs := make([]*Future, 0, len(r.pending))
 	for tag, f := range r.pending {
+		if f.sending {
+			// Its send is still under way and ends in its own error,
+			// or puts the request on the replacement connection.
+			continue
+		}
 		fs = append(fs, f)
 		r.orphans[tag] = f.isStreaming()
 		delete(r.pending, tag)
