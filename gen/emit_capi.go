@@ -111,14 +111,11 @@ func emitExport(f *jen.File, fn *FuncModel) {
 	f.Commentf("%s implements %s.", exportName(fn.Name), fn.Name)
 	f.Comment("//export " + exportName(fn.Name))
 	f.Func().Id(exportName(fn.Name)).Params(params...).Params(results...).BlockFunc(func(g *jen.Group) {
-		g.Defer().Func().Params().BlockFunc(func(d *jen.Group) {
-			d.If(jen.Id("r").Op(":=").Recover(), jen.Id("r").Op("!=").Nil()).BlockFunc(func(b *jen.Group) {
-				if errVal != nil {
-					b.Id("ret").Op("=").Add(errVal)
-				}
-				b.Id("setError").Call(jen.Id("errp"), jen.Id("panicError").Call(jen.Id("r")), errbuf)
-			})
-		}).Call()
+		if errVal != nil {
+			g.Defer().Id("recoverTo").Call(jen.Id("errp"), errbuf, jen.Op("&").Id("ret"), errVal)
+		} else {
+			g.Defer().Id("recoverVoid").Call(jen.Id("errp"), errbuf)
+		}
 		if ret != "void" && errVal != nil {
 			g.Id("ret").Op("=").Add(errVal)
 		}

@@ -64,3 +64,20 @@ func panicError(r any) error {
 	}
 	return fluxrt.Errorf(syscall.EIO, "internal error: %s", fmt.Sprint(r))
 }
+
+// recoverTo, deferred by every generated export, turns a panic into an
+// error for C: *ret becomes the function's error value and errp/buf get
+// an EIO with the panic text. A bug in Go never crashes the C host.
+func recoverTo[T any](errp *C.int, buf *C.flux_error_t, ret *T, errval T) {
+	if r := recover(); r != nil {
+		*ret = errval
+		setError(errp, panicError(r), buf)
+	}
+}
+
+// recoverVoid is recoverTo for exports without a return value.
+func recoverVoid(errp *C.int, buf *C.flux_error_t) {
+	if r := recover(); r != nil {
+		setError(errp, panicError(r), buf)
+	}
+}

@@ -17,12 +17,7 @@ import "C"
 //
 //export fluxgo_flux_open
 func fluxgo_flux_open(uri *C.char, flags C.int, errp *C.int) (ret *C.flux_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	r0, err := fluxrt.Open(goStringPtr(uri), int(flags))
 	if err != nil {
@@ -36,12 +31,7 @@ func fluxgo_flux_open(uri *C.char, flags C.int, errp *C.int) (ret *C.flux_t) {
 //
 //export fluxgo_flux_open_ex
 func fluxgo_flux_open_ex(uri *C.char, flags C.int, error_ *C.flux_error_t, errp *C.int) (ret *C.flux_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), error_)
-		}
-	}()
+	defer recoverTo(errp, error_, &ret, nil)
 	ret = nil
 	clearErrorBuf(error_)
 	r0, err := fluxrt.Open(goStringPtr(uri), int(flags))
@@ -56,11 +46,7 @@ func fluxgo_flux_open_ex(uri *C.char, flags C.int, error_ *C.flux_error_t, errp 
 //
 //export fluxgo_flux_close
 func fluxgo_flux_close(h *C.flux_t, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	if h == nil {
 		return
 	}
@@ -76,12 +62,7 @@ func fluxgo_flux_close(h *C.flux_t, errp *C.int) {
 //
 //export fluxgo_flux_incref
 func fluxgo_flux_incref(h *C.flux_t, errp *C.int) (ret *C.flux_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	if h == nil {
 		return
@@ -99,11 +80,7 @@ func fluxgo_flux_incref(h *C.flux_t, errp *C.int) (ret *C.flux_t) {
 //
 //export fluxgo_flux_decref
 func fluxgo_flux_decref(h *C.flux_t, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	if h == nil {
 		return
 	}
@@ -119,12 +96,7 @@ func fluxgo_flux_decref(h *C.flux_t, errp *C.int) {
 //
 //export fluxgo_flux_clone
 func fluxgo_flux_clone(orig *C.flux_t, errp *C.int) (ret *C.flux_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	a0, err := lookupHandle(unsafe.Pointer(orig))
 	if err != nil {
@@ -143,12 +115,7 @@ func fluxgo_flux_clone(orig *C.flux_t, errp *C.int) (ret *C.flux_t) {
 //
 //export fluxgo_flux_reconnect
 func fluxgo_flux_reconnect(h *C.flux_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -167,12 +134,7 @@ func fluxgo_flux_reconnect(h *C.flux_t, errp *C.int) (ret C.int) {
 //
 //export fluxgo_flux_aux_get
 func fluxgo_flux_aux_get(h *C.flux_t, name *C.char, errp *C.int) (ret unsafe.Pointer) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -195,12 +157,7 @@ func fluxgo_flux_aux_get(h *C.flux_t, name *C.char, errp *C.int) (ret unsafe.Poi
 //
 //export fluxgo_flux_aux_set
 func fluxgo_flux_aux_set(h *C.flux_t, name *C.char, aux unsafe.Pointer, destroy C.flux_free_f, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -219,11 +176,7 @@ func fluxgo_flux_aux_set(h *C.flux_t, name *C.char, aux unsafe.Pointer, destroy 
 //
 //export fluxgo_flux_flags_set
 func fluxgo_flux_flags_set(h *C.flux_t, flags C.int, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	if h == nil {
 		return
 	}
@@ -239,11 +192,7 @@ func fluxgo_flux_flags_set(h *C.flux_t, flags C.int, errp *C.int) {
 //
 //export fluxgo_flux_flags_unset
 func fluxgo_flux_flags_unset(h *C.flux_t, flags C.int, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	if h == nil {
 		return
 	}
@@ -259,12 +208,7 @@ func fluxgo_flux_flags_unset(h *C.flux_t, flags C.int, errp *C.int) {
 //
 //export fluxgo_flux_flags_get
 func fluxgo_flux_flags_get(h *C.flux_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	if h == nil {
 		return
@@ -282,12 +226,7 @@ func fluxgo_flux_flags_get(h *C.flux_t, errp *C.int) (ret C.int) {
 //
 //export fluxgo_flux_get_rank
 func fluxgo_flux_get_rank(h *C.flux_t, rank *C.uint32_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -311,12 +250,7 @@ func fluxgo_flux_get_rank(h *C.flux_t, rank *C.uint32_t, errp *C.int) (ret C.int
 //
 //export fluxgo_flux_get_size
 func fluxgo_flux_get_size(h *C.flux_t, size *C.uint32_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -340,12 +274,7 @@ func fluxgo_flux_get_size(h *C.flux_t, size *C.uint32_t, errp *C.int) (ret C.int
 //
 //export fluxgo_flux_opt_set
 func fluxgo_flux_opt_set(h *C.flux_t, option *C.char, val unsafe.Pointer, len_ C.size_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -368,12 +297,7 @@ func fluxgo_flux_opt_set(h *C.flux_t, option *C.char, val unsafe.Pointer, len_ C
 //
 //export fluxgo_flux_opt_get
 func fluxgo_flux_opt_get(h *C.flux_t, option *C.char, val unsafe.Pointer, len_ C.size_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -401,11 +325,7 @@ func fluxgo_flux_opt_get(h *C.flux_t, option *C.char, val unsafe.Pointer, len_ C
 //
 //export fluxgo_flux_comms_error_set
 func fluxgo_flux_comms_error_set(h *C.flux_t, fun C.flux_comms_error_f, arg unsafe.Pointer, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	if h == nil {
 		return
 	}
@@ -421,12 +341,7 @@ func fluxgo_flux_comms_error_set(h *C.flux_t, fun C.flux_comms_error_f, arg unsa
 //
 //export fluxgo_flux_matchtag_alloc
 func fluxgo_flux_matchtag_alloc(h *C.flux_t, errp *C.int) (ret C.uint32_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = 0
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, 0)
 	ret = 0
 	if h == nil {
 		return
@@ -444,11 +359,7 @@ func fluxgo_flux_matchtag_alloc(h *C.flux_t, errp *C.int) (ret C.uint32_t) {
 //
 //export fluxgo_flux_matchtag_free
 func fluxgo_flux_matchtag_free(h *C.flux_t, matchtag C.uint32_t, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	if h == nil {
 		return
 	}
@@ -464,12 +375,7 @@ func fluxgo_flux_matchtag_free(h *C.flux_t, matchtag C.uint32_t, errp *C.int) {
 //
 //export fluxgo_flux_matchtag_avail
 func fluxgo_flux_matchtag_avail(h *C.flux_t, errp *C.int) (ret C.uint32_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = 0
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, 0)
 	ret = 0
 	if h == nil {
 		return
@@ -487,12 +393,7 @@ func fluxgo_flux_matchtag_avail(h *C.flux_t, errp *C.int) (ret C.uint32_t) {
 //
 //export fluxgo_flux_send
 func fluxgo_flux_send(h *C.flux_t, msg *C.flux_msg_t, flags C.int, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -516,12 +417,7 @@ func fluxgo_flux_send(h *C.flux_t, msg *C.flux_msg_t, flags C.int, errp *C.int) 
 //
 //export fluxgo_flux_send_new
 func fluxgo_flux_send_new(h *C.flux_t, msg **C.flux_msg_t, flags C.int, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -546,12 +442,7 @@ func fluxgo_flux_send_new(h *C.flux_t, msg **C.flux_msg_t, flags C.int, errp *C.
 //
 //export fluxgo_flux_recv
 func fluxgo_flux_recv(h *C.flux_t, match C.struct_flux_match, flags C.int, errp *C.int) (ret *C.flux_msg_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -570,12 +461,7 @@ func fluxgo_flux_recv(h *C.flux_t, match C.struct_flux_match, flags C.int, errp 
 //
 //export fluxgo_flux_requeue
 func fluxgo_flux_requeue(h *C.flux_t, msg *C.flux_msg_t, flags C.int, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -599,12 +485,7 @@ func fluxgo_flux_requeue(h *C.flux_t, msg *C.flux_msg_t, flags C.int, errp *C.in
 //
 //export fluxgo_flux_pollevents
 func fluxgo_flux_pollevents(h *C.flux_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -623,12 +504,7 @@ func fluxgo_flux_pollevents(h *C.flux_t, errp *C.int) (ret C.int) {
 //
 //export fluxgo_flux_pollfd
 func fluxgo_flux_pollfd(h *C.flux_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -647,11 +523,7 @@ func fluxgo_flux_pollfd(h *C.flux_t, errp *C.int) (ret C.int) {
 //
 //export fluxgo_flux_get_msgcounters
 func fluxgo_flux_get_msgcounters(h *C.flux_t, mcs *C.flux_msgcounters_t, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	if h == nil {
 		return
 	}
@@ -672,11 +544,7 @@ func fluxgo_flux_get_msgcounters(h *C.flux_t, mcs *C.flux_msgcounters_t, errp *C
 //
 //export fluxgo_flux_clr_msgcounters
 func fluxgo_flux_clr_msgcounters(h *C.flux_t, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	if h == nil {
 		return
 	}
@@ -692,12 +560,7 @@ func fluxgo_flux_clr_msgcounters(h *C.flux_t, errp *C.int) {
 //
 //export fluxgo_flux_get_reactor
 func fluxgo_flux_get_reactor(h *C.flux_t, errp *C.int) (ret *C.flux_reactor_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	setError(errp, notImplemented("flux_get_reactor"), nil)
 	return
@@ -707,12 +570,7 @@ func fluxgo_flux_get_reactor(h *C.flux_t, errp *C.int) (ret *C.flux_reactor_t) {
 //
 //export fluxgo_flux_set_reactor
 func fluxgo_flux_set_reactor(h *C.flux_t, r_ *C.flux_reactor_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	setError(errp, notImplemented("flux_set_reactor"), nil)
 	return
@@ -722,12 +580,7 @@ func fluxgo_flux_set_reactor(h *C.flux_t, r_ *C.flux_reactor_t, errp *C.int) (re
 //
 //export fluxgo_flux_msg_create
 func fluxgo_flux_msg_create(type_ C.int, errp *C.int) (ret *C.flux_msg_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	r0, err := fluxrt.MsgCreate(int(type_))
 	if err != nil {
@@ -741,11 +594,7 @@ func fluxgo_flux_msg_create(type_ C.int, errp *C.int) (ret *C.flux_msg_t) {
 //
 //export fluxgo_flux_msg_destroy
 func fluxgo_flux_msg_destroy(msg *C.flux_msg_t, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	releaseMsg(unsafe.Pointer(msg))
 }
 
@@ -753,11 +602,7 @@ func fluxgo_flux_msg_destroy(msg *C.flux_msg_t, errp *C.int) {
 //
 //export fluxgo_flux_msg_decref
 func fluxgo_flux_msg_decref(msg *C.flux_msg_t, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	releaseMsg(unsafe.Pointer(msg))
 }
 
@@ -765,12 +610,7 @@ func fluxgo_flux_msg_decref(msg *C.flux_msg_t, errp *C.int) {
 //
 //export fluxgo_flux_msg_incref
 func fluxgo_flux_msg_incref(msg *C.flux_msg_t, errp *C.int) (ret *C.flux_msg_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	if err := increfMsg(unsafe.Pointer(msg)); err != nil {
 		setError(errp, err, nil)
@@ -783,12 +623,7 @@ func fluxgo_flux_msg_incref(msg *C.flux_msg_t, errp *C.int) (ret *C.flux_msg_t) 
 //
 //export fluxgo_flux_msg_copy
 func fluxgo_flux_msg_copy(msg *C.flux_msg_t, payload C.bool, errp *C.int) (ret *C.flux_msg_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -807,12 +642,7 @@ func fluxgo_flux_msg_copy(msg *C.flux_msg_t, payload C.bool, errp *C.int) (ret *
 //
 //export fluxgo_flux_msg_get_type
 func fluxgo_flux_msg_get_type(msg *C.flux_msg_t, type_ *C.int, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -836,12 +666,7 @@ func fluxgo_flux_msg_get_type(msg *C.flux_msg_t, type_ *C.int, errp *C.int) (ret
 //
 //export fluxgo_flux_msg_set_type
 func fluxgo_flux_msg_set_type(msg *C.flux_msg_t, type_ C.int, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -860,12 +685,7 @@ func fluxgo_flux_msg_set_type(msg *C.flux_msg_t, type_ C.int, errp *C.int) (ret 
 //
 //export fluxgo_flux_msg_set_topic
 func fluxgo_flux_msg_set_topic(msg *C.flux_msg_t, topic *C.char, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -884,12 +704,7 @@ func fluxgo_flux_msg_set_topic(msg *C.flux_msg_t, topic *C.char, errp *C.int) (r
 //
 //export fluxgo_flux_msg_get_topic
 func fluxgo_flux_msg_get_topic(msg *C.flux_msg_t, topic **C.char, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -913,12 +728,7 @@ func fluxgo_flux_msg_get_topic(msg *C.flux_msg_t, topic **C.char, errp *C.int) (
 //
 //export fluxgo_flux_msg_set_string
 func fluxgo_flux_msg_set_string(msg *C.flux_msg_t, s *C.char, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -937,12 +747,7 @@ func fluxgo_flux_msg_set_string(msg *C.flux_msg_t, s *C.char, errp *C.int) (ret 
 //
 //export fluxgo_flux_msg_get_string
 func fluxgo_flux_msg_get_string(msg *C.flux_msg_t, s **C.char, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -966,12 +771,7 @@ func fluxgo_flux_msg_get_string(msg *C.flux_msg_t, s **C.char, errp *C.int) (ret
 //
 //export fluxgo_flux_msg_set_payload
 func fluxgo_flux_msg_set_payload(msg *C.flux_msg_t, buf unsafe.Pointer, size C.size_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -990,12 +790,7 @@ func fluxgo_flux_msg_set_payload(msg *C.flux_msg_t, buf unsafe.Pointer, size C.s
 //
 //export fluxgo_flux_msg_get_payload
 func fluxgo_flux_msg_get_payload(msg *C.flux_msg_t, buf *unsafe.Pointer, size *C.size_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -1020,12 +815,7 @@ func fluxgo_flux_msg_get_payload(msg *C.flux_msg_t, buf *unsafe.Pointer, size *C
 //
 //export fluxgo_flux_msg_has_payload
 func fluxgo_flux_msg_has_payload(msg *C.flux_msg_t, errp *C.int) (ret C.bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = C.bool(false)
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, C.bool(false))
 	ret = C.bool(false)
 	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
 	r0 := fluxrt.MsgHasPayload(a0)
@@ -1036,12 +826,7 @@ func fluxgo_flux_msg_has_payload(msg *C.flux_msg_t, errp *C.int) (ret C.bool) {
 //
 //export fluxgo_flux_msg_set_matchtag
 func fluxgo_flux_msg_set_matchtag(msg *C.flux_msg_t, matchtag C.uint32_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -1060,12 +845,7 @@ func fluxgo_flux_msg_set_matchtag(msg *C.flux_msg_t, matchtag C.uint32_t, errp *
 //
 //export fluxgo_flux_msg_get_matchtag
 func fluxgo_flux_msg_get_matchtag(msg *C.flux_msg_t, matchtag *C.uint32_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -1089,12 +869,7 @@ func fluxgo_flux_msg_get_matchtag(msg *C.flux_msg_t, matchtag *C.uint32_t, errp 
 //
 //export fluxgo_flux_msg_set_nodeid
 func fluxgo_flux_msg_set_nodeid(msg *C.flux_msg_t, nodeid C.uint32_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -1113,12 +888,7 @@ func fluxgo_flux_msg_set_nodeid(msg *C.flux_msg_t, nodeid C.uint32_t, errp *C.in
 //
 //export fluxgo_flux_msg_get_nodeid
 func fluxgo_flux_msg_get_nodeid(msg *C.flux_msg_t, nodeid *C.uint32_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -1142,12 +912,7 @@ func fluxgo_flux_msg_get_nodeid(msg *C.flux_msg_t, nodeid *C.uint32_t, errp *C.i
 //
 //export fluxgo_flux_msg_set_errnum
 func fluxgo_flux_msg_set_errnum(msg *C.flux_msg_t, errnum C.int, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -1166,12 +931,7 @@ func fluxgo_flux_msg_set_errnum(msg *C.flux_msg_t, errnum C.int, errp *C.int) (r
 //
 //export fluxgo_flux_msg_get_errnum
 func fluxgo_flux_msg_get_errnum(msg *C.flux_msg_t, errnum *C.int, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -1195,12 +955,7 @@ func fluxgo_flux_msg_get_errnum(msg *C.flux_msg_t, errnum *C.int, errp *C.int) (
 //
 //export fluxgo_flux_msg_set_seq
 func fluxgo_flux_msg_set_seq(msg *C.flux_msg_t, seq C.uint32_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -1219,12 +974,7 @@ func fluxgo_flux_msg_set_seq(msg *C.flux_msg_t, seq C.uint32_t, errp *C.int) (re
 //
 //export fluxgo_flux_msg_get_seq
 func fluxgo_flux_msg_get_seq(msg *C.flux_msg_t, seq *C.uint32_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -1248,12 +998,7 @@ func fluxgo_flux_msg_get_seq(msg *C.flux_msg_t, seq *C.uint32_t, errp *C.int) (r
 //
 //export fluxgo_flux_msg_set_userid
 func fluxgo_flux_msg_set_userid(msg *C.flux_msg_t, userid C.uint32_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -1272,12 +1017,7 @@ func fluxgo_flux_msg_set_userid(msg *C.flux_msg_t, userid C.uint32_t, errp *C.in
 //
 //export fluxgo_flux_msg_get_userid
 func fluxgo_flux_msg_get_userid(msg *C.flux_msg_t, userid *C.uint32_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -1301,12 +1041,7 @@ func fluxgo_flux_msg_get_userid(msg *C.flux_msg_t, userid *C.uint32_t, errp *C.i
 //
 //export fluxgo_flux_msg_set_rolemask
 func fluxgo_flux_msg_set_rolemask(msg *C.flux_msg_t, rolemask C.uint32_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -1325,12 +1060,7 @@ func fluxgo_flux_msg_set_rolemask(msg *C.flux_msg_t, rolemask C.uint32_t, errp *
 //
 //export fluxgo_flux_msg_get_rolemask
 func fluxgo_flux_msg_get_rolemask(msg *C.flux_msg_t, rolemask *C.uint32_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -1354,11 +1084,7 @@ func fluxgo_flux_msg_get_rolemask(msg *C.flux_msg_t, rolemask *C.uint32_t, errp 
 //
 //export fluxgo_flux_msg_route_enable
 func fluxgo_flux_msg_route_enable(msg *C.flux_msg_t, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
 	fluxrt.MsgRouteEnable(a0)
 }
@@ -1367,11 +1093,7 @@ func fluxgo_flux_msg_route_enable(msg *C.flux_msg_t, errp *C.int) {
 //
 //export fluxgo_flux_msg_route_disable
 func fluxgo_flux_msg_route_disable(msg *C.flux_msg_t, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
 	fluxrt.MsgRouteDisable(a0)
 }
@@ -1380,12 +1102,7 @@ func fluxgo_flux_msg_route_disable(msg *C.flux_msg_t, errp *C.int) {
 //
 //export fluxgo_flux_msg_route_push
 func fluxgo_flux_msg_route_push(msg *C.flux_msg_t, id *C.char, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -1408,12 +1125,7 @@ func fluxgo_flux_msg_route_push(msg *C.flux_msg_t, id *C.char, errp *C.int) (ret
 //
 //export fluxgo_flux_msg_route_count
 func fluxgo_flux_msg_route_count(msg *C.flux_msg_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -1432,12 +1144,7 @@ func fluxgo_flux_msg_route_count(msg *C.flux_msg_t, errp *C.int) (ret C.int) {
 //
 //export fluxgo_flux_msg_encode_size
 func fluxgo_flux_msg_encode_size(msg *C.flux_msg_t, errp *C.int) (ret C.ssize_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -1456,12 +1163,7 @@ func fluxgo_flux_msg_encode_size(msg *C.flux_msg_t, errp *C.int) (ret C.ssize_t)
 //
 //export fluxgo_flux_msg_encode
 func fluxgo_flux_msg_encode(msg *C.flux_msg_t, buf unsafe.Pointer, size C.size_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -1485,12 +1187,7 @@ func fluxgo_flux_msg_encode(msg *C.flux_msg_t, buf unsafe.Pointer, size C.size_t
 //
 //export fluxgo_flux_msg_decode
 func fluxgo_flux_msg_decode(buf unsafe.Pointer, size C.size_t, errp *C.int) (ret *C.flux_msg_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	r0, err := fluxrt.MsgDecode(goBytes(buf, int(size)))
 	if err != nil {
@@ -1504,12 +1201,7 @@ func fluxgo_flux_msg_decode(buf unsafe.Pointer, size C.size_t, errp *C.int) (ret
 //
 //export fluxgo_flux_msg_cmp
 func fluxgo_flux_msg_cmp(msg *C.flux_msg_t, match C.struct_flux_match, errp *C.int) (ret C.bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = C.bool(false)
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, C.bool(false))
 	ret = C.bool(false)
 	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
 	r0 := fluxrt.MsgCmp(a0, matchFromC(match))
@@ -1520,12 +1212,7 @@ func fluxgo_flux_msg_cmp(msg *C.flux_msg_t, match C.struct_flux_match, errp *C.i
 //
 //export fluxgo_flux_attr_get
 func fluxgo_flux_attr_get(h *C.flux_t, name *C.char, errp *C.int) (ret *C.char) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -1548,12 +1235,7 @@ func fluxgo_flux_attr_get(h *C.flux_t, name *C.char, errp *C.int) (ret *C.char) 
 //
 //export fluxgo_flux_attr_set_cacheonly
 func fluxgo_flux_attr_set_cacheonly(h *C.flux_t, name *C.char, val *C.char, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -1576,12 +1258,7 @@ func fluxgo_flux_attr_set_cacheonly(h *C.flux_t, name *C.char, val *C.char, errp
 //
 //export fluxgo_flux_rpc
 func fluxgo_flux_rpc(h *C.flux_t, topic *C.char, s *C.char, nodeid C.uint32_t, flags C.int, errp *C.int) (ret *C.flux_future_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -1604,12 +1281,7 @@ func fluxgo_flux_rpc(h *C.flux_t, topic *C.char, s *C.char, nodeid C.uint32_t, f
 //
 //export fluxgo_flux_rpc_raw
 func fluxgo_flux_rpc_raw(h *C.flux_t, topic *C.char, data unsafe.Pointer, len_ C.size_t, nodeid C.uint32_t, flags C.int, errp *C.int) (ret *C.flux_future_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -1632,12 +1304,7 @@ func fluxgo_flux_rpc_raw(h *C.flux_t, topic *C.char, data unsafe.Pointer, len_ C
 //
 //export fluxgo_flux_rpc_message
 func fluxgo_flux_rpc_message(h *C.flux_t, msg *C.flux_msg_t, nodeid C.uint32_t, flags C.int, errp *C.int) (ret *C.flux_future_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -1661,12 +1328,7 @@ func fluxgo_flux_rpc_message(h *C.flux_t, msg *C.flux_msg_t, nodeid C.uint32_t, 
 //
 //export fluxgo_flux_rpc_get
 func fluxgo_flux_rpc_get(f *C.flux_future_t, s **C.char, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupFuture(unsafe.Pointer(f))
 	if err != nil {
@@ -1688,12 +1350,7 @@ func fluxgo_flux_rpc_get(f *C.flux_future_t, s **C.char, errp *C.int) (ret C.int
 //
 //export fluxgo_flux_rpc_get_raw
 func fluxgo_flux_rpc_get_raw(f *C.flux_future_t, data *unsafe.Pointer, len_ *C.size_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupFuture(unsafe.Pointer(f))
 	if err != nil {
@@ -1718,12 +1375,7 @@ func fluxgo_flux_rpc_get_raw(f *C.flux_future_t, data *unsafe.Pointer, len_ *C.s
 //
 //export fluxgo_flux_rpc_get_matchtag
 func fluxgo_flux_rpc_get_matchtag(f *C.flux_future_t, errp *C.int) (ret C.uint32_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = 0
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, 0)
 	ret = 0
 	if f == nil {
 		return
@@ -1741,12 +1393,7 @@ func fluxgo_flux_rpc_get_matchtag(f *C.flux_future_t, errp *C.int) (ret C.uint32
 //
 //export fluxgo_flux_rpc_get_nodeid
 func fluxgo_flux_rpc_get_nodeid(f *C.flux_future_t, errp *C.int) (ret C.uint32_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = 0
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, 0)
 	ret = 0
 	if f == nil {
 		return
@@ -1764,11 +1411,7 @@ func fluxgo_flux_rpc_get_nodeid(f *C.flux_future_t, errp *C.int) (ret C.uint32_t
 //
 //export fluxgo_flux_future_destroy
 func fluxgo_flux_future_destroy(f *C.flux_future_t, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	releaseFuture(unsafe.Pointer(f))
 }
 
@@ -1776,12 +1419,7 @@ func fluxgo_flux_future_destroy(f *C.flux_future_t, errp *C.int) {
 //
 //export fluxgo_flux_future_get
 func fluxgo_flux_future_get(f *C.flux_future_t, result *unsafe.Pointer, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupFuture(unsafe.Pointer(f))
 	if err != nil {
@@ -1803,12 +1441,7 @@ func fluxgo_flux_future_get(f *C.flux_future_t, result *unsafe.Pointer, errp *C.
 //
 //export fluxgo_flux_future_wait_for
 func fluxgo_flux_future_wait_for(f *C.flux_future_t, timeout C.double, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupFuture(unsafe.Pointer(f))
 	if err != nil {
@@ -1827,12 +1460,7 @@ func fluxgo_flux_future_wait_for(f *C.flux_future_t, timeout C.double, errp *C.i
 //
 //export fluxgo_flux_future_is_ready
 func fluxgo_flux_future_is_ready(f *C.flux_future_t, errp *C.int) (ret C.bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = C.bool(false)
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, C.bool(false))
 	ret = C.bool(false)
 	if f == nil {
 		return
@@ -1850,12 +1478,7 @@ func fluxgo_flux_future_is_ready(f *C.flux_future_t, errp *C.int) (ret C.bool) {
 //
 //export fluxgo_flux_future_has_error
 func fluxgo_flux_future_has_error(f *C.flux_future_t, errp *C.int) (ret C.bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = C.bool(false)
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, C.bool(false))
 	ret = C.bool(false)
 	if f == nil {
 		return
@@ -1873,11 +1496,7 @@ func fluxgo_flux_future_has_error(f *C.flux_future_t, errp *C.int) (ret C.bool) 
 //
 //export fluxgo_flux_future_reset
 func fluxgo_flux_future_reset(f *C.flux_future_t, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	if f == nil {
 		return
 	}
@@ -1893,12 +1512,7 @@ func fluxgo_flux_future_reset(f *C.flux_future_t, errp *C.int) {
 //
 //export fluxgo_flux_future_error_string
 func fluxgo_flux_future_error_string(f *C.flux_future_t, errp *C.int) (ret *C.char) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	if f == nil {
 		return
@@ -1916,12 +1530,7 @@ func fluxgo_flux_future_error_string(f *C.flux_future_t, errp *C.int) (ret *C.ch
 //
 //export fluxgo_flux_event_subscribe
 func fluxgo_flux_event_subscribe(h *C.flux_t, topic *C.char, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -1944,12 +1553,7 @@ func fluxgo_flux_event_subscribe(h *C.flux_t, topic *C.char, errp *C.int) (ret C
 //
 //export fluxgo_flux_event_unsubscribe
 func fluxgo_flux_event_unsubscribe(h *C.flux_t, topic *C.char, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -1972,12 +1576,7 @@ func fluxgo_flux_event_unsubscribe(h *C.flux_t, topic *C.char, errp *C.int) (ret
 //
 //export fluxgo_flux_event_subscribe_ex
 func fluxgo_flux_event_subscribe_ex(h *C.flux_t, topic *C.char, flags C.int, errp *C.int) (ret *C.flux_future_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -2000,12 +1599,7 @@ func fluxgo_flux_event_subscribe_ex(h *C.flux_t, topic *C.char, flags C.int, err
 //
 //export fluxgo_flux_event_unsubscribe_ex
 func fluxgo_flux_event_unsubscribe_ex(h *C.flux_t, topic *C.char, flags C.int, errp *C.int) (ret *C.flux_future_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -2028,12 +1622,7 @@ func fluxgo_flux_event_unsubscribe_ex(h *C.flux_t, topic *C.char, flags C.int, e
 //
 //export fluxgo_flux_event_encode
 func fluxgo_flux_event_encode(topic *C.char, s *C.char, errp *C.int) (ret *C.flux_msg_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	if topic == nil {
 		setError(errp, errInvalid("topic is NULL"), nil)
@@ -2051,12 +1640,7 @@ func fluxgo_flux_event_encode(topic *C.char, s *C.char, errp *C.int) (ret *C.flu
 //
 //export fluxgo_flux_event_encode_raw
 func fluxgo_flux_event_encode_raw(topic *C.char, data unsafe.Pointer, len_ C.size_t, errp *C.int) (ret *C.flux_msg_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	if topic == nil {
 		setError(errp, errInvalid("topic is NULL"), nil)
@@ -2074,12 +1658,7 @@ func fluxgo_flux_event_encode_raw(topic *C.char, data unsafe.Pointer, len_ C.siz
 //
 //export fluxgo_flux_event_decode
 func fluxgo_flux_event_decode(msg *C.flux_msg_t, topic **C.char, s **C.char, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -2104,12 +1683,7 @@ func fluxgo_flux_event_decode(msg *C.flux_msg_t, topic **C.char, s **C.char, err
 //
 //export fluxgo_flux_event_decode_raw
 func fluxgo_flux_event_decode_raw(msg *C.flux_msg_t, topic **C.char, data *unsafe.Pointer, len_ *C.size_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -2139,12 +1713,7 @@ func fluxgo_flux_event_decode_raw(msg *C.flux_msg_t, topic **C.char, data *unsaf
 //
 //export fluxgo_flux_event_publish
 func fluxgo_flux_event_publish(h *C.flux_t, topic *C.char, flags C.int, s *C.char, errp *C.int) (ret *C.flux_future_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -2167,12 +1736,7 @@ func fluxgo_flux_event_publish(h *C.flux_t, topic *C.char, flags C.int, s *C.cha
 //
 //export fluxgo_flux_event_publish_raw
 func fluxgo_flux_event_publish_raw(h *C.flux_t, topic *C.char, flags C.int, data unsafe.Pointer, len_ C.size_t, errp *C.int) (ret *C.flux_future_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -2195,12 +1759,7 @@ func fluxgo_flux_event_publish_raw(h *C.flux_t, topic *C.char, flags C.int, data
 //
 //export fluxgo_flux_event_publish_get_seq
 func fluxgo_flux_event_publish_get_seq(f *C.flux_future_t, seq *C.int, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupFuture(unsafe.Pointer(f))
 	if err != nil {
@@ -2224,12 +1783,7 @@ func fluxgo_flux_event_publish_get_seq(f *C.flux_future_t, seq *C.int, errp *C.i
 //
 //export fluxgo_flux_request_encode
 func fluxgo_flux_request_encode(topic *C.char, s *C.char, errp *C.int) (ret *C.flux_msg_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	if topic == nil {
 		setError(errp, errInvalid("topic is NULL"), nil)
@@ -2247,12 +1801,7 @@ func fluxgo_flux_request_encode(topic *C.char, s *C.char, errp *C.int) (ret *C.f
 //
 //export fluxgo_flux_request_encode_raw
 func fluxgo_flux_request_encode_raw(topic *C.char, data unsafe.Pointer, len_ C.size_t, errp *C.int) (ret *C.flux_msg_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	if topic == nil {
 		setError(errp, errInvalid("topic is NULL"), nil)
@@ -2270,12 +1819,7 @@ func fluxgo_flux_request_encode_raw(topic *C.char, data unsafe.Pointer, len_ C.s
 //
 //export fluxgo_flux_request_decode
 func fluxgo_flux_request_decode(msg *C.flux_msg_t, topic **C.char, s **C.char, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -2300,12 +1844,7 @@ func fluxgo_flux_request_decode(msg *C.flux_msg_t, topic **C.char, s **C.char, e
 //
 //export fluxgo_flux_request_decode_raw
 func fluxgo_flux_request_decode_raw(msg *C.flux_msg_t, topic **C.char, data *unsafe.Pointer, len_ *C.size_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -2335,12 +1874,7 @@ func fluxgo_flux_request_decode_raw(msg *C.flux_msg_t, topic **C.char, data *uns
 //
 //export fluxgo_flux_response_encode
 func fluxgo_flux_response_encode(topic *C.char, s *C.char, errp *C.int) (ret *C.flux_msg_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	if topic == nil {
 		setError(errp, errInvalid("topic is NULL"), nil)
@@ -2358,12 +1892,7 @@ func fluxgo_flux_response_encode(topic *C.char, s *C.char, errp *C.int) (ret *C.
 //
 //export fluxgo_flux_response_encode_raw
 func fluxgo_flux_response_encode_raw(topic *C.char, data unsafe.Pointer, len_ C.size_t, errp *C.int) (ret *C.flux_msg_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	if topic == nil {
 		setError(errp, errInvalid("topic is NULL"), nil)
@@ -2381,12 +1910,7 @@ func fluxgo_flux_response_encode_raw(topic *C.char, data unsafe.Pointer, len_ C.
 //
 //export fluxgo_flux_response_encode_error
 func fluxgo_flux_response_encode_error(topic *C.char, errnum C.int, errstr *C.char, errp *C.int) (ret *C.flux_msg_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	if topic == nil {
 		setError(errp, errInvalid("topic is NULL"), nil)
@@ -2404,12 +1928,7 @@ func fluxgo_flux_response_encode_error(topic *C.char, errnum C.int, errstr *C.ch
 //
 //export fluxgo_flux_response_decode
 func fluxgo_flux_response_decode(msg *C.flux_msg_t, topic **C.char, s **C.char, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -2434,12 +1953,7 @@ func fluxgo_flux_response_decode(msg *C.flux_msg_t, topic **C.char, s **C.char, 
 //
 //export fluxgo_flux_response_decode_raw
 func fluxgo_flux_response_decode_raw(msg *C.flux_msg_t, topic **C.char, data *unsafe.Pointer, len_ *C.size_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -2467,12 +1981,7 @@ func fluxgo_flux_response_decode_raw(msg *C.flux_msg_t, topic **C.char, data *un
 //
 //export fluxgo_flux_response_decode_error
 func fluxgo_flux_response_decode_error(msg *C.flux_msg_t, errstr **C.char, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -2496,12 +2005,7 @@ func fluxgo_flux_response_decode_error(msg *C.flux_msg_t, errstr **C.char, errp 
 //
 //export fluxgo_flux_response_derive
 func fluxgo_flux_response_derive(request *C.flux_msg_t, errnum C.int, errp *C.int) (ret *C.flux_msg_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	a0, err := lookupMsg(unsafe.Pointer(request))
 	if err != nil {
@@ -2520,12 +2024,7 @@ func fluxgo_flux_response_derive(request *C.flux_msg_t, errnum C.int, errp *C.in
 //
 //export fluxgo_flux_respond
 func fluxgo_flux_respond(h *C.flux_t, request *C.flux_msg_t, s *C.char, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -2549,12 +2048,7 @@ func fluxgo_flux_respond(h *C.flux_t, request *C.flux_msg_t, s *C.char, errp *C.
 //
 //export fluxgo_flux_respond_raw
 func fluxgo_flux_respond_raw(h *C.flux_t, request *C.flux_msg_t, data unsafe.Pointer, len_ C.int, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -2578,12 +2072,7 @@ func fluxgo_flux_respond_raw(h *C.flux_t, request *C.flux_msg_t, data unsafe.Poi
 //
 //export fluxgo_flux_respond_error
 func fluxgo_flux_respond_error(h *C.flux_t, request *C.flux_msg_t, errnum C.int, errstr *C.char, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -2607,12 +2096,7 @@ func fluxgo_flux_respond_error(h *C.flux_t, request *C.flux_msg_t, errnum C.int,
 //
 //export fluxgo_flux_service_register
 func fluxgo_flux_service_register(h *C.flux_t, name *C.char, errp *C.int) (ret *C.flux_future_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -2635,12 +2119,7 @@ func fluxgo_flux_service_register(h *C.flux_t, name *C.char, errp *C.int) (ret *
 //
 //export fluxgo_flux_service_unregister
 func fluxgo_flux_service_unregister(h *C.flux_t, name *C.char, errp *C.int) (ret *C.flux_future_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -2663,12 +2142,7 @@ func fluxgo_flux_service_unregister(h *C.flux_t, name *C.char, errp *C.int) (ret
 //
 //export fluxgo_flux_attr_set
 func fluxgo_flux_attr_set(h *C.flux_t, name *C.char, val *C.char, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -2691,12 +2165,7 @@ func fluxgo_flux_attr_set(h *C.flux_t, name *C.char, val *C.char, errp *C.int) (
 //
 //export fluxgo_flux_attr_set_ex
 func fluxgo_flux_attr_set_ex(h *C.flux_t, name *C.char, val *C.char, force C.bool, errp_ *C.flux_error_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), errp_)
-		}
-	}()
+	defer recoverTo(errp, errp_, &ret, -1)
 	ret = -1
 	clearErrorBuf(errp_)
 	a0, err := lookupHandle(unsafe.Pointer(h))
@@ -2720,12 +2189,7 @@ func fluxgo_flux_attr_set_ex(h *C.flux_t, name *C.char, val *C.char, force C.boo
 //
 //export fluxgo_flux_get_instance_starttime
 func fluxgo_flux_get_instance_starttime(h *C.flux_t, starttime *C.double, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupHandle(unsafe.Pointer(h))
 	if err != nil {
@@ -2749,12 +2213,7 @@ func fluxgo_flux_get_instance_starttime(h *C.flux_t, starttime *C.double, errp *
 //
 //export fluxgo_log_text
 func fluxgo_log_text(h *C.flux_t, level C.int, text *C.char, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	var a0 = nilIfNull(lookupHandle, unsafe.Pointer(h))
 	if text == nil {
@@ -2773,11 +2232,7 @@ func fluxgo_log_text(h *C.flux_t, level C.int, text *C.char, errp *C.int) (ret C
 //
 //export fluxgo_log_error_text
 func fluxgo_log_error_text(h *C.flux_t, errnum C.int, text *C.char, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	var a0 = nilIfNull(lookupHandle, unsafe.Pointer(h))
 	if text == nil {
 		setError(errp, errInvalid("text is NULL"), nil)
@@ -2790,11 +2245,7 @@ func fluxgo_log_error_text(h *C.flux_t, errnum C.int, text *C.char, errp *C.int)
 //
 //export fluxgo_flux_log_set_appname
 func fluxgo_flux_log_set_appname(h *C.flux_t, s *C.char, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	if h == nil {
 		return
 	}
@@ -2813,11 +2264,7 @@ func fluxgo_flux_log_set_appname(h *C.flux_t, s *C.char, errp *C.int) {
 //
 //export fluxgo_flux_log_set_procid
 func fluxgo_flux_log_set_procid(h *C.flux_t, s *C.char, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	if h == nil {
 		return
 	}
@@ -2836,11 +2283,7 @@ func fluxgo_flux_log_set_procid(h *C.flux_t, s *C.char, errp *C.int) {
 //
 //export fluxgo_flux_log_set_hostname
 func fluxgo_flux_log_set_hostname(h *C.flux_t, s *C.char, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	if h == nil {
 		return
 	}
@@ -2859,12 +2302,7 @@ func fluxgo_flux_log_set_hostname(h *C.flux_t, s *C.char, errp *C.int) {
 //
 //export fluxgo_flux_msg_set_private
 func fluxgo_flux_msg_set_private(msg *C.flux_msg_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -2883,12 +2321,7 @@ func fluxgo_flux_msg_set_private(msg *C.flux_msg_t, errp *C.int) (ret C.int) {
 //
 //export fluxgo_flux_msg_is_private
 func fluxgo_flux_msg_is_private(msg *C.flux_msg_t, errp *C.int) (ret C.bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = C.bool(false)
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, C.bool(false))
 	ret = C.bool(false)
 	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
 	r0 := fluxrt.MsgIsPrivate(a0)
@@ -2899,12 +2332,7 @@ func fluxgo_flux_msg_is_private(msg *C.flux_msg_t, errp *C.int) (ret C.bool) {
 //
 //export fluxgo_flux_msg_set_streaming
 func fluxgo_flux_msg_set_streaming(msg *C.flux_msg_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -2923,12 +2351,7 @@ func fluxgo_flux_msg_set_streaming(msg *C.flux_msg_t, errp *C.int) (ret C.int) {
 //
 //export fluxgo_flux_msg_is_streaming
 func fluxgo_flux_msg_is_streaming(msg *C.flux_msg_t, errp *C.int) (ret C.bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = C.bool(false)
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, C.bool(false))
 	ret = C.bool(false)
 	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
 	r0 := fluxrt.MsgIsStreaming(a0)
@@ -2939,12 +2362,7 @@ func fluxgo_flux_msg_is_streaming(msg *C.flux_msg_t, errp *C.int) (ret C.bool) {
 //
 //export fluxgo_flux_msg_set_noresponse
 func fluxgo_flux_msg_set_noresponse(msg *C.flux_msg_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -2963,12 +2381,7 @@ func fluxgo_flux_msg_set_noresponse(msg *C.flux_msg_t, errp *C.int) (ret C.int) 
 //
 //export fluxgo_flux_msg_is_noresponse
 func fluxgo_flux_msg_is_noresponse(msg *C.flux_msg_t, errp *C.int) (ret C.bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = C.bool(false)
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, C.bool(false))
 	ret = C.bool(false)
 	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
 	r0 := fluxrt.MsgIsNoresponse(a0)
@@ -2979,12 +2392,7 @@ func fluxgo_flux_msg_is_noresponse(msg *C.flux_msg_t, errp *C.int) (ret C.bool) 
 //
 //export fluxgo_flux_msg_has_flag
 func fluxgo_flux_msg_has_flag(msg *C.flux_msg_t, flag C.int, errp *C.int) (ret C.bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = C.bool(false)
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, C.bool(false))
 	ret = C.bool(false)
 	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
 	r0 := fluxrt.MsgHasFlag(a0, int(flag))
@@ -2995,12 +2403,7 @@ func fluxgo_flux_msg_has_flag(msg *C.flux_msg_t, flag C.int, errp *C.int) (ret C
 //
 //export fluxgo_flux_msg_set_flag
 func fluxgo_flux_msg_set_flag(msg *C.flux_msg_t, flag C.int, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -3019,12 +2422,7 @@ func fluxgo_flux_msg_set_flag(msg *C.flux_msg_t, flag C.int, errp *C.int) (ret C
 //
 //export fluxgo_flux_msg_clear_flag
 func fluxgo_flux_msg_clear_flag(msg *C.flux_msg_t, flag C.int, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -3043,12 +2441,7 @@ func fluxgo_flux_msg_clear_flag(msg *C.flux_msg_t, flag C.int, errp *C.int) (ret
 //
 //export fluxgo_flux_msg_is_local
 func fluxgo_flux_msg_is_local(msg *C.flux_msg_t, errp *C.int) (ret C.bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = C.bool(false)
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, C.bool(false))
 	ret = C.bool(false)
 	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
 	r0 := fluxrt.MsgIsLocal(a0)
@@ -3059,12 +2452,7 @@ func fluxgo_flux_msg_is_local(msg *C.flux_msg_t, errp *C.int) (ret C.bool) {
 //
 //export fluxgo_flux_msg_cmp_matchtag
 func fluxgo_flux_msg_cmp_matchtag(msg *C.flux_msg_t, matchtag C.uint32_t, errp *C.int) (ret C.bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = C.bool(false)
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, C.bool(false))
 	ret = C.bool(false)
 	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
 	r0 := fluxrt.MsgCmpMatchtag(a0, uint32(matchtag))
@@ -3075,12 +2463,7 @@ func fluxgo_flux_msg_cmp_matchtag(msg *C.flux_msg_t, matchtag C.uint32_t, errp *
 //
 //export fluxgo_flux_msg_typestr
 func fluxgo_flux_msg_typestr(type_ C.int, errp *C.int) (ret *C.char) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	r0 := fluxrt.MsgTypestr(int(type_))
 	return staticCString(&r0)
@@ -3090,11 +2473,7 @@ func fluxgo_flux_msg_typestr(type_ C.int, errp *C.int) (ret *C.char) {
 //
 //export fluxgo_flux_msg_route_clear
 func fluxgo_flux_msg_route_clear(msg *C.flux_msg_t, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
 	fluxrt.MsgRouteClear(a0)
 }
@@ -3103,12 +2482,7 @@ func fluxgo_flux_msg_route_clear(msg *C.flux_msg_t, errp *C.int) {
 //
 //export fluxgo_flux_msg_route_delete_last
 func fluxgo_flux_msg_route_delete_last(msg *C.flux_msg_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -3127,12 +2501,7 @@ func fluxgo_flux_msg_route_delete_last(msg *C.flux_msg_t, errp *C.int) (ret C.in
 //
 //export fluxgo_flux_msg_route_first
 func fluxgo_flux_msg_route_first(msg *C.flux_msg_t, errp *C.int) (ret *C.char) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	if msg == nil {
 		return
@@ -3150,12 +2519,7 @@ func fluxgo_flux_msg_route_first(msg *C.flux_msg_t, errp *C.int) (ret *C.char) {
 //
 //export fluxgo_flux_msg_route_last
 func fluxgo_flux_msg_route_last(msg *C.flux_msg_t, errp *C.int) (ret *C.char) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	if msg == nil {
 		return
@@ -3173,12 +2537,7 @@ func fluxgo_flux_msg_route_last(msg *C.flux_msg_t, errp *C.int) (ret *C.char) {
 //
 //export fluxgo_flux_msg_route_string
 func fluxgo_flux_msg_route_string(msg *C.flux_msg_t, errp *C.int) (ret *C.char) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -3197,12 +2556,7 @@ func fluxgo_flux_msg_route_string(msg *C.flux_msg_t, errp *C.int) (ret *C.char) 
 //
 //export fluxgo_flux_msg_route_match_first
 func fluxgo_flux_msg_route_match_first(msg1 *C.flux_msg_t, msg2 *C.flux_msg_t, errp *C.int) (ret C.bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = C.bool(false)
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, C.bool(false))
 	ret = C.bool(false)
 	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg1))
 	var a1 = nilIfNull(lookupMsg, unsafe.Pointer(msg2))
@@ -3214,12 +2568,7 @@ func fluxgo_flux_msg_route_match_first(msg1 *C.flux_msg_t, msg2 *C.flux_msg_t, e
 //
 //export fluxgo_flux_msg_authorize
 func fluxgo_flux_msg_authorize(msg *C.flux_msg_t, userid C.uint32_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	a0, err := lookupMsg(unsafe.Pointer(msg))
 	if err != nil {
@@ -3238,12 +2587,7 @@ func fluxgo_flux_msg_authorize(msg *C.flux_msg_t, userid C.uint32_t, errp *C.int
 //
 //export fluxgo_cred_authorize
 func fluxgo_cred_authorize(userid C.uint32_t, rolemask C.uint32_t, target C.uint32_t, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	err := fluxrt.CredAuthorize(uint32(userid), uint32(rolemask), uint32(target))
 	if err != nil {
@@ -3257,12 +2601,7 @@ func fluxgo_cred_authorize(userid C.uint32_t, rolemask C.uint32_t, target C.uint
 //
 //export fluxgo_msg_sprint
 func fluxgo_msg_sprint(msg *C.flux_msg_t, ts C.double, errp *C.int) (ret *C.char) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
 	r0 := fluxrt.MsgSprintTS(a0, float64(ts))
@@ -3273,12 +2612,7 @@ func fluxgo_msg_sprint(msg *C.flux_msg_t, ts C.double, errp *C.int) (ret *C.char
 //
 //export fluxgo_flux_attr_cache_first
 func fluxgo_flux_attr_cache_first(h *C.flux_t, errp *C.int) (ret *C.char) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	if h == nil {
 		return
@@ -3296,12 +2630,7 @@ func fluxgo_flux_attr_cache_first(h *C.flux_t, errp *C.int) (ret *C.char) {
 //
 //export fluxgo_flux_attr_cache_next
 func fluxgo_flux_attr_cache_next(h *C.flux_t, errp *C.int) (ret *C.char) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	if h == nil {
 		return
@@ -3319,12 +2648,7 @@ func fluxgo_flux_attr_cache_next(h *C.flux_t, errp *C.int) (ret *C.char) {
 //
 //export fluxgo_flux_strerror
 func fluxgo_flux_strerror(errnum C.int, errp *C.int) (ret *C.char) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	r0 := fluxrt.StrErrorText(int(errnum))
 	return staticCString(&r0)
@@ -3334,12 +2658,7 @@ func fluxgo_flux_strerror(errnum C.int, errp *C.int) (ret *C.char) {
 //
 //export fluxgo_flux_future_then
 func fluxgo_flux_future_then(f *C.flux_future_t, timeout C.double, cb C.flux_continuation_f, arg unsafe.Pointer, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	setError(errp, notImplemented("flux_future_then"), nil)
 	return
@@ -3349,12 +2668,7 @@ func fluxgo_flux_future_then(f *C.flux_future_t, timeout C.double, cb C.flux_con
 //
 //export fluxgo_flux_future_aux_get
 func fluxgo_flux_future_aux_get(f *C.flux_future_t, name *C.char, errp *C.int) (ret unsafe.Pointer) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	setError(errp, notImplemented("flux_future_aux_get"), nil)
 	return
@@ -3364,12 +2678,7 @@ func fluxgo_flux_future_aux_get(f *C.flux_future_t, name *C.char, errp *C.int) (
 //
 //export fluxgo_flux_future_aux_set
 func fluxgo_flux_future_aux_set(f *C.flux_future_t, name *C.char, aux unsafe.Pointer, destroy C.flux_free_f, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	setError(errp, notImplemented("flux_future_aux_set"), nil)
 	return
@@ -3379,12 +2688,7 @@ func fluxgo_flux_future_aux_set(f *C.flux_future_t, name *C.char, aux unsafe.Poi
 //
 //export fluxgo_flux_reactor_create
 func fluxgo_flux_reactor_create(flags C.int, errp *C.int) (ret *C.flux_reactor_t) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = nil
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
 	setError(errp, notImplemented("flux_reactor_create"), nil)
 	return
@@ -3394,11 +2698,7 @@ func fluxgo_flux_reactor_create(flags C.int, errp *C.int) (ret *C.flux_reactor_t
 //
 //export fluxgo_flux_reactor_destroy
 func fluxgo_flux_reactor_destroy(r_ *C.flux_reactor_t, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	setError(errp, notImplemented("flux_reactor_destroy"), nil)
 	return
 }
@@ -3407,12 +2707,7 @@ func fluxgo_flux_reactor_destroy(r_ *C.flux_reactor_t, errp *C.int) {
 //
 //export fluxgo_flux_reactor_run
 func fluxgo_flux_reactor_run(r_ *C.flux_reactor_t, flags C.int, errp *C.int) (ret C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			ret = -1
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
 	setError(errp, notImplemented("flux_reactor_run"), nil)
 	return
@@ -3422,11 +2717,7 @@ func fluxgo_flux_reactor_run(r_ *C.flux_reactor_t, flags C.int, errp *C.int) (re
 //
 //export fluxgo_flux_reactor_stop
 func fluxgo_flux_reactor_stop(r_ *C.flux_reactor_t, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	setError(errp, notImplemented("flux_reactor_stop"), nil)
 	return
 }
@@ -3435,11 +2726,7 @@ func fluxgo_flux_reactor_stop(r_ *C.flux_reactor_t, errp *C.int) {
 //
 //export fluxgo_flux_reactor_stop_error
 func fluxgo_flux_reactor_stop_error(r_ *C.flux_reactor_t, errp *C.int) {
-	defer func() {
-		if r := recover(); r != nil {
-			setError(errp, panicError(r), nil)
-		}
-	}()
+	defer recoverVoid(errp, nil)
 	setError(errp, notImplemented("flux_reactor_stop_error"), nil)
 	return
 }
