@@ -49,11 +49,19 @@ func ParsePrototype(s string) (*CDecl, error) {
 	return d, nil
 }
 
-// splitDecl splits "const char *uri" into ("const char *", "uri").
+// splitDecl splits "const char *uri" into ("const char *", "uri"). An
+// array parameter "T name[]" is the pointer it decays to: ("T *", "name").
 func splitDecl(s string) (typ, name string, err error) {
 	s = strings.TrimSpace(s)
 	if s == "..." {
 		return "...", "...", nil
+	}
+	if rest, ok := strings.CutSuffix(s, "[]"); ok {
+		typ, name, err = splitDecl(rest)
+		if err != nil {
+			return "", "", err
+		}
+		return CanonicalType(typ + " *"), name, nil
 	}
 	i := len(s)
 	for i > 0 && (unicode.IsLetter(rune(s[i-1])) || unicode.IsDigit(rune(s[i-1])) || s[i-1] == '_') {

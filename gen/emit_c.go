@@ -19,7 +19,7 @@ func emitHeader(m *Model) []byte {
 	w("%s\n", CGeneratedHeader)
 	w("/* <flux/core.h>: fluxgo's drop-in for flux-core's client handle API. */\n\n")
 	w("#ifndef _FLUX_CORE_H\n#define _FLUX_CORE_H\n\n")
-	w("#include <stdarg.h>\n#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <stdio.h>\n#include <string.h>\n\n")
+	w("#include <stdarg.h>\n#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <stdio.h>\n#include <string.h>\n#include <sys/types.h>\n#include <sys/stat.h>\n\n")
 	w("#ifdef __cplusplus\nextern \"C\" {\n#endif\n")
 	for _, h := range m.Headers {
 		var types []Type

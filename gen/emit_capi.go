@@ -78,8 +78,8 @@ func emitCapiExports(m *Model) ([]byte, error) {
 	f.CgoPreamble(`#include <stdint.h>
 #include "flux/core.h"`)
 	for _, fn := range m.Functions {
-		if fn.Binding == "c" {
-			continue
+		if fn.Binding == "c" || fn.Binding == "go" {
+			continue // written by hand
 		}
 		emitExport(f, fn)
 	}
@@ -162,14 +162,8 @@ func emitExport(f *jen.File, fn *FuncModel) {
 				}
 			}
 			switch p.Class {
-			case ClassReceiver, ClassHandle, ClassMsg, ClassFuture:
-				lookup := "lookupHandle"
-				switch NonConst(p.Type) {
-				case "flux_msg_t *":
-					lookup = "lookupMsg"
-				case "flux_future_t *":
-					lookup = "lookupFuture"
-				}
+			case ClassReceiver, ClassHandle, ClassMsg, ClassFuture, ClassReactor, ClassWatcher, ClassMsgHandler:
+				lookup := objectByC(p.Type).Lookup
 				if owner == nil {
 					owner = jen.Qual("unsafe", "Pointer").Call(jen.Id(id))
 				}
@@ -213,8 +207,8 @@ func emitExport(f *jen.File, fn *FuncModel) {
 				args[p.GoIndex] = jen.Id("pointerToAny").Call(jen.Id(id))
 			case ClassFreeFunc:
 				args[p.GoIndex] = jen.Id("freeFunc").Call(jen.Id(id))
-			case ClassCommsErrorFunc:
-				args[p.GoIndex] = jen.Id("commsErrorFunc").Call(jen.Id(id), jen.Id(goIdent(fn.Params[i+1].Name)))
+			case ClassCommsErrorFunc, ClassWatcherFunc, ClassMsgHandlerFunc, ClassContinuation, ClassFutureInit:
+				args[p.GoIndex] = jen.Id(callbackWrappers[p.Class]).Call(jen.Id(id), jen.Id(goIdent(fn.Params[i+1].Name)))
 			case ClassBytesIn:
 				args[p.GoIndex] = jen.Id("goBytes").Call(jen.Id(id), jen.Int().Call(jen.Id(goIdent(fn.Params[i+1].Name))))
 			case ClassBytesOut:
@@ -315,16 +309,14 @@ func emitExport(f *jen.File, fn *FuncModel) {
 		switch {
 		case ret == "void":
 			// nothing to return
-		case ret == "flux_t *":
-			g.Return(jen.Parens(jen.Op("*").Qual("C", "flux_t")).Call(jen.Id("registerHandle").Call(val)))
+		case objectByC(ret) != nil:
+			k := objectByC(ret)
+			ctype := strings.TrimSuffix(NonConst(ret), " *")
+			g.Return(jen.Parens(jen.Op("*").Qual("C", ctype)).Call(jen.Id(k.Register).Call(val)))
 		case ret == "void *":
 			g.Return(jen.Id("anyToPointer").Call(val))
-		case ret == "flux_future_t *":
-			g.Return(jen.Parens(jen.Op("*").Qual("C", "flux_future_t")).Call(jen.Id("registerFuture").Call(val)))
 		case ret == "double":
 			g.Return(jen.Qual("C", "double").Call(val))
-		case ret == "flux_msg_t *":
-			g.Return(jen.Parens(jen.Op("*").Qual("C", "flux_msg_t")).Call(jen.Id("registerMsg").Call(val)))
 		case ret == "const char *" && owner == nil:
 			// No object to own the string: a static copy, one per text.
 			ptr := jen.Op("&").Add(val)

@@ -22,16 +22,24 @@ func emitNullTest(m *Model) []byte {
 	w(" * says that is EINVAL: it must return its error value and set errno. */\n\n")
 	w("#include <errno.h>\n#include <string.h>\n#include <flux/core.h>\n#include \"tap.h\"\n\n")
 	w("static void noop_free (void *arg)\n{\n    (void)arg;\n}\n\n")
+	w("static void noop_watcher (flux_reactor_t *r, flux_watcher_t *w, int revents, void *arg)\n{\n    (void)r;\n    (void)w;\n    (void)revents;\n    (void)arg;\n}\n\n")
+	w("static void noop_handler (flux_t *h, flux_msg_handler_t *mh, const flux_msg_t *msg, void *arg)\n{\n    (void)h;\n    (void)mh;\n    (void)msg;\n    (void)arg;\n}\n\n")
+	w("static void noop_continuation (flux_future_t *f, void *arg)\n{\n    (void)f;\n    (void)arg;\n}\n\n")
+	w("static void noop_init (flux_future_t *f, void *arg)\n{\n    (void)f;\n    (void)arg;\n}\n\n")
 	w("int main (void)\n{\n")
 	w("    flux_t *h = flux_open (\"loop://\", 0);\n")
 	w("    flux_msg_t *msg = flux_msg_create (FLUX_MSGTYPE_REQUEST);\n")
 	w("    flux_future_t *fut = flux_rpc (h, \"null.test\", NULL, FLUX_NODEID_ANY, FLUX_RPC_NORESPONSE);\n")
 	w("    flux_error_t error;\n    flux_msgcounters_t mcs;\n    char buf[64];\n")
 	w("    const char *str;\n    const void *ptr;\n    size_t size;\n    int ival;\n    uint32_t u32;\n    double dval;\n")
-	w("    flux_msg_t *take = NULL;\n\n")
+	w("    flux_msg_t *take = NULL;\n")
+	w("    flux_reactor_t *r = flux_reactor_create (0);\n")
+	w("    flux_watcher_t *wat = flux_idle_watcher_create (r, noop_watcher, NULL);\n")
+	w("    flux_msg_handler_t *mh = flux_msg_handler_create (h, FLUX_MATCH_ANY, noop_handler, NULL);\n\n")
+	w("    (void)noop_continuation;\n    (void)noop_init;\n")
 	w("    (void)noop_free;\n    (void)error;\n    (void)mcs;\n    (void)buf;\n    (void)str;\n    (void)ptr;\n")
 	w("    (void)size;\n    (void)ival;\n    (void)u32;\n    (void)dval;\n")
-	w("    if (!ok (h && msg && fut, \"loop:// handle, message and future to test with\"))\n        return done_testing ();\n")
+	w("    if (!ok (h && msg && fut && r && wat && mh, \"loop:// handle, message, future, reactor, watcher and handler to test with\"))\n        return done_testing ();\n")
 	for _, fn := range m.Functions {
 		if !fn.Implemented || fn.Internal || fn.Binding != "" {
 			continue
@@ -41,7 +49,7 @@ func emitNullTest(m *Model) []byte {
 				continue
 			}
 			switch p.Class {
-			case ClassReceiver, ClassHandle, ClassMsg, ClassFuture, ClassMsgTake:
+			case ClassReceiver, ClassHandle, ClassMsg, ClassFuture, ClassMsgTake, ClassReactor, ClassWatcher, ClassMsgHandler:
 			default:
 				continue
 			}
@@ -64,6 +72,7 @@ func emitNullTest(m *Model) []byte {
 			w("    ok (%s && errno == EINVAL, \"%s with NULL %s fails with EINVAL\");\n", check, fn.Name, p.Name)
 		}
 	}
+	w("    flux_msg_handler_destroy (mh);\n    flux_watcher_destroy (wat);\n    flux_reactor_destroy (r);\n")
 	w("    flux_future_destroy (fut);\n    flux_msg_destroy (msg);\n    flux_msg_destroy (take);\n    flux_close (h);\n")
 	w("    return done_testing ();\n}\n")
 	return b.Bytes()
@@ -81,15 +90,17 @@ func nullTestArgs(fn *FuncModel, null int) []string {
 		base := NonConst(p.Type)
 		var a string
 		switch p.Class {
-		case ClassReceiver, ClassHandle, ClassMsg, ClassFuture:
-			switch base {
-			case "flux_t *":
-				a = "h"
-			case "flux_msg_t *":
-				a = "msg"
-			default:
-				a = "fut"
-			}
+		case ClassReceiver, ClassHandle, ClassMsg, ClassFuture, ClassReactor, ClassWatcher, ClassMsgHandler:
+			a = map[string]string{"flux_t *": "h", "flux_msg_t *": "msg", "flux_future_t *": "fut",
+				"flux_reactor_t *": "r", "flux_watcher_t *": "wat", "flux_msg_handler_t *": "mh"}[base]
+		case ClassWatcherFunc:
+			a = "noop_watcher"
+		case ClassMsgHandlerFunc:
+			a = "noop_handler"
+		case ClassContinuation:
+			a = "noop_continuation"
+		case ClassFutureInit:
+			a = "noop_init"
 		case ClassMsgTake:
 			a = "&take"
 		case ClassMatch:

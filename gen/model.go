@@ -75,9 +75,78 @@ const (
 	ClassOutString                        // const char **: a string result owned by the receiver
 	ClassOutCounters                      // flux_msgcounters_t *
 	ClassOutBytes                         // const void ** with its size_t * or int *: a []byte result
-	ClassLength                           // the length consumed by the parameter before it
+	ClassLength                           // consumed by the parameter before it: a length, or a callback's void *arg
 	ClassReceiver                         // the object a method is called on
+	ClassReactor                          // flux_reactor_t *
+	ClassWatcher                          // flux_watcher_t *
+	ClassMsgHandler                       // flux_msg_handler_t *
+	ClassWatcherFunc                      // flux_watcher_f with its void *arg
+	ClassMsgHandlerFunc                   // flux_msg_handler_f with its void *arg
+	ClassContinuation                     // flux_continuation_f with its void *arg
+	ClassFutureInit                       // flux_future_init_f with its void *arg
 )
+
+// ObjectKind is an opaque C object type handed to C as a token: how the
+// export layer turns a C pointer into the runtime object and back.
+type ObjectKind struct {
+	CType    string     // "flux_t *"
+	GoType   string     // runtime type: "*Handle"
+	Recv     string     // runtime receiver name: "Handle"
+	Class    ParamClass // class of a parameter of this type
+	Lookup   string     // export-layer function: C pointer -> object
+	Register string     // export-layer function: object -> C pointer
+}
+
+// objectKinds lists the opaque objects the C ABI knows.
+var objectKinds = []ObjectKind{
+	{"flux_t *", "*Handle", "Handle", ClassHandle, "lookupHandle", "registerHandle"},
+	{"flux_msg_t *", "*msg.Message", "msg.Message", ClassMsg, "lookupMsg", "registerMsg"},
+	{"flux_future_t *", "*Future", "Future", ClassFuture, "lookupFuture", "registerFuture"},
+	{"flux_reactor_t *", "*Reactor", "Reactor", ClassReactor, "lookupReactor", "registerReactor"},
+	{"flux_watcher_t *", "*Watcher", "Watcher", ClassWatcher, "lookupWatcher", "registerWatcher"},
+	{"flux_msg_handler_t *", "*MsgHandler", "MsgHandler", ClassMsgHandler, "lookupMsgHandler", "registerMsgHandler"},
+}
+
+// objectByC returns the object kind of a C pointer type (const or not).
+func objectByC(ctype string) *ObjectKind {
+	base := NonConst(ctype)
+	for i := range objectKinds {
+		if objectKinds[i].CType == base {
+			return &objectKinds[i]
+		}
+	}
+	return nil
+}
+
+// callbackClasses maps C callback types that are followed by their void
+// *arg to their parameter class.
+var callbackClasses = map[string]ParamClass{
+	"flux_comms_error_f":  ClassCommsErrorFunc,
+	"flux_watcher_f":      ClassWatcherFunc,
+	"flux_msg_handler_f":  ClassMsgHandlerFunc,
+	"flux_continuation_f": ClassContinuation,
+	"flux_future_init_f":  ClassFutureInit,
+}
+
+// callbackWrappers names the export-layer function that wraps a C callback
+// and its arg as the runtime's Go function type.
+var callbackWrappers = map[ParamClass]string{
+	ClassCommsErrorFunc: "commsErrorFunc",
+	ClassWatcherFunc:    "watcherFunc",
+	ClassMsgHandlerFunc: "msgHandlerFunc",
+	ClassContinuation:   "continuationFunc",
+	ClassFutureInit:     "futureInitFunc",
+}
+
+// IsObject reports whether the class is an opaque object passed as a token.
+func (c ParamClass) IsObject() bool {
+	for _, k := range objectKinds {
+		if k.Class == c {
+			return true
+		}
+	}
+	return false
+}
 
 // paramGoTypes is the Go type a runtime parameter must have for each class
 // that is passed as a parameter.
@@ -91,17 +160,26 @@ var paramGoTypes = map[ParamClass]string{
 	ClassPointer:        "any",
 	ClassFreeFunc:       "func(any)",
 	ClassCommsErrorFunc: "func(root *Handle, err error) error",
+	ClassReactor:        "*Reactor",
+	ClassWatcher:        "*Watcher",
+	ClassMsgHandler:     "*MsgHandler",
+	ClassWatcherFunc:    "WatcherFunc",
+	ClassMsgHandlerFunc: "MsgHandlerFunc",
+	ClassContinuation:   "func(*Future)",
+	ClassFutureInit:     "func(*Future)",
 	ClassBytesIn:        "[]byte",
 	ClassBytesOut:       "int",
 }
 
 // receiverTypes maps the receiver of a runtime method to the C type of the
 // parameter that supplies it.
-var receiverTypes = map[string]string{
-	"Handle":      "flux_t *",
-	"msg.Message": "flux_msg_t *",
-	"Future":      "flux_future_t *",
-}
+var receiverTypes = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range objectKinds {
+		m[k.Recv] = k.CType
+	}
+	return m
+}()
 
 // scalarTypes maps C scalar types to their Go types.
 var scalarTypes = map[string]string{
@@ -283,6 +361,7 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 	retOK := map[string]string{"void": "", "int": "-1", "ssize_t": "-1", "flux_t *": "NULL", "void *": "NULL",
 		"flux_future_t *": "NULL", "double": "0", "char *": "NULL",
 		"const flux_msg_t *": "NULL", "struct flux_match": "",
+		"flux_reactor_t *": "NULL", "flux_watcher_t *": "NULL", "flux_msg_handler_t *": "NULL",
 		"uint32_t": "0", "bool": "false", "flux_msg_t *": "NULL", "const char *": "NULL"}
 	ev, ok := retOK[decl.Return]
 	if !ok && !fm.Implemented && strings.HasSuffix(decl.Return, "*") {
@@ -306,7 +385,7 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 	}
 	switch f.Binding {
 	case "":
-	case "c", "msg_release", "msg_incref", "future_release":
+	case "c", "go", "msg_release", "msg_incref", "future_release":
 		if f.Runtime != "" {
 			bad("binding %s takes no runtime entry", f.Binding)
 		}
@@ -315,7 +394,7 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 		}
 		return fm, errs
 	default:
-		bad("binding must be c, msg_release, msg_incref or future_release, not %q", f.Binding)
+		bad("binding must be c, go, msg_release, msg_incref or future_release, not %q", f.Binding)
 		return fm, errs
 	}
 	var entry *GoFunc
@@ -353,12 +432,8 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 		case !receiverTaken && receiverTypes[entry.Recv] == base:
 			pm.Class = ClassReceiver
 			receiverTaken = true
-		case base == "flux_t *":
-			pm.Class = ClassHandle
-		case base == "flux_msg_t *":
-			pm.Class = ClassMsg
-		case base == "flux_future_t *":
-			pm.Class = ClassFuture
+		case objectByC(base) != nil:
+			pm.Class = objectByC(base).Class
 		case p.Type == "const char *" && f.Params[p.Name].As == "payload":
 			pm.Class = ClassStringPayload
 		case base == "flux_msg_t **":
@@ -378,8 +453,8 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 			pm.Class = ClassPointer
 		case p.Type == "flux_free_f":
 			pm.Class = ClassFreeFunc
-		case p.Type == "flux_comms_error_f":
-			pm.Class = ClassCommsErrorFunc
+		case callbackClasses[p.Type] != 0:
+			pm.Class = callbackClasses[p.Type]
 			if i+1 >= len(params) || params[i+1].Type != "void *" {
 				bad("param %s: a callback must be followed by its void *arg", p.Name)
 			}
@@ -447,7 +522,7 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 			}
 		}
 		fm.Params = append(fm.Params, pm)
-		if pm.Class == ClassBytesIn || pm.Class == ClassBytesOut || pm.Class == ClassCommsErrorFunc || pm.Class == ClassOutBytes {
+		if pm.Class == ClassBytesIn || pm.Class == ClassBytesOut || callbackWrappers[pm.Class] != "" || pm.Class == ClassOutBytes {
 			i++
 			fm.Params = append(fm.Params, &ParamModel{CParam: params[i], Class: ClassLength, GoIndex: -1, OutIndex: -1, Null: "pass"})
 		}
@@ -479,6 +554,12 @@ func checkResults(cret string, res []string) string {
 	if hasErr {
 		vals = res[:len(res)-1]
 	}
+	if k := objectByC(cret); k != nil {
+		if len(vals) != 1 || vals[0] != k.GoType {
+			return fmt.Sprintf("%s functions bind to entries returning %s", k.CType, k.GoType)
+		}
+		return ""
+	}
 	switch cret {
 	case "void":
 		if len(vals) != 0 {
@@ -504,13 +585,9 @@ func checkResults(cret string, res []string) string {
 		if len(vals) != 1 || vals[0] != "bool" {
 			return "bool functions bind to entries returning bool"
 		}
-	case "flux_future_t *":
-		if len(vals) != 1 || vals[0] != "*Future" {
-			return "flux_future_t * functions bind to entries returning *Future"
-		}
-	case "flux_msg_t *":
-		if len(vals) != 1 || vals[0] != "*msg.Message" {
-			return "flux_msg_t * functions bind to entries returning *msg.Message"
+	case "double":
+		if len(vals) != 1 || vals[0] != "float64" {
+			return "double functions bind to entries returning float64"
 		}
 	case "const char *", "char *":
 		if len(vals) != 1 || (vals[0] != "string" && vals[0] != "*string") {

@@ -163,8 +163,9 @@ func (f *Future) ContinueError(errnum int, text *string) {
 }
 
 // FulfillNext fulfills the chained future of f with val
-// (flux_future_fulfill_next); EINVAL when f is not chained.
-func (f *Future) FulfillNext(val any) error {
+// (flux_future_fulfill_next); free, if not nil, releases val once the
+// chained future drops it. EINVAL when f is not chained.
+func (f *Future) FulfillNext(val any, free func(any)) error {
 	cs := f.chainOf()
 	if cs == nil {
 		return ErrnoError(syscall.EINVAL)
@@ -173,7 +174,7 @@ func (f *Future) FulfillNext(val any) error {
 	if next == nil {
 		return ErrnoError(syscall.EINVAL)
 	}
-	next.Fulfill(val)
+	next.FulfillFree(val, free)
 	return nil
 }
 

@@ -77,11 +77,11 @@ func (f *Future) GetChild(name string) (*Future, error) {
 }
 
 // FirstChild starts an iteration over the children's names in push order
-// (flux_future_first_child); ok is false when there are none. EINVAL for a
+// (flux_future_first_child); nil when there are none. EINVAL for a
 // non-composite future.
-func (f *Future) FirstChild() (name string, ok bool, err error) {
+func (f *Future) FirstChild() (*string, error) {
 	if f == nil || f.comp == nil {
-		return "", false, ErrnoError(syscall.EINVAL)
+		return nil, ErrnoError(syscall.EINVAL)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -90,10 +90,10 @@ func (f *Future) FirstChild() (name string, ok bool, err error) {
 }
 
 // NextChild continues the iteration started by FirstChild
-// (flux_future_next_child); ok is false at the end.
-func (f *Future) NextChild() (name string, ok bool, err error) {
+// (flux_future_next_child); nil at the end.
+func (f *Future) NextChild() (*string, error) {
 	if f == nil || f.comp == nil {
-		return "", false, ErrnoError(syscall.EINVAL)
+		return nil, ErrnoError(syscall.EINVAL)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -101,11 +101,12 @@ func (f *Future) NextChild() (name string, ok bool, err error) {
 	return f.comp.atLocked()
 }
 
-func (cs *compositeState) atLocked() (string, bool, error) {
+func (cs *compositeState) atLocked() (*string, error) {
 	if cs.cursor < 0 || cs.cursor >= len(cs.names) {
-		return "", false, nil
+		return nil, nil
 	}
-	return cs.names[cs.cursor], true, nil
+	name := cs.names[cs.cursor]
+	return &name, nil
 }
 
 // snapshot returns the children in push order.

@@ -13,8 +13,16 @@ import (
 // futureResult is one fulfillment of a future: a value (a response
 // message for RPC futures) or an error.
 type futureResult struct {
-	val any
-	err error
+	val  any
+	err  error
+	free func(any) // releases val when the future drops it; nil: nothing to do
+}
+
+// dispose releases the value of a dropped result.
+func (r futureResult) dispose() {
+	if r.free != nil && r.val != nil {
+		r.free(r.val)
+	}
 }
 
 // Future is a flux_future_t: a result that becomes ready later, possibly
@@ -103,6 +111,7 @@ func (f *Future) push(r futureResult) {
 	f.mu.Lock()
 	if f.destroyed {
 		f.mu.Unlock()
+		r.dispose()
 		return
 	}
 	f.results = append(f.results, r)
@@ -121,6 +130,19 @@ func (f *Future) push(r futureResult) {
 // is ignored.
 func (f *Future) Fulfill(val any) {
 	f.push(futureResult{val: val})
+}
+
+// FulfillFree is Fulfill with a destructor (flux_future_fulfill with a
+// free function): free(val) runs once the future drops the value, when a
+// Reset moves past it or the future is destroyed. free may be nil.
+func (f *Future) FulfillFree(val any, free func(any)) {
+	if f == nil {
+		if free != nil && val != nil {
+			free(val)
+		}
+		return
+	}
+	f.push(futureResult{val: val, free: free})
 }
 
 // FulfillError adds an error result with errnum and optional text
@@ -314,6 +336,8 @@ func (f *Future) Reset() {
 	if f.fatal != nil || len(f.results) == 0 {
 		return
 	}
+	dropped := f.results[0]
+	defer dropped.dispose()
 	f.results[0] = futureResult{}
 	f.results = f.results[1:]
 	if len(f.results) == 0 {
@@ -399,7 +423,13 @@ func (f *Future) Destroy() {
 	}
 	f.destroyed = true
 	f.then = nil
+	dropped := f.results
 	f.results = nil
+	defer func() {
+		for _, r := range dropped {
+			r.dispose()
+		}
+	}()
 	select {
 	case <-f.readyCh:
 	default:

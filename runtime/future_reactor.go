@@ -34,7 +34,7 @@ type nowContext struct {
 // first time the future is waited on (with the future's reactor and handle
 // then being those of the wait) and the first time a reactor continuation
 // is registered (flux_future_create). A nil init is allowed.
-func NewFutureInit(init func(f *Future)) *Future {
+func NewFutureInit(init func(*Future)) *Future {
 	f := NewFuture()
 	f.init = init
 	return f
@@ -548,6 +548,7 @@ func (f *Future) FulfillWith(p *Future) error {
 		res = *p.fatal
 	} else {
 		res = p.results[0]
+		res.free = nil // p keeps ownership of the value
 	}
 	p.mu.Unlock()
 	if fatal {

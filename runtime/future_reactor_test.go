@@ -114,8 +114,8 @@ func TestCompositeFutures(t *testing.T) {
 		t.Fatal(err)
 	}
 	var names []string
-	for n, ok, _ := all.FirstChild(); ok; n, ok, _ = all.NextChild() {
-		names = append(names, n)
+	for n, _ := all.FirstChild(); n != nil; n, _ = all.NextChild() {
+		names = append(names, *n)
 	}
 	if len(names) != 3 || names[0] != "0" || names[1] != "1" || names[2] != "named" {
 		t.Fatalf("names = %v", names)
@@ -157,7 +157,7 @@ func TestCompositeFutures(t *testing.T) {
 	_ = all2.ThenReactor(-1, func(f *Future) { _, res = f.Result() })
 	mustRun(t, r, 0)
 	wantErrno(t, res, syscall.EIO, "")
-	_, _, err = NewFuture().FirstChild()
+	_, err = NewFuture().FirstChild()
 	wantErrno(t, err, syscall.EINVAL, "")
 }
 
@@ -196,7 +196,7 @@ func TestChainedFutures(t *testing.T) {
 		t.Fatalf("pass-through %v %v", v, err)
 	}
 	wantErrno(t, NewFuture().Continue(nil), syscall.EINVAL, "")
-	wantErrno(t, NewFuture().FulfillNext(1), syscall.EINVAL, "")
+	wantErrno(t, NewFuture().FulfillNext(1, nil), syscall.EINVAL, "")
 }
 
 func TestFutureAuxFulfillWithRefs(t *testing.T) {

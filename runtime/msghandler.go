@@ -30,6 +30,7 @@ type MsgHandler struct {
 	rolemask  uint32
 	running   bool
 	destroyed bool
+	onDestroy []func()
 }
 
 // dispatch is the message dispatcher of one handle (root or clone): the
@@ -255,10 +256,18 @@ func (mh *MsgHandler) Destroy() {
 	}
 	d := mh.d
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	if mh.destroyed {
+		d.mu.Unlock()
 		return
 	}
+	hooks := mh.onDestroy
+	mh.onDestroy = nil
+	defer func() {
+		for _, fn := range hooks {
+			fn()
+		}
+	}()
+	defer d.mu.Unlock()
 	mh.stopLocked()
 	mh.destroyed = true
 	m := mh.match
@@ -289,6 +298,22 @@ func (mh *MsgHandler) Destroy() {
 		}
 		d.list = list
 	}
+}
+
+// OnDestroy registers fn to run once when mh is destroyed (at once if it
+// already was). Bindings use it to forget the names they gave the handler.
+func (mh *MsgHandler) OnDestroy(fn func()) {
+	if mh == nil || fn == nil {
+		return
+	}
+	mh.d.mu.Lock()
+	if mh.destroyed {
+		mh.d.mu.Unlock()
+		fn()
+		return
+	}
+	mh.onDestroy = append(mh.onDestroy, fn)
+	mh.d.mu.Unlock()
 }
 
 // AllowRolemask adds roles whose messages the handler accepts

@@ -52,6 +52,7 @@ type Reactor struct {
 	fdEvents map[int]int   // fd → events registered with epoll
 	fdBroken map[int]int   // fd → errno: epoll refused it (EPERM: always ready)
 	pending  []pendingCall // filled and drained by one loop iteration
+	onClose  []func()      // OnDestroy hooks
 }
 
 // pendingCall is one callback due in the current loop iteration.
@@ -123,9 +124,31 @@ func (r *Reactor) Decref() {
 	r.closed = true
 	epfd, wakefd := r.epfd, r.wakefd
 	r.epfd, r.wakefd = -1, -1
+	hooks := r.onClose
+	r.onClose = nil
 	r.mu.Unlock()
 	_ = unix.Close(epfd)
 	_ = unix.Close(wakefd)
+	for _, fn := range hooks {
+		fn()
+	}
+}
+
+// OnDestroy registers fn to run once, after the last reference to r is
+// dropped (at once if that already happened). Bindings use it to forget
+// the names they gave the reactor.
+func (r *Reactor) OnDestroy(fn func()) {
+	if r == nil || fn == nil {
+		return
+	}
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		fn()
+		return
+	}
+	r.onClose = append(r.onClose, fn)
+	r.mu.Unlock()
 }
 
 // Destroy is Decref (flux_reactor_destroy).

@@ -62,6 +62,8 @@ type Watcher struct {
 	statPrev     unix.Stat_t
 
 	hw *handleWatch // handle watchers
+
+	onDestroy []func() // OnDestroy hooks, guarded by r.mu
 }
 
 // newWatcher makes a stopped watcher on r, taking a reference on r.
@@ -194,11 +196,33 @@ func (w *Watcher) Destroy() {
 		return
 	}
 	w.destroyed = true
+	hooks := w.onDestroy
+	w.onDestroy = nil
 	r.mu.Unlock()
 	if w.kind == kindHandle {
 		w.hw.destroy()
 	}
+	for _, fn := range hooks {
+		fn()
+	}
 	r.Decref()
+}
+
+// OnDestroy registers fn to run once when w is destroyed (at once if it
+// already was). Bindings use it to forget the names they gave the watcher.
+func (w *Watcher) OnDestroy(fn func()) {
+	if w == nil || fn == nil {
+		return
+	}
+	r := w.r
+	r.mu.Lock()
+	if w.destroyed {
+		r.mu.Unlock()
+		fn()
+		return
+	}
+	w.onDestroy = append(w.onDestroy, fn)
+	r.mu.Unlock()
 }
 
 // Ref makes an active watcher count towards keeping Run going again

@@ -94,6 +94,12 @@ const (
 	ReactorOnce = 2
 )
 
+// The entry that ends a table of struct flux_msg_handler_spec (msg_handler, group msg_handler_table)
+const (
+	// MsghandlerTableEnd is FLUX_MSGHANDLER_TABLE_END: End of a handler table.
+	MsghandlerTableEnd = "{ 0, NULL, NULL, 0 }"
+)
+
 // Flags for flux_rpc() and friends (rpc, group rpc_flags)
 const (
 	// RPCNoResponse is FLUX_RPC_NORESPONSE: Send the request without expecting a response.

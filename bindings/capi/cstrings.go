@@ -112,3 +112,16 @@ func mallocCString(s *string) *C.char {
 	}
 	return C.CString(*s)
 }
+
+// cstringKept returns a C copy of s owned by owner under slot, reusing the
+// copy the slot already holds: the pointer stays the same, and valid, for
+// as long as the owner lives (names handed out while iterating).
+func cstringKept(owner unsafe.Pointer, slot, s string) *C.char {
+	owned.Lock()
+	if old, ok := owned.byOwner[owner][slot]; ok {
+		owned.Unlock()
+		return (*C.char)(old.p)
+	}
+	owned.Unlock()
+	return cstringFor(owner, slot, &s)
+}

@@ -14,22 +14,32 @@ import (
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
 
-// A flux_future_t * handed to C is a token of the futures table. When C
-// drops its last reference the runtime future is destroyed, and so is
-// the message token that flux_future_get handed out for its result.
-var futures = newTokenTable[fluxrt.Future]("flux_future_t", func(tok unsafe.Pointer, f *fluxrt.Future) {
-	f.Destroy()
-	dropResultToken(tok)
+// A flux_future_t * handed to C names a runtime future for as long as it
+// lives (see objectNames): C's references are the future's own, so
+// flux_future_destroy drops one and the future's last reference retires
+// the pointer, and with it the message token that flux_future_get handed
+// out for its result. A future the runtime hands back (a composite's
+// child, the future in a continuation) is the pointer C already has.
+var futures = newObjectNames("flux_future_t", func(f *fluxrt.Future, retire func()) {
+	key := capiTokenKey
+	_ = f.AuxSet(&key, unsafe.Pointer(&key), func(any) { retire() })
 })
 
-// registerFuture hands C a new future.
-func registerFuture(f *fluxrt.Future) unsafe.Pointer { return futures.add(f) }
+func init() { futures.onRetire = dropResultToken }
+
+// registerFuture returns the C pointer of a future.
+func registerFuture(f *fluxrt.Future) unsafe.Pointer { return futures.token(f) }
 
 // lookupFuture returns the future behind a C flux_future_t *.
-func lookupFuture(p unsafe.Pointer) (*fluxrt.Future, error) { return futures.get(p) }
+func lookupFuture(p unsafe.Pointer) (*fluxrt.Future, error) { return futures.lookup(p) }
 
-// releaseFuture drops one reference to a future token.
-func releaseFuture(p unsafe.Pointer) { futures.release(p) }
+// releaseFuture drops one reference to a future (flux_future_destroy);
+// NULL and pointers that are not live futures are ignored.
+func releaseFuture(p unsafe.Pointer) {
+	if f, err := futures.lookup(p); err == nil {
+		f.Destroy()
+	}
+}
 
 // resultTokens holds, per owner (a future token), the message token of the
 // result flux_future_get returned last: the message stays valid while the

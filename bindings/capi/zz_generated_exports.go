@@ -562,8 +562,17 @@ func fluxgo_flux_clr_msgcounters(h *C.flux_t, errp *C.int) {
 func fluxgo_flux_get_reactor(h *C.flux_t, errp *C.int) (ret *C.flux_reactor_t) {
 	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
-	setError(errp, notImplemented("flux_get_reactor"), nil)
-	return
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.GetReactor()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_reactor_t)(registerReactor(r0))
 }
 
 // fluxgo_flux_set_reactor implements flux_set_reactor.
@@ -572,8 +581,22 @@ func fluxgo_flux_get_reactor(h *C.flux_t, errp *C.int) (ret *C.flux_reactor_t) {
 func fluxgo_flux_set_reactor(h *C.flux_t, r_ *C.flux_reactor_t, errp *C.int) (ret C.int) {
 	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
-	setError(errp, notImplemented("flux_set_reactor"), nil)
-	return
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a1, err := lookupReactor(unsafe.Pointer(r_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = a0.SetReactor(a1)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
 }
 
 // fluxgo_flux_msg_create implements flux_msg_create.
@@ -2660,8 +2683,17 @@ func fluxgo_flux_strerror(errnum C.int, errp *C.int) (ret *C.char) {
 func fluxgo_flux_future_then(f *C.flux_future_t, timeout C.double, cb C.flux_continuation_f, arg unsafe.Pointer, errp *C.int) (ret C.int) {
 	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
-	setError(errp, notImplemented("flux_future_then"), nil)
-	return
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = a0.ThenReactor(float64(timeout), continuationFunc(cb, arg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
 }
 
 // fluxgo_flux_future_aux_get implements flux_future_aux_get.
@@ -2670,8 +2702,21 @@ func fluxgo_flux_future_then(f *C.flux_future_t, timeout C.double, cb C.flux_con
 func fluxgo_flux_future_aux_get(f *C.flux_future_t, name *C.char, errp *C.int) (ret unsafe.Pointer) {
 	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
-	setError(errp, notImplemented("flux_future_aux_get"), nil)
-	return
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if name == nil {
+		setError(errp, errInvalid("name is NULL"), nil)
+		return
+	}
+	r0, err := a0.AuxGet(C.GoString(name))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return anyToPointer(r0)
 }
 
 // fluxgo_flux_future_aux_set implements flux_future_aux_set.
@@ -2680,8 +2725,355 @@ func fluxgo_flux_future_aux_get(f *C.flux_future_t, name *C.char, errp *C.int) (
 func fluxgo_flux_future_aux_set(f *C.flux_future_t, name *C.char, aux unsafe.Pointer, destroy C.flux_free_f, errp *C.int) (ret C.int) {
 	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
-	setError(errp, notImplemented("flux_future_aux_set"), nil)
-	return
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = a0.AuxSet(goStringPtr(name), pointerToAny(aux), freeFunc(destroy))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_future_create implements flux_future_create.
+//
+//export fluxgo_flux_future_create
+func fluxgo_flux_future_create(cb C.flux_future_init_f, arg unsafe.Pointer, errp *C.int) (ret *C.flux_future_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	r0 := fluxrt.NewFutureInit(futureInitFunc(cb, arg))
+	return (*C.flux_future_t)(registerFuture(r0))
+}
+
+// fluxgo_flux_future_fulfill implements flux_future_fulfill.
+//
+//export fluxgo_flux_future_fulfill
+func fluxgo_flux_future_fulfill(f *C.flux_future_t, result unsafe.Pointer, free_fn C.flux_free_f, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if f == nil {
+		return
+	}
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.FulfillFree(pointerToAny(result), freeFunc(free_fn))
+}
+
+// fluxgo_flux_future_fulfill_error implements flux_future_fulfill_error.
+//
+//export fluxgo_flux_future_fulfill_error
+func fluxgo_flux_future_fulfill_error(f *C.flux_future_t, errnum C.int, errstr *C.char, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if f == nil {
+		return
+	}
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.FulfillError(int(errnum), goStringPtr(errstr))
+}
+
+// fluxgo_flux_future_fulfill_with implements flux_future_fulfill_with.
+//
+//export fluxgo_flux_future_fulfill_with
+func fluxgo_flux_future_fulfill_with(f *C.flux_future_t, p *C.flux_future_t, errp *C.int) (ret C.int) {
+	defer recoverTo(errp, nil, &ret, -1)
+	ret = -1
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a1, err := lookupFuture(unsafe.Pointer(p))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = a0.FulfillWith(a1)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_future_fatal_error implements flux_future_fatal_error.
+//
+//export fluxgo_flux_future_fatal_error
+func fluxgo_flux_future_fatal_error(f *C.flux_future_t, errnum C.int, errstr *C.char, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if f == nil {
+		return
+	}
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.FatalError(int(errnum), goStringPtr(errstr))
+}
+
+// fluxgo_flux_future_set_flux implements flux_future_set_flux.
+//
+//export fluxgo_flux_future_set_flux
+func fluxgo_flux_future_set_flux(f *C.flux_future_t, h *C.flux_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if f == nil {
+		return
+	}
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	var a1 = nilIfNull(lookupHandle, unsafe.Pointer(h))
+	a0.SetFlux(a1)
+}
+
+// fluxgo_flux_future_get_flux implements flux_future_get_flux.
+//
+//export fluxgo_flux_future_get_flux
+func fluxgo_flux_future_get_flux(f *C.flux_future_t, errp *C.int) (ret *C.flux_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.GetFlux()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_t)(registerHandle(r0))
+}
+
+// fluxgo_flux_future_set_reactor implements flux_future_set_reactor.
+//
+//export fluxgo_flux_future_set_reactor
+func fluxgo_flux_future_set_reactor(f *C.flux_future_t, r_ *C.flux_reactor_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if f == nil {
+		return
+	}
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	var a1 = nilIfNull(lookupReactor, unsafe.Pointer(r_))
+	a0.SetReactor(a1)
+}
+
+// fluxgo_flux_future_get_reactor implements flux_future_get_reactor.
+//
+//export fluxgo_flux_future_get_reactor
+func fluxgo_flux_future_get_reactor(f *C.flux_future_t, errp *C.int) (ret *C.flux_reactor_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.GetReactor()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_reactor_t)(registerReactor(r0))
+}
+
+// fluxgo_flux_future_incref implements flux_future_incref.
+//
+//export fluxgo_flux_future_incref
+func fluxgo_flux_future_incref(f *C.flux_future_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if f == nil {
+		return
+	}
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.Incref()
+}
+
+// fluxgo_flux_future_decref implements flux_future_decref.
+//
+//export fluxgo_flux_future_decref
+func fluxgo_flux_future_decref(f *C.flux_future_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	releaseFuture(unsafe.Pointer(f))
+}
+
+// fluxgo_flux_future_wait_all_create implements flux_future_wait_all_create.
+//
+//export fluxgo_flux_future_wait_all_create
+func fluxgo_flux_future_wait_all_create(errp *C.int) (ret *C.flux_future_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	r0 := fluxrt.NewWaitAllFuture()
+	return (*C.flux_future_t)(registerFuture(r0))
+}
+
+// fluxgo_flux_future_wait_any_create implements flux_future_wait_any_create.
+//
+//export fluxgo_flux_future_wait_any_create
+func fluxgo_flux_future_wait_any_create(errp *C.int) (ret *C.flux_future_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	r0 := fluxrt.NewWaitAnyFuture()
+	return (*C.flux_future_t)(registerFuture(r0))
+}
+
+// fluxgo_flux_future_push implements flux_future_push.
+//
+//export fluxgo_flux_future_push
+func fluxgo_flux_future_push(cf *C.flux_future_t, name *C.char, f *C.flux_future_t, errp *C.int) (ret C.int) {
+	defer recoverTo(errp, nil, &ret, -1)
+	ret = -1
+	a0, err := lookupFuture(unsafe.Pointer(cf))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a2, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = a0.Push(goStringPtr(name), a2)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_future_get_child implements flux_future_get_child.
+//
+//export fluxgo_flux_future_get_child
+func fluxgo_flux_future_get_child(cf *C.flux_future_t, name *C.char, errp *C.int) (ret *C.flux_future_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupFuture(unsafe.Pointer(cf))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if name == nil {
+		setError(errp, errInvalid("name is NULL"), nil)
+		return
+	}
+	r0, err := a0.GetChild(C.GoString(name))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_future_t)(registerFuture(r0))
+}
+
+// fluxgo_flux_future_and_then implements flux_future_and_then.
+//
+//export fluxgo_flux_future_and_then
+func fluxgo_flux_future_and_then(f *C.flux_future_t, cb C.flux_continuation_f, arg unsafe.Pointer, errp *C.int) (ret *C.flux_future_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.AndThen(continuationFunc(cb, arg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_future_t)(registerFuture(r0))
+}
+
+// fluxgo_flux_future_or_then implements flux_future_or_then.
+//
+//export fluxgo_flux_future_or_then
+func fluxgo_flux_future_or_then(f *C.flux_future_t, cb C.flux_continuation_f, arg unsafe.Pointer, errp *C.int) (ret *C.flux_future_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupFuture(unsafe.Pointer(f))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.OrThen(continuationFunc(cb, arg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_future_t)(registerFuture(r0))
+}
+
+// fluxgo_flux_future_continue implements flux_future_continue.
+//
+//export fluxgo_flux_future_continue
+func fluxgo_flux_future_continue(prev *C.flux_future_t, f *C.flux_future_t, errp *C.int) (ret C.int) {
+	defer recoverTo(errp, nil, &ret, -1)
+	ret = -1
+	a0, err := lookupFuture(unsafe.Pointer(prev))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	var a1 = nilIfNull(lookupFuture, unsafe.Pointer(f))
+	err = a0.Continue(a1)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_future_continue_error implements flux_future_continue_error.
+//
+//export fluxgo_flux_future_continue_error
+func fluxgo_flux_future_continue_error(prev *C.flux_future_t, errnum C.int, errstr *C.char, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if prev == nil {
+		return
+	}
+	a0, err := lookupFuture(unsafe.Pointer(prev))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.ContinueError(int(errnum), goStringPtr(errstr))
+}
+
+// fluxgo_flux_future_fulfill_next implements flux_future_fulfill_next.
+//
+//export fluxgo_flux_future_fulfill_next
+func fluxgo_flux_future_fulfill_next(prev *C.flux_future_t, result unsafe.Pointer, free_fn C.flux_free_f, errp *C.int) (ret C.int) {
+	defer recoverTo(errp, nil, &ret, -1)
+	ret = -1
+	a0, err := lookupFuture(unsafe.Pointer(prev))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = a0.FulfillNext(pointerToAny(result), freeFunc(free_fn))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
 }
 
 // fluxgo_flux_reactor_create implements flux_reactor_create.
@@ -2690,8 +3082,12 @@ func fluxgo_flux_future_aux_set(f *C.flux_future_t, name *C.char, aux unsafe.Poi
 func fluxgo_flux_reactor_create(flags C.int, errp *C.int) (ret *C.flux_reactor_t) {
 	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
-	setError(errp, notImplemented("flux_reactor_create"), nil)
-	return
+	r0, err := fluxrt.NewReactor(int(flags))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_reactor_t)(registerReactor(r0))
 }
 
 // fluxgo_flux_reactor_destroy implements flux_reactor_destroy.
@@ -2699,8 +3095,47 @@ func fluxgo_flux_reactor_create(flags C.int, errp *C.int) (ret *C.flux_reactor_t
 //export fluxgo_flux_reactor_destroy
 func fluxgo_flux_reactor_destroy(r_ *C.flux_reactor_t, errp *C.int) {
 	defer recoverVoid(errp, nil)
-	setError(errp, notImplemented("flux_reactor_destroy"), nil)
-	return
+	if r_ == nil {
+		return
+	}
+	a0, err := lookupReactor(unsafe.Pointer(r_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.Destroy()
+}
+
+// fluxgo_flux_reactor_incref implements flux_reactor_incref.
+//
+//export fluxgo_flux_reactor_incref
+func fluxgo_flux_reactor_incref(r_ *C.flux_reactor_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if r_ == nil {
+		return
+	}
+	a0, err := lookupReactor(unsafe.Pointer(r_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.Incref()
+}
+
+// fluxgo_flux_reactor_decref implements flux_reactor_decref.
+//
+//export fluxgo_flux_reactor_decref
+func fluxgo_flux_reactor_decref(r_ *C.flux_reactor_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if r_ == nil {
+		return
+	}
+	a0, err := lookupReactor(unsafe.Pointer(r_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.Decref()
 }
 
 // fluxgo_flux_reactor_run implements flux_reactor_run.
@@ -2709,8 +3144,17 @@ func fluxgo_flux_reactor_destroy(r_ *C.flux_reactor_t, errp *C.int) {
 func fluxgo_flux_reactor_run(r_ *C.flux_reactor_t, flags C.int, errp *C.int) (ret C.int) {
 	defer recoverTo(errp, nil, &ret, -1)
 	ret = -1
-	setError(errp, notImplemented("flux_reactor_run"), nil)
-	return
+	a0, err := lookupReactor(unsafe.Pointer(r_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.Run(int(flags))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return C.int(r0)
 }
 
 // fluxgo_flux_reactor_stop implements flux_reactor_stop.
@@ -2718,8 +3162,15 @@ func fluxgo_flux_reactor_run(r_ *C.flux_reactor_t, flags C.int, errp *C.int) (re
 //export fluxgo_flux_reactor_stop
 func fluxgo_flux_reactor_stop(r_ *C.flux_reactor_t, errp *C.int) {
 	defer recoverVoid(errp, nil)
-	setError(errp, notImplemented("flux_reactor_stop"), nil)
-	return
+	if r_ == nil {
+		return
+	}
+	a0, err := lookupReactor(unsafe.Pointer(r_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.Stop()
 }
 
 // fluxgo_flux_reactor_stop_error implements flux_reactor_stop_error.
@@ -2727,6 +3178,592 @@ func fluxgo_flux_reactor_stop(r_ *C.flux_reactor_t, errp *C.int) {
 //export fluxgo_flux_reactor_stop_error
 func fluxgo_flux_reactor_stop_error(r_ *C.flux_reactor_t, errp *C.int) {
 	defer recoverVoid(errp, nil)
-	setError(errp, notImplemented("flux_reactor_stop_error"), nil)
-	return
+	if r_ == nil {
+		return
+	}
+	a0, err := lookupReactor(unsafe.Pointer(r_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.StopError()
+}
+
+// fluxgo_flux_reactor_now implements flux_reactor_now.
+//
+//export fluxgo_flux_reactor_now
+func fluxgo_flux_reactor_now(r_ *C.flux_reactor_t, errp *C.int) (ret C.double) {
+	defer recoverTo(errp, nil, &ret, 0)
+	ret = 0
+	a0, err := lookupReactor(unsafe.Pointer(r_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0 := a0.Now()
+	return C.double(r0)
+}
+
+// fluxgo_flux_reactor_now_update implements flux_reactor_now_update.
+//
+//export fluxgo_flux_reactor_now_update
+func fluxgo_flux_reactor_now_update(r_ *C.flux_reactor_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if r_ == nil {
+		return
+	}
+	a0, err := lookupReactor(unsafe.Pointer(r_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.NowUpdate()
+}
+
+// fluxgo_flux_reactor_time implements flux_reactor_time.
+//
+//export fluxgo_flux_reactor_time
+func fluxgo_flux_reactor_time(errp *C.int) (ret C.double) {
+	defer recoverTo(errp, nil, &ret, 0)
+	ret = 0
+	r0 := fluxrt.ReactorTime()
+	return C.double(r0)
+}
+
+// fluxgo_flux_watcher_set_priority implements flux_watcher_set_priority.
+//
+//export fluxgo_flux_watcher_set_priority
+func fluxgo_flux_watcher_set_priority(w *C.flux_watcher_t, priority C.int, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if w == nil {
+		return
+	}
+	a0, err := lookupWatcher(unsafe.Pointer(w))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.SetPriority(int(priority))
+}
+
+// fluxgo_flux_watcher_start implements flux_watcher_start.
+//
+//export fluxgo_flux_watcher_start
+func fluxgo_flux_watcher_start(w *C.flux_watcher_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if w == nil {
+		return
+	}
+	a0, err := lookupWatcher(unsafe.Pointer(w))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.Start()
+}
+
+// fluxgo_flux_watcher_stop implements flux_watcher_stop.
+//
+//export fluxgo_flux_watcher_stop
+func fluxgo_flux_watcher_stop(w *C.flux_watcher_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if w == nil {
+		return
+	}
+	a0, err := lookupWatcher(unsafe.Pointer(w))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.Stop()
+}
+
+// fluxgo_flux_watcher_ref implements flux_watcher_ref.
+//
+//export fluxgo_flux_watcher_ref
+func fluxgo_flux_watcher_ref(w *C.flux_watcher_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if w == nil {
+		return
+	}
+	a0, err := lookupWatcher(unsafe.Pointer(w))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.Ref()
+}
+
+// fluxgo_flux_watcher_unref implements flux_watcher_unref.
+//
+//export fluxgo_flux_watcher_unref
+func fluxgo_flux_watcher_unref(w *C.flux_watcher_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if w == nil {
+		return
+	}
+	a0, err := lookupWatcher(unsafe.Pointer(w))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.Unref()
+}
+
+// fluxgo_flux_watcher_destroy implements flux_watcher_destroy.
+//
+//export fluxgo_flux_watcher_destroy
+func fluxgo_flux_watcher_destroy(w *C.flux_watcher_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if w == nil {
+		return
+	}
+	a0, err := lookupWatcher(unsafe.Pointer(w))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.Destroy()
+}
+
+// fluxgo_flux_watcher_next_wakeup implements flux_watcher_next_wakeup.
+//
+//export fluxgo_flux_watcher_next_wakeup
+func fluxgo_flux_watcher_next_wakeup(w *C.flux_watcher_t, errp *C.int) (ret C.double) {
+	defer recoverTo(errp, nil, &ret, -1)
+	ret = -1
+	a0, err := lookupWatcher(unsafe.Pointer(w))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.NextWakeup()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return C.double(r0)
+}
+
+// fluxgo_flux_watcher_is_active implements flux_watcher_is_active.
+//
+//export fluxgo_flux_watcher_is_active
+func fluxgo_flux_watcher_is_active(w *C.flux_watcher_t, errp *C.int) (ret C.bool) {
+	defer recoverTo(errp, nil, &ret, C.bool(false))
+	ret = C.bool(false)
+	if w == nil {
+		return
+	}
+	a0, err := lookupWatcher(unsafe.Pointer(w))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0 := a0.IsActive()
+	return C.bool(r0)
+}
+
+// fluxgo_flux_watcher_is_referenced implements flux_watcher_is_referenced.
+//
+//export fluxgo_flux_watcher_is_referenced
+func fluxgo_flux_watcher_is_referenced(w *C.flux_watcher_t, errp *C.int) (ret C.bool) {
+	defer recoverTo(errp, nil, &ret, C.bool(true))
+	ret = C.bool(true)
+	if w == nil {
+		return
+	}
+	a0, err := lookupWatcher(unsafe.Pointer(w))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0 := a0.IsReferenced()
+	return C.bool(r0)
+}
+
+// fluxgo_flux_handle_watcher_create implements flux_handle_watcher_create.
+//
+//export fluxgo_flux_handle_watcher_create
+func fluxgo_flux_handle_watcher_create(r_ *C.flux_reactor_t, h *C.flux_t, events C.int, cb C.flux_watcher_f, arg unsafe.Pointer, errp *C.int) (ret *C.flux_watcher_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupReactor(unsafe.Pointer(r_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a1, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.NewHandleWatcher(a1, int(events), watcherFunc(cb, arg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_watcher_t)(registerWatcher(r0))
+}
+
+// fluxgo_flux_handle_watcher_get_flux implements flux_handle_watcher_get_flux.
+//
+//export fluxgo_flux_handle_watcher_get_flux
+func fluxgo_flux_handle_watcher_get_flux(w *C.flux_watcher_t, errp *C.int) (ret *C.flux_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupWatcher(unsafe.Pointer(w))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.Handle()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_t)(registerHandle(r0))
+}
+
+// fluxgo_flux_fd_watcher_create implements flux_fd_watcher_create.
+//
+//export fluxgo_flux_fd_watcher_create
+func fluxgo_flux_fd_watcher_create(r_ *C.flux_reactor_t, fd C.int, events C.int, cb C.flux_watcher_f, arg unsafe.Pointer, errp *C.int) (ret *C.flux_watcher_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupReactor(unsafe.Pointer(r_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.NewFDWatcher(int(fd), int(events), watcherFunc(cb, arg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_watcher_t)(registerWatcher(r0))
+}
+
+// fluxgo_flux_fd_watcher_get_fd implements flux_fd_watcher_get_fd.
+//
+//export fluxgo_flux_fd_watcher_get_fd
+func fluxgo_flux_fd_watcher_get_fd(w *C.flux_watcher_t, errp *C.int) (ret C.int) {
+	defer recoverTo(errp, nil, &ret, -1)
+	ret = -1
+	a0, err := lookupWatcher(unsafe.Pointer(w))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.FD()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return C.int(r0)
+}
+
+// fluxgo_flux_timer_watcher_create implements flux_timer_watcher_create.
+//
+//export fluxgo_flux_timer_watcher_create
+func fluxgo_flux_timer_watcher_create(r_ *C.flux_reactor_t, after C.double, repeat C.double, cb C.flux_watcher_f, arg unsafe.Pointer, errp *C.int) (ret *C.flux_watcher_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupReactor(unsafe.Pointer(r_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.NewTimerWatcher(float64(after), float64(repeat), watcherFunc(cb, arg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_watcher_t)(registerWatcher(r0))
+}
+
+// fluxgo_flux_timer_watcher_reset implements flux_timer_watcher_reset.
+//
+//export fluxgo_flux_timer_watcher_reset
+func fluxgo_flux_timer_watcher_reset(w *C.flux_watcher_t, after C.double, repeat C.double, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if w == nil {
+		return
+	}
+	a0, err := lookupWatcher(unsafe.Pointer(w))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.TimerReset(float64(after), float64(repeat))
+}
+
+// fluxgo_flux_timer_watcher_again implements flux_timer_watcher_again.
+//
+//export fluxgo_flux_timer_watcher_again
+func fluxgo_flux_timer_watcher_again(w *C.flux_watcher_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if w == nil {
+		return
+	}
+	a0, err := lookupWatcher(unsafe.Pointer(w))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.TimerAgain()
+}
+
+// fluxgo_flux_prepare_watcher_create implements flux_prepare_watcher_create.
+//
+//export fluxgo_flux_prepare_watcher_create
+func fluxgo_flux_prepare_watcher_create(r_ *C.flux_reactor_t, cb C.flux_watcher_f, arg unsafe.Pointer, errp *C.int) (ret *C.flux_watcher_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupReactor(unsafe.Pointer(r_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.NewPrepareWatcher(watcherFunc(cb, arg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_watcher_t)(registerWatcher(r0))
+}
+
+// fluxgo_flux_check_watcher_create implements flux_check_watcher_create.
+//
+//export fluxgo_flux_check_watcher_create
+func fluxgo_flux_check_watcher_create(r_ *C.flux_reactor_t, cb C.flux_watcher_f, arg unsafe.Pointer, errp *C.int) (ret *C.flux_watcher_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupReactor(unsafe.Pointer(r_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.NewCheckWatcher(watcherFunc(cb, arg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_watcher_t)(registerWatcher(r0))
+}
+
+// fluxgo_flux_idle_watcher_create implements flux_idle_watcher_create.
+//
+//export fluxgo_flux_idle_watcher_create
+func fluxgo_flux_idle_watcher_create(r_ *C.flux_reactor_t, cb C.flux_watcher_f, arg unsafe.Pointer, errp *C.int) (ret *C.flux_watcher_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupReactor(unsafe.Pointer(r_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.NewIdleWatcher(watcherFunc(cb, arg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_watcher_t)(registerWatcher(r0))
+}
+
+// fluxgo_flux_signal_watcher_create implements flux_signal_watcher_create.
+//
+//export fluxgo_flux_signal_watcher_create
+func fluxgo_flux_signal_watcher_create(r_ *C.flux_reactor_t, signum C.int, cb C.flux_watcher_f, arg unsafe.Pointer, errp *C.int) (ret *C.flux_watcher_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupReactor(unsafe.Pointer(r_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.NewSignalWatcher(int(signum), watcherFunc(cb, arg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_watcher_t)(registerWatcher(r0))
+}
+
+// fluxgo_flux_signal_watcher_get_signum implements flux_signal_watcher_get_signum.
+//
+//export fluxgo_flux_signal_watcher_get_signum
+func fluxgo_flux_signal_watcher_get_signum(w *C.flux_watcher_t, errp *C.int) (ret C.int) {
+	defer recoverTo(errp, nil, &ret, -1)
+	ret = -1
+	a0, err := lookupWatcher(unsafe.Pointer(w))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.Signum()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return C.int(r0)
+}
+
+// fluxgo_flux_stat_watcher_create implements flux_stat_watcher_create.
+//
+//export fluxgo_flux_stat_watcher_create
+func fluxgo_flux_stat_watcher_create(r_ *C.flux_reactor_t, path *C.char, interval C.double, cb C.flux_watcher_f, arg unsafe.Pointer, errp *C.int) (ret *C.flux_watcher_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupReactor(unsafe.Pointer(r_))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if path == nil {
+		setError(errp, errInvalid("path is NULL"), nil)
+		return
+	}
+	r0, err := a0.NewStatWatcher(C.GoString(path), float64(interval), watcherFunc(cb, arg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_watcher_t)(registerWatcher(r0))
+}
+
+// fluxgo_flux_msg_handler_create implements flux_msg_handler_create.
+//
+//export fluxgo_flux_msg_handler_create
+func fluxgo_flux_msg_handler_create(h *C.flux_t, match C.struct_flux_match, cb C.flux_msg_handler_f, arg unsafe.Pointer, errp *C.int) (ret *C.flux_msg_handler_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.MsgHandlerCreate(matchFromC(match), msgHandlerFunc(cb, arg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_msg_handler_t)(registerMsgHandler(r0))
+}
+
+// fluxgo_flux_msg_handler_destroy implements flux_msg_handler_destroy.
+//
+//export fluxgo_flux_msg_handler_destroy
+func fluxgo_flux_msg_handler_destroy(mh *C.flux_msg_handler_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if mh == nil {
+		return
+	}
+	a0, err := lookupMsgHandler(unsafe.Pointer(mh))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.Destroy()
+}
+
+// fluxgo_flux_msg_handler_start implements flux_msg_handler_start.
+//
+//export fluxgo_flux_msg_handler_start
+func fluxgo_flux_msg_handler_start(mh *C.flux_msg_handler_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if mh == nil {
+		return
+	}
+	a0, err := lookupMsgHandler(unsafe.Pointer(mh))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.Start()
+}
+
+// fluxgo_flux_msg_handler_stop implements flux_msg_handler_stop.
+//
+//export fluxgo_flux_msg_handler_stop
+func fluxgo_flux_msg_handler_stop(mh *C.flux_msg_handler_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if mh == nil {
+		return
+	}
+	a0, err := lookupMsgHandler(unsafe.Pointer(mh))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.Stop()
+}
+
+// fluxgo_flux_msg_handler_allow_rolemask implements flux_msg_handler_allow_rolemask.
+//
+//export fluxgo_flux_msg_handler_allow_rolemask
+func fluxgo_flux_msg_handler_allow_rolemask(mh *C.flux_msg_handler_t, rolemask C.uint32_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if mh == nil {
+		return
+	}
+	a0, err := lookupMsgHandler(unsafe.Pointer(mh))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.AllowRolemask(uint32(rolemask))
+}
+
+// fluxgo_flux_msg_handler_deny_rolemask implements flux_msg_handler_deny_rolemask.
+//
+//export fluxgo_flux_msg_handler_deny_rolemask
+func fluxgo_flux_msg_handler_deny_rolemask(mh *C.flux_msg_handler_t, rolemask C.uint32_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if mh == nil {
+		return
+	}
+	a0, err := lookupMsgHandler(unsafe.Pointer(mh))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.DenyRolemask(uint32(rolemask))
+}
+
+// fluxgo_flux_dispatch_requeue implements flux_dispatch_requeue.
+//
+//export fluxgo_flux_dispatch_requeue
+func fluxgo_flux_dispatch_requeue(h *C.flux_t, errp *C.int) (ret C.int) {
+	defer recoverTo(errp, nil, &ret, -1)
+	ret = -1
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = a0.DispatchRequeue()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_get_handle_watcher implements flux_get_handle_watcher.
+//
+//export fluxgo_flux_get_handle_watcher
+func fluxgo_flux_get_handle_watcher(h *C.flux_t, errp *C.int) (ret *C.flux_watcher_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.HandleWatcher()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_watcher_t)(registerWatcher(r0))
 }

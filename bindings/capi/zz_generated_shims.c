@@ -1229,6 +1229,196 @@ int flux_future_aux_set (flux_future_t *f, const char *name, void *aux, flux_fre
     return fluxgo_result;
 }
 
+flux_future_t *flux_future_create (flux_future_init_f cb, void *arg)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_future_create (cb, arg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_future_fulfill (flux_future_t *f, void *result, flux_free_f free_fn)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_future_fulfill (f, result, free_fn, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_future_fulfill_error (flux_future_t *f, int errnum, const char *errstr)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_future_fulfill_error (f, errnum, (char *)errstr, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+int flux_future_fulfill_with (flux_future_t *f, flux_future_t *p)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_future_fulfill_with (f, p, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_future_fatal_error (flux_future_t *f, int errnum, const char *errstr)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_future_fatal_error (f, errnum, (char *)errstr, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_future_set_flux (flux_future_t *f, flux_t *h)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_future_set_flux (f, h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+flux_t *flux_future_get_flux (flux_future_t *f)
+{
+    int fluxgo_errno = 0;
+    flux_t *fluxgo_result = fluxgo_flux_future_get_flux (f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_future_set_reactor (flux_future_t *f, flux_reactor_t *r)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_future_set_reactor (f, r, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+flux_reactor_t *flux_future_get_reactor (flux_future_t *f)
+{
+    int fluxgo_errno = 0;
+    flux_reactor_t *fluxgo_result = fluxgo_flux_future_get_reactor (f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_future_incref (flux_future_t *f)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_future_incref (f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_future_decref (flux_future_t *f)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_future_decref (f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+flux_future_t *flux_future_wait_all_create (void)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_future_wait_all_create (&fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_future_wait_any_create (void)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_future_wait_any_create (&fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_future_push (flux_future_t *cf, const char *name, flux_future_t *f)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_future_push (cf, (char *)name, f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+const char * flux_future_first_child (flux_future_t *cf)
+{
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_future_first_child (cf, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+const char * flux_future_next_child (flux_future_t *cf)
+{
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_future_next_child (cf, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_future_get_child (flux_future_t *cf, const char *name)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_future_get_child (cf, (char *)name, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_future_and_then (flux_future_t *f, flux_continuation_f cb, void *arg)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_future_and_then (f, cb, arg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_future_or_then (flux_future_t *f, flux_continuation_f cb, void *arg)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_future_or_then (f, cb, arg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_future_continue (flux_future_t *prev, flux_future_t *f)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_future_continue (prev, f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_future_continue_error (flux_future_t *prev, int errnum, const char *errstr)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_future_continue_error (prev, errnum, (char *)errstr, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+int flux_future_fulfill_next (flux_future_t *prev, void *result, flux_free_f free_fn)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_future_fulfill_next (prev, result, free_fn, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
 flux_reactor_t *flux_reactor_create (int flags)
 {
     int fluxgo_errno = 0;
@@ -1242,6 +1432,22 @@ void flux_reactor_destroy (flux_reactor_t *r)
 {
     int fluxgo_errno = 0;
     fluxgo_flux_reactor_destroy (r, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_reactor_incref (flux_reactor_t *r)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_reactor_incref (r, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_reactor_decref (flux_reactor_t *r)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_reactor_decref (r, &fluxgo_errno);
     if (fluxgo_errno != 0)
         errno = fluxgo_errno;
 }
@@ -1269,4 +1475,339 @@ void flux_reactor_stop_error (flux_reactor_t *r)
     fluxgo_flux_reactor_stop_error (r, &fluxgo_errno);
     if (fluxgo_errno != 0)
         errno = fluxgo_errno;
+}
+
+double flux_reactor_now (flux_reactor_t *r)
+{
+    int fluxgo_errno = 0;
+    double fluxgo_result = fluxgo_flux_reactor_now (r, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_reactor_now_update (flux_reactor_t *r)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_reactor_now_update (r, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+double flux_reactor_time (void)
+{
+    int fluxgo_errno = 0;
+    double fluxgo_result = fluxgo_flux_reactor_time (&fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_watcher_set_priority (flux_watcher_t *w, int priority)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_watcher_set_priority (w, priority, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_watcher_start (flux_watcher_t *w)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_watcher_start (w, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_watcher_stop (flux_watcher_t *w)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_watcher_stop (w, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_watcher_ref (flux_watcher_t *w)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_watcher_ref (w, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_watcher_unref (flux_watcher_t *w)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_watcher_unref (w, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_watcher_destroy (flux_watcher_t *w)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_watcher_destroy (w, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+double flux_watcher_next_wakeup (flux_watcher_t *w)
+{
+    int fluxgo_errno = 0;
+    double fluxgo_result = fluxgo_flux_watcher_next_wakeup (w, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+bool flux_watcher_is_active (flux_watcher_t *w)
+{
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_watcher_is_active (w, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+bool flux_watcher_is_referenced (flux_watcher_t *w)
+{
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_watcher_is_referenced (w, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_watcher_t *flux_handle_watcher_create (flux_reactor_t *r, flux_t *h, int events, flux_watcher_f cb, void *arg)
+{
+    int fluxgo_errno = 0;
+    flux_watcher_t *fluxgo_result = fluxgo_flux_handle_watcher_create (r, h, events, cb, arg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_t *flux_handle_watcher_get_flux (flux_watcher_t *w)
+{
+    int fluxgo_errno = 0;
+    flux_t *fluxgo_result = fluxgo_flux_handle_watcher_get_flux (w, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_watcher_t *flux_fd_watcher_create (flux_reactor_t *r, int fd, int events, flux_watcher_f cb, void *arg)
+{
+    int fluxgo_errno = 0;
+    flux_watcher_t *fluxgo_result = fluxgo_flux_fd_watcher_create (r, fd, events, cb, arg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_fd_watcher_get_fd (flux_watcher_t *w)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_fd_watcher_get_fd (w, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_watcher_t *flux_timer_watcher_create (flux_reactor_t *r, double after, double repeat, flux_watcher_f cb, void *arg)
+{
+    int fluxgo_errno = 0;
+    flux_watcher_t *fluxgo_result = fluxgo_flux_timer_watcher_create (r, after, repeat, cb, arg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_timer_watcher_reset (flux_watcher_t *w, double after, double repeat)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_timer_watcher_reset (w, after, repeat, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_timer_watcher_again (flux_watcher_t *w)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_timer_watcher_again (w, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+flux_watcher_t *flux_periodic_watcher_create (flux_reactor_t *r, double offset, double interval, flux_reschedule_f reschedule_cb, flux_watcher_f cb, void *arg)
+{
+    int fluxgo_errno = 0;
+    flux_watcher_t *fluxgo_result = fluxgo_flux_periodic_watcher_create (r, offset, interval, reschedule_cb, cb, arg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_periodic_watcher_reset (flux_watcher_t *w, double next_wakeup, double interval, flux_reschedule_f reschedule_cb)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_periodic_watcher_reset (w, next_wakeup, interval, reschedule_cb, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+flux_watcher_t *flux_prepare_watcher_create (flux_reactor_t *r, flux_watcher_f cb, void *arg)
+{
+    int fluxgo_errno = 0;
+    flux_watcher_t *fluxgo_result = fluxgo_flux_prepare_watcher_create (r, cb, arg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_watcher_t *flux_check_watcher_create (flux_reactor_t *r, flux_watcher_f cb, void *arg)
+{
+    int fluxgo_errno = 0;
+    flux_watcher_t *fluxgo_result = fluxgo_flux_check_watcher_create (r, cb, arg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_watcher_t *flux_idle_watcher_create (flux_reactor_t *r, flux_watcher_f cb, void *arg)
+{
+    int fluxgo_errno = 0;
+    flux_watcher_t *fluxgo_result = fluxgo_flux_idle_watcher_create (r, cb, arg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_watcher_t *flux_signal_watcher_create (flux_reactor_t *r, int signum, flux_watcher_f cb, void *arg)
+{
+    int fluxgo_errno = 0;
+    flux_watcher_t *fluxgo_result = fluxgo_flux_signal_watcher_create (r, signum, cb, arg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_signal_watcher_get_signum (flux_watcher_t *w)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_signal_watcher_get_signum (w, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_watcher_t *flux_stat_watcher_create (flux_reactor_t *r, const char *path, double interval, flux_watcher_f cb, void *arg)
+{
+    int fluxgo_errno = 0;
+    flux_watcher_t *fluxgo_result = fluxgo_flux_stat_watcher_create (r, (char *)path, interval, cb, arg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_stat_watcher_get_rstat (flux_watcher_t *w, struct stat *stat, struct stat *prev)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_stat_watcher_get_rstat (w, stat, prev, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_msg_handler_t *flux_msg_handler_create (flux_t *h, const struct flux_match match, flux_msg_handler_f cb, void *arg)
+{
+    int fluxgo_errno = 0;
+    flux_msg_handler_t *fluxgo_result = fluxgo_flux_msg_handler_create (h, match, cb, arg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_msg_handler_destroy (flux_msg_handler_t *mh)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_msg_handler_destroy (mh, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_msg_handler_start (flux_msg_handler_t *mh)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_msg_handler_start (mh, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_msg_handler_stop (flux_msg_handler_t *mh)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_msg_handler_stop (mh, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_msg_handler_allow_rolemask (flux_msg_handler_t *mh, uint32_t rolemask)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_msg_handler_allow_rolemask (mh, rolemask, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+void flux_msg_handler_deny_rolemask (flux_msg_handler_t *mh, uint32_t rolemask)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_msg_handler_deny_rolemask (mh, rolemask, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+int flux_msg_handler_addvec_ex (flux_t *h, const char *service_name, const struct flux_msg_handler_spec tab[], void *arg, flux_msg_handler_t **hp[])
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_handler_addvec_ex (h, (char *)service_name, (struct flux_msg_handler_spec *)tab, arg, hp, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_handler_addvec (flux_t *h, const struct flux_msg_handler_spec tab[], void *arg, flux_msg_handler_t **msg_handlers[])
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_handler_addvec (h, (struct flux_msg_handler_spec *)tab, arg, msg_handlers, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_msg_handler_delvec (flux_msg_handler_t *msg_handlers[])
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_msg_handler_delvec (msg_handlers, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+int flux_dispatch_requeue (flux_t *h)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_dispatch_requeue (h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_watcher_t *flux_get_handle_watcher (flux_t *h)
+{
+    int fluxgo_errno = 0;
+    flux_watcher_t *fluxgo_result = fluxgo_flux_get_handle_watcher (h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }

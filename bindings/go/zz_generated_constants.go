@@ -164,6 +164,9 @@ const (
 	ReactorOnce ReactorFlag = 2
 )
 
+// The entry that ends a table of struct flux_msg_handler_spec.
+const ()
+
 // RPCFlag is one of flags for flux_rpc() and friends.
 type RPCFlag int
 

@@ -12,6 +12,34 @@ static void noop_free (void *arg)
     (void)arg;
 }
 
+static void noop_watcher (flux_reactor_t *r, flux_watcher_t *w, int revents, void *arg)
+{
+    (void)r;
+    (void)w;
+    (void)revents;
+    (void)arg;
+}
+
+static void noop_handler (flux_t *h, flux_msg_handler_t *mh, const flux_msg_t *msg, void *arg)
+{
+    (void)h;
+    (void)mh;
+    (void)msg;
+    (void)arg;
+}
+
+static void noop_continuation (flux_future_t *f, void *arg)
+{
+    (void)f;
+    (void)arg;
+}
+
+static void noop_init (flux_future_t *f, void *arg)
+{
+    (void)f;
+    (void)arg;
+}
+
 int main (void)
 {
     flux_t *h = flux_open ("loop://", 0);
@@ -27,7 +55,12 @@ int main (void)
     uint32_t u32;
     double dval;
     flux_msg_t *take = NULL;
+    flux_reactor_t *r = flux_reactor_create (0);
+    flux_watcher_t *wat = flux_idle_watcher_create (r, noop_watcher, NULL);
+    flux_msg_handler_t *mh = flux_msg_handler_create (h, FLUX_MATCH_ANY, noop_handler, NULL);
 
+    (void)noop_continuation;
+    (void)noop_init;
     (void)noop_free;
     (void)error;
     (void)mcs;
@@ -38,7 +71,7 @@ int main (void)
     (void)ival;
     (void)u32;
     (void)dval;
-    if (!ok (h && msg && fut, "loop:// handle, message and future to test with"))
+    if (!ok (h && msg && fut && r && wat && mh, "loop:// handle, message, future, reactor, watcher and handler to test with"))
         return done_testing ();
     errno = 0;
     ok (flux_clone (NULL) == NULL && errno == EINVAL, "flux_clone with NULL orig fails with EINVAL");
@@ -74,6 +107,12 @@ int main (void)
     ok (flux_pollevents (NULL) == -1 && errno == EINVAL, "flux_pollevents with NULL h fails with EINVAL");
     errno = 0;
     ok (flux_pollfd (NULL) == -1 && errno == EINVAL, "flux_pollfd with NULL h fails with EINVAL");
+    errno = 0;
+    ok (flux_get_reactor (NULL) == NULL && errno == EINVAL, "flux_get_reactor with NULL h fails with EINVAL");
+    errno = 0;
+    ok (flux_set_reactor (NULL, r) == -1 && errno == EINVAL, "flux_set_reactor with NULL h fails with EINVAL");
+    errno = 0;
+    ok (flux_set_reactor (h, NULL) == -1 && errno == EINVAL, "flux_set_reactor with NULL r fails with EINVAL");
     errno = 0;
     ok (flux_msg_copy (NULL, false) == NULL && errno == EINVAL, "flux_msg_copy with NULL msg fails with EINVAL");
     errno = 0;
@@ -212,6 +251,73 @@ int main (void)
     ok (flux_msg_route_string (NULL) == NULL && errno == EINVAL, "flux_msg_route_string with NULL msg fails with EINVAL");
     errno = 0;
     ok (flux_msg_authorize (NULL, 0) == -1 && errno == EINVAL, "flux_msg_authorize with NULL msg fails with EINVAL");
+    errno = 0;
+    ok (flux_future_then (NULL, 0.0, noop_continuation, NULL) == -1 && errno == EINVAL, "flux_future_then with NULL f fails with EINVAL");
+    errno = 0;
+    ok (flux_future_aux_get (NULL, "x") == NULL && errno == EINVAL, "flux_future_aux_get with NULL f fails with EINVAL");
+    errno = 0;
+    ok (flux_future_aux_set (NULL, "x", NULL, noop_free) == -1 && errno == EINVAL, "flux_future_aux_set with NULL f fails with EINVAL");
+    errno = 0;
+    ok (flux_future_fulfill_with (NULL, fut) == -1 && errno == EINVAL, "flux_future_fulfill_with with NULL f fails with EINVAL");
+    errno = 0;
+    ok (flux_future_fulfill_with (fut, NULL) == -1 && errno == EINVAL, "flux_future_fulfill_with with NULL p fails with EINVAL");
+    errno = 0;
+    ok (flux_future_get_flux (NULL) == NULL && errno == EINVAL, "flux_future_get_flux with NULL f fails with EINVAL");
+    errno = 0;
+    ok (flux_future_get_reactor (NULL) == NULL && errno == EINVAL, "flux_future_get_reactor with NULL f fails with EINVAL");
+    errno = 0;
+    ok (flux_future_push (NULL, "x", fut) == -1 && errno == EINVAL, "flux_future_push with NULL cf fails with EINVAL");
+    errno = 0;
+    ok (flux_future_push (fut, "x", NULL) == -1 && errno == EINVAL, "flux_future_push with NULL f fails with EINVAL");
+    errno = 0;
+    ok (flux_future_get_child (NULL, "x") == NULL && errno == EINVAL, "flux_future_get_child with NULL cf fails with EINVAL");
+    errno = 0;
+    ok (flux_future_and_then (NULL, noop_continuation, NULL) == NULL && errno == EINVAL, "flux_future_and_then with NULL f fails with EINVAL");
+    errno = 0;
+    ok (flux_future_or_then (NULL, noop_continuation, NULL) == NULL && errno == EINVAL, "flux_future_or_then with NULL f fails with EINVAL");
+    errno = 0;
+    ok (flux_future_continue (NULL, fut) == -1 && errno == EINVAL, "flux_future_continue with NULL prev fails with EINVAL");
+    errno = 0;
+    ok (flux_future_fulfill_next (NULL, NULL, noop_free) == -1 && errno == EINVAL, "flux_future_fulfill_next with NULL prev fails with EINVAL");
+    errno = 0;
+    ok (flux_reactor_run (NULL, 0) == -1 && errno == EINVAL, "flux_reactor_run with NULL r fails with EINVAL");
+    errno = 0;
+    ok (flux_reactor_now (NULL) == 0 && errno == EINVAL, "flux_reactor_now with NULL r fails with EINVAL");
+    errno = 0;
+    ok (flux_watcher_next_wakeup (NULL) == -1 && errno == EINVAL, "flux_watcher_next_wakeup with NULL w fails with EINVAL");
+    errno = 0;
+    ok (flux_handle_watcher_create (NULL, h, 0, noop_watcher, NULL) == NULL && errno == EINVAL, "flux_handle_watcher_create with NULL r fails with EINVAL");
+    errno = 0;
+    ok (flux_handle_watcher_create (r, NULL, 0, noop_watcher, NULL) == NULL && errno == EINVAL, "flux_handle_watcher_create with NULL h fails with EINVAL");
+    errno = 0;
+    ok (flux_handle_watcher_get_flux (NULL) == NULL && errno == EINVAL, "flux_handle_watcher_get_flux with NULL w fails with EINVAL");
+    errno = 0;
+    ok (flux_fd_watcher_create (NULL, 0, 0, noop_watcher, NULL) == NULL && errno == EINVAL, "flux_fd_watcher_create with NULL r fails with EINVAL");
+    errno = 0;
+    ok (flux_fd_watcher_get_fd (NULL) == -1 && errno == EINVAL, "flux_fd_watcher_get_fd with NULL w fails with EINVAL");
+    errno = 0;
+    ok (flux_timer_watcher_create (NULL, 0.0, 0.0, noop_watcher, NULL) == NULL && errno == EINVAL, "flux_timer_watcher_create with NULL r fails with EINVAL");
+    errno = 0;
+    ok (flux_prepare_watcher_create (NULL, noop_watcher, NULL) == NULL && errno == EINVAL, "flux_prepare_watcher_create with NULL r fails with EINVAL");
+    errno = 0;
+    ok (flux_check_watcher_create (NULL, noop_watcher, NULL) == NULL && errno == EINVAL, "flux_check_watcher_create with NULL r fails with EINVAL");
+    errno = 0;
+    ok (flux_idle_watcher_create (NULL, noop_watcher, NULL) == NULL && errno == EINVAL, "flux_idle_watcher_create with NULL r fails with EINVAL");
+    errno = 0;
+    ok (flux_signal_watcher_create (NULL, 0, noop_watcher, NULL) == NULL && errno == EINVAL, "flux_signal_watcher_create with NULL r fails with EINVAL");
+    errno = 0;
+    ok (flux_signal_watcher_get_signum (NULL) == -1 && errno == EINVAL, "flux_signal_watcher_get_signum with NULL w fails with EINVAL");
+    errno = 0;
+    ok (flux_stat_watcher_create (NULL, "x", 0.0, noop_watcher, NULL) == NULL && errno == EINVAL, "flux_stat_watcher_create with NULL r fails with EINVAL");
+    errno = 0;
+    ok (flux_msg_handler_create (NULL, FLUX_MATCH_ANY, noop_handler, NULL) == NULL && errno == EINVAL, "flux_msg_handler_create with NULL h fails with EINVAL");
+    errno = 0;
+    ok (flux_dispatch_requeue (NULL) == -1 && errno == EINVAL, "flux_dispatch_requeue with NULL h fails with EINVAL");
+    errno = 0;
+    ok (flux_get_handle_watcher (NULL) == NULL && errno == EINVAL, "flux_get_handle_watcher with NULL h fails with EINVAL");
+    flux_msg_handler_destroy (mh);
+    flux_watcher_destroy (wat);
+    flux_reactor_destroy (r);
     flux_future_destroy (fut);
     flux_msg_destroy (msg);
     flux_msg_destroy (take);

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/stat.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -76,6 +78,47 @@ struct flux_match {
     int typemask;
     uint32_t matchtag;
     const char *topic_glob;
+};
+
+/* Types of the future group. */
+
+/* Called when a future made by flux_future_create() is first waited on or
+ * given a continuation, once per reactor context.
+ */
+typedef void (*flux_future_init_f)(flux_future_t *f, void *arg);
+
+/* Types of the watcher group. */
+
+/* Called by the reactor when a watcher's event happens; revents holds
+ * FLUX_POLL* bits for fd and handle watchers.
+ */
+typedef void (*flux_watcher_f)(flux_reactor_t *r,
+                               flux_watcher_t *w,
+                               int revents,
+                               void *arg);
+
+/* Computes a periodic watcher's next wall-clock wakeup time from now. */
+typedef double (*flux_reschedule_f) (flux_watcher_t *w, double now, void *arg);
+
+/* Types of the msg_handler group. */
+
+/* A message handler registered on a handle. */
+typedef struct flux_msg_handler flux_msg_handler_t;
+
+/* Called by the handle's reactor for each message that a handler's match
+ * accepts.
+ */
+typedef void (*flux_msg_handler_f)(flux_t *h, flux_msg_handler_t *mh,
+                                   const flux_msg_t *msg, void *arg);
+
+/* One entry of a table of handlers for flux_msg_handler_addvec(); end the
+ * table with FLUX_MSGHANDLER_TABLE_END.
+ */
+struct flux_msg_handler_spec {
+    int typemask;
+    const char *topic_glob;
+    flux_msg_handler_f cb;
+    uint32_t rolemask;
 };
 
 /*
@@ -224,14 +267,10 @@ void flux_get_msgcounters (flux_t *h, flux_msgcounters_t *mcs);
 /* Zero the handle's message counters. */
 void flux_clr_msgcounters (flux_t *h);
 
-/* Return the handle's reactor, creating one on first use. (Not implemented
- * yet in fluxgo: fails with ENOSYS.)
- */
+/* Return the handle's reactor, creating one on first use. */
 flux_reactor_t *flux_get_reactor (flux_t *h);
 
-/* Give the handle a reactor; EEXIST if it has one. (Not implemented yet in
- * fluxgo: fails with ENOSYS.)
- */
+/* Give the handle a reactor; EEXIST if it has one. */
 int flux_set_reactor (flux_t *h, flux_reactor_t *r);
 
 /*
@@ -705,20 +744,114 @@ void flux_future_reset (flux_future_t *f);
 const char *flux_future_error_string (flux_future_t *f);
 
 /* Call cb on the future's reactor when it is fulfilled, or with ETIMEDOUT
- * after timeout seconds (negative: none). (Not implemented yet in fluxgo:
- * fails with ENOSYS.)
+ * after timeout seconds (negative: none). EINVAL for a NULL callback or a
+ * future with no reactor.
  */
 int flux_future_then (flux_future_t *f, double timeout, flux_continuation_f cb, void *arg);
 
-/* Look up data stored on the future under name. (Not implemented yet in
- * fluxgo: fails with ENOSYS.)
+/* Look up data stored on the future (or the future it was fulfilled with)
+ * under name.
  */
 void *flux_future_aux_get (flux_future_t *f, const char *name);
 
-/* Store data on the future, destroyed with it. (Not implemented yet in
- * fluxgo: fails with ENOSYS.)
+/* Store data on the future under name, with a destructor called when it is
+ * replaced or the future is destroyed; same rules as flux_aux_set().
  */
 int flux_future_aux_set (flux_future_t *f, const char *name, void *aux, flux_free_f destroy);
+
+/* Create a future for the caller to fulfill. cb, if not NULL, runs the
+ * first time the future is waited on or given a continuation, on the
+ * reactor doing so.
+ */
+flux_future_t *flux_future_create (flux_future_init_f cb, void *arg);
+
+/* Fulfill the future with result; free_fn, if not NULL, releases it when
+ * the future drops it. Further fulfillments are queued (see
+ * flux_future_reset()).
+ */
+void flux_future_fulfill (flux_future_t *f, void *result, flux_free_f free_fn);
+
+/* Fulfill the future with an error and optional error text. */
+void flux_future_fulfill_error (flux_future_t *f, int errnum, const char *errstr);
+
+/* Fulfill f with the current result of the ready future p, keeping a
+ * reference to p. EEXIST when f was fulfilled from another future, EAGAIN
+ * when p is not ready.
+ */
+int flux_future_fulfill_with (flux_future_t *f, flux_future_t *p);
+
+/* Make the future fail with errnum from now on, whatever it holds; the
+ * first fatal error wins.
+ */
+void flux_future_fatal_error (flux_future_t *f, int errnum, const char *errstr);
+
+/* Associate a handle with the future (used by init callbacks). */
+void flux_future_set_flux (flux_future_t *f, flux_t *h);
+
+/* The future's handle; during a blocking wait, the clone the wait receives
+ * on. EINVAL when there is none.
+ */
+flux_t *flux_future_get_flux (flux_future_t *f);
+
+/* Associate a reactor with the future. */
+void flux_future_set_reactor (flux_future_t *f, flux_reactor_t *r);
+
+/* The future's reactor: the one it was given, its handle's, or during a
+ * blocking wait the private one. EINVAL when there is none.
+ */
+flux_reactor_t *flux_future_get_reactor (flux_future_t *f);
+
+/* Take another reference to the future. */
+void flux_future_incref (flux_future_t *f);
+
+/* Drop a reference to the future (as flux_future_destroy()). */
+void flux_future_decref (flux_future_t *f);
+
+/* Create a composite future fulfilled when all its children are. */
+flux_future_t *flux_future_wait_all_create (void);
+
+/* Create a composite future fulfilled when any of its children is. */
+flux_future_t *flux_future_wait_any_create (void);
+
+/* Add f to the composite cf under name (NULL: "0", "1", ...); cf owns f
+ * from then on. EEXIST for a name already used.
+ */
+int flux_future_push (flux_future_t *cf, const char *name, flux_future_t *f);
+
+/* The name of the composite's first child, NULL when it has none; names
+ * stay valid while cf lives.
+ */
+const char * flux_future_first_child (flux_future_t *cf);
+
+/* The name of the composite's next child, NULL at the end. */
+const char * flux_future_next_child (flux_future_t *cf);
+
+/* The child pushed under name (the pointer that was pushed), NULL if there
+ * is none.
+ */
+flux_future_t *flux_future_get_child (flux_future_t *cf, const char *name);
+
+/* Return a future fulfilled through cb (with flux_future_continue() and
+ * friends) when f succeeds; an error of f passes straight to it.
+ */
+flux_future_t *flux_future_and_then (flux_future_t *f, flux_continuation_f cb, void *arg);
+
+/* As flux_future_and_then(), but cb runs when f fails. */
+flux_future_t *flux_future_or_then (flux_future_t *f, flux_continuation_f cb, void *arg);
+
+/* Fulfill the chained future of prev with f's result once f is ready;
+ * takes over the caller's reference to f. EINVAL when prev is not part of
+ * a chain.
+ */
+int flux_future_continue (flux_future_t *prev, flux_future_t *f);
+
+/* Fulfill the chained future of prev with an error. */
+void flux_future_continue_error (flux_future_t *prev, int errnum, const char *errstr);
+
+/* Fulfill the chained future of prev with result (released by free_fn when
+ * dropped). EINVAL when prev is not part of a chain.
+ */
+int flux_future_fulfill_next (flux_future_t *prev, void *result, flux_free_f free_fn);
 
 /*
  * event: Subscribing to, publishing and decoding events.
@@ -838,31 +971,192 @@ enum {
     FLUX_REACTOR_ONCE = 2, /* Run the loop once, blocking until at least one event. */
 };
 
-/* Create a reactor; flags must be 0. (Not implemented yet in fluxgo: fails
- * with ENOSYS.)
- */
+/* Create a reactor; flags must be 0. */
 flux_reactor_t *flux_reactor_create (int flags);
 
-/* Drop a reference to the reactor. (Not implemented yet in fluxgo: fails
- * with ENOSYS.)
+/* Drop a reference to the reactor; it is freed once its watchers are
+ * destroyed too.
  */
 void flux_reactor_destroy (flux_reactor_t *r);
 
-/* Run the loop until no active referenced watchers remain or it is
- * stopped; -1 after flux_reactor_stop_error(). (Not implemented yet in
- * fluxgo: fails with ENOSYS.)
+/* Take another reference to the reactor. */
+void flux_reactor_incref (flux_reactor_t *r);
+
+/* Drop a reference to the reactor. */
+void flux_reactor_decref (flux_reactor_t *r);
+
+/* Run the loop on the calling thread (every callback runs on it) until no
+ * active referenced watchers remain or it is stopped; FLUX_REACTOR_NOWAIT
+ * and FLUX_REACTOR_ONCE run one iteration. Returns the number of active
+ * watchers left, or -1 after flux_reactor_stop_error().
  */
 int flux_reactor_run (flux_reactor_t *r, int flags);
 
-/* Make flux_reactor_run() return. (Not implemented yet in fluxgo: fails
- * with ENOSYS.)
- */
+/* Make flux_reactor_run() return after the current callback. */
 void flux_reactor_stop (flux_reactor_t *r);
 
-/* Make flux_reactor_run() return -1. (Not implemented yet in fluxgo: fails
- * with ENOSYS.)
- */
+/* Make flux_reactor_run() return -1. */
 void flux_reactor_stop_error (flux_reactor_t *r);
+
+/* The loop's cached wall-clock time in seconds, updated once per
+ * iteration.
+ */
+double flux_reactor_now (flux_reactor_t *r);
+
+/* Refresh the loop's cached time. */
+void flux_reactor_now_update (flux_reactor_t *r);
+
+/* The current wall-clock time in seconds. */
+double flux_reactor_time (void);
+
+/*
+ * watcher: Watchers of file descriptors, timers, signals, files, handles and the loop's phases.
+ */
+
+/* Order watchers whose events happen in the same iteration (higher first);
+ * only check watchers use it.
+ */
+void flux_watcher_set_priority (flux_watcher_t *w, int priority);
+
+/* Start watching; watchers are created stopped. */
+void flux_watcher_start (flux_watcher_t *w);
+
+/* Stop watching. */
+void flux_watcher_stop (flux_watcher_t *w);
+
+/* Make an active watcher keep flux_reactor_run() going again. */
+void flux_watcher_ref (flux_watcher_t *w);
+
+/* Let flux_reactor_run() return even while this watcher is active. */
+void flux_watcher_unref (flux_watcher_t *w);
+
+/* Stop and free the watcher. */
+void flux_watcher_destroy (flux_watcher_t *w);
+
+/* The absolute time a timer or periodic watcher fires next; EINVAL for
+ * other watchers.
+ */
+double flux_watcher_next_wakeup (flux_watcher_t *w);
+
+/* Whether the watcher is started. */
+bool flux_watcher_is_active (flux_watcher_t *w);
+
+/* Whether the watcher counts towards keeping flux_reactor_run() going
+ * (true for NULL, as in flux-core).
+ */
+bool flux_watcher_is_referenced (flux_watcher_t *w);
+
+/* Watch a handle for FLUX_POLLIN (a message can be received) and
+ * FLUX_POLLOUT.
+ */
+flux_watcher_t *flux_handle_watcher_create (flux_reactor_t *r, flux_t *h, int events, flux_watcher_f cb, void *arg);
+
+/* The handle a handle watcher watches. */
+flux_t *flux_handle_watcher_get_flux (flux_watcher_t *w);
+
+/* Watch a file descriptor for FLUX_POLLIN and/or FLUX_POLLOUT. */
+flux_watcher_t *flux_fd_watcher_create (flux_reactor_t *r, int fd, int events, flux_watcher_f cb, void *arg);
+
+/* The descriptor an fd watcher watches. */
+int flux_fd_watcher_get_fd (flux_watcher_t *w);
+
+/* A timer firing after seconds, then every repeat seconds (0: once). */
+flux_watcher_t *flux_timer_watcher_create (flux_reactor_t *r, double after, double repeat, flux_watcher_f cb, void *arg);
+
+/* Change a timer's after and repeat; takes effect when it is next started. */
+void flux_timer_watcher_reset (flux_watcher_t *w, double after, double repeat);
+
+/* Restart a repeating timer to fire repeat seconds from now. */
+void flux_timer_watcher_again (flux_watcher_t *w);
+
+/* A watcher firing at wall-clock times offset + k * interval, or at the
+ * times reschedule_cb returns.
+ */
+flux_watcher_t *flux_periodic_watcher_create (flux_reactor_t *r, double offset, double interval, flux_reschedule_f reschedule_cb, flux_watcher_f cb, void *arg);
+
+/* Change a periodic watcher's schedule. */
+void flux_periodic_watcher_reset (flux_watcher_t *w, double next_wakeup, double interval, flux_reschedule_f reschedule_cb);
+
+/* A watcher called just before each iteration blocks. */
+flux_watcher_t *flux_prepare_watcher_create (flux_reactor_t *r, flux_watcher_f cb, void *arg);
+
+/* A watcher called just after each iteration's wait. */
+flux_watcher_t *flux_check_watcher_create (flux_reactor_t *r, flux_watcher_f cb, void *arg);
+
+/* A watcher called in iterations with nothing else to do; while active the
+ * loop does not block.
+ */
+flux_watcher_t *flux_idle_watcher_create (flux_reactor_t *r, flux_watcher_f cb, void *arg);
+
+/* A watcher called on the reactor's thread after signum is delivered. */
+flux_watcher_t *flux_signal_watcher_create (flux_reactor_t *r, int signum, flux_watcher_f cb, void *arg);
+
+/* The signal a signal watcher watches. */
+int flux_signal_watcher_get_signum (flux_watcher_t *w);
+
+/* A watcher called when stat(2) of path changes, polled every interval
+ * seconds.
+ */
+flux_watcher_t *flux_stat_watcher_create (flux_reactor_t *r, const char *path, double interval, flux_watcher_f cb, void *arg);
+
+/* The current and previous stat data of a stat watcher's path; either
+ * pointer may be NULL.
+ */
+int flux_stat_watcher_get_rstat (flux_watcher_t *w, struct stat *stat, struct stat *prev);
+
+/*
+ * msg_handler: Dispatching received messages to handlers run by a handle's reactor.
+ */
+
+/* The entry that ends a table of struct flux_msg_handler_spec. */
+#define FLUX_MSGHANDLER_TABLE_END { 0, NULL, NULL, 0 } /* End of a handler table. */
+
+/* Create a stopped handler for the messages match accepts, run by the
+ * handle's reactor; it accepts the OWNER role only until allowed more.
+ * EEXIST for a second response handler on one matchtag.
+ */
+flux_msg_handler_t *flux_msg_handler_create (flux_t *h, const struct flux_match match, flux_msg_handler_f cb, void *arg);
+
+/* Stop and free the handler. */
+void flux_msg_handler_destroy (flux_msg_handler_t *mh);
+
+/* Start delivering messages to the handler. */
+void flux_msg_handler_start (flux_msg_handler_t *mh);
+
+/* Stop delivering messages to the handler. */
+void flux_msg_handler_stop (flux_msg_handler_t *mh);
+
+/* Also accept messages from these roles; requests from other roles get an
+ * EPERM response.
+ */
+void flux_msg_handler_allow_rolemask (flux_msg_handler_t *mh, uint32_t rolemask);
+
+/* Stop accepting messages from these roles (the OWNER role always stays). */
+void flux_msg_handler_deny_rolemask (flux_msg_handler_t *mh, uint32_t rolemask);
+
+/* Create, allow and start a handler for each table entry, topics prefixed
+ * with "service_name."; *hp receives a NULL-terminated array for
+ * flux_msg_handler_delvec().
+ */
+int flux_msg_handler_addvec_ex (flux_t *h, const char *service_name, const struct flux_msg_handler_spec tab[], void *arg, flux_msg_handler_t **hp[]);
+
+/* flux_msg_handler_addvec_ex() without a service prefix. */
+int flux_msg_handler_addvec (flux_t *h, const struct flux_msg_handler_spec tab[], void *arg, flux_msg_handler_t **msg_handlers[]);
+
+/* Destroy the handlers made by flux_msg_handler_addvec() and free the
+ * array.
+ */
+void flux_msg_handler_delvec (flux_msg_handler_t *msg_handlers[]);
+
+/* In a clone, put the messages its handlers did not match back on the
+ * shared queue for other handles. EINVAL unless h is a clone.
+ */
+int flux_dispatch_requeue (flux_t *h);
+
+/* The handle watcher that drives h's message handlers (for
+ * start/stop/ref/unref).
+ */
+flux_watcher_t *flux_get_handle_watcher (flux_t *h);
 
 #ifdef __cplusplus
 }
