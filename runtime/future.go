@@ -237,17 +237,18 @@ func (f *Future) RPCGet() (*msg.Message, error) {
 }
 
 // ErrorString returns the text of the current error result: the error's
-// own text, else the errno's description; "" when the future is not ready
-// or holds no error (flux_future_error_string).
-func (f *Future) ErrorString() string {
+// own text, else the errno's description; nil when the future is nil, not
+// ready or holds no error (flux_future_error_string).
+func (f *Future) ErrorString() *string {
 	if f == nil {
-		return ""
+		return nil
 	}
 	r, ok := f.current()
 	if !ok || r.err == nil {
-		return ""
+		return nil
 	}
-	return ErrorText(r.err)
+	text := ErrorText(r.err)
+	return &text
 }
 
 // HasError reports whether the current result is an error.

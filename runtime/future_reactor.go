@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"syscall"
+	"time"
 )
 
 // reactorThen is a continuation run by a reactor (flux-core's "then"
@@ -33,9 +34,14 @@ type nowContext struct {
 // NewFutureInit returns an empty future whose init callback is called the
 // first time the future is waited on (with the future's reactor and handle
 // then being those of the wait) and the first time a reactor continuation
-// is registered (flux_future_create). A nil init is allowed.
+// is registered (flux_future_create). A nil init is allowed: the future
+// still waits the C way, so a blocking wait that nothing can end fails
+// with EDEADLK instead of blocking forever, as flux-core's does.
 func NewFutureInit(init func(*Future)) *Future {
 	f := NewFuture()
+	if init == nil {
+		init = func(*Future) {}
+	}
 	f.init = init
 	return f
 }
@@ -484,6 +490,19 @@ func (f *Future) waitNow(ctx context.Context) error {
 	f.mu.Unlock()
 
 	stop := context.AfterFunc(ctx, now.wake.asyncSend)
+	// A deadline is a timer on the private reactor, as flux-core's
+	// wait_for timeout is: it keeps Run going until then, so a future
+	// nothing else can fulfill times out rather than failing with EDEADLK.
+	var deadline *Watcher
+	timedOut := false
+	if dl, ok := ctx.Deadline(); ok {
+		after := max(time.Until(dl).Seconds(), 0)
+		deadline, _ = now.r.NewTimerWatcher(after, 0, func(r *Reactor, _ *Watcher, _ int) {
+			timedOut = true
+			r.Stop()
+		})
+		deadline.Start()
+	}
 	if callInit && f.init != nil {
 		f.init(f)
 	}
@@ -491,6 +510,10 @@ func (f *Future) waitNow(ctx context.Context) error {
 	for !f.IsReady() {
 		if cerr := ctx.Err(); cerr != nil {
 			err = newContextError(cerr)
+			break
+		}
+		if timedOut {
+			err = newContextError(context.DeadlineExceeded)
 			break
 		}
 		n, rerr := now.r.Run(0)
@@ -501,12 +524,13 @@ func (f *Future) waitNow(ctx context.Context) error {
 			}
 			break
 		}
-		if n == 0 && !f.IsReady() && ctx.Err() == nil {
+		if n == 0 && !f.IsReady() && ctx.Err() == nil && !timedOut {
 			err = ErrnoError(syscall.EDEADLK)
 			break
 		}
 	}
 	stop()
+	deadline.Destroy()
 	f.mu.Lock()
 	h := now.h
 	f.mu.Unlock()

@@ -60,8 +60,8 @@ func TestRPCErrors(t *testing.T) {
 			defer f.Destroy()
 			_, err = f.Get()
 			wantErrno(t, err, tc.errno, tc.text)
-			if f.ErrorString() != ErrorText(err) {
-				t.Fatalf("ErrorString %q, error %q", f.ErrorString(), ErrorText(err))
+			if es := f.ErrorString(); es == nil || *es != ErrorText(err) {
+				t.Fatalf("ErrorString %v, error %q", es, ErrorText(err))
 			}
 			if f.Nodeid() != tc.nodeid {
 				t.Fatalf("Nodeid = %#x", f.Nodeid())
@@ -91,7 +91,7 @@ func TestRPCArgErrors(t *testing.T) {
 	wantErrno(t, nilF.Then(func(*Future) {}), syscall.EINVAL, "")
 	nilF.Reset()
 	nilF.Destroy()
-	if nilF.IsReady() || nilF.Matchtag() != 0 || nilF.Nodeid() != msg.NodeIDAny || nilF.ErrorString() != "" {
+	if nilF.IsReady() || nilF.Matchtag() != 0 || nilF.Nodeid() != msg.NodeIDAny || nilF.ErrorString() != nil {
 		t.Fatal("nil future accessors")
 	}
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"errors"
+	"sync/atomic"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -20,6 +21,10 @@ type sockClient struct {
 	wbuf []byte // reused frame buffer (out points into it while sending)
 	in   stream.Assembler
 	buf  []byte // read buffer
+	// buffered is set when in holds a complete frame after a receive: the
+	// socket may then be quiet although a message is ready, so pollEvents
+	// reports PollIn from it (read without the receive lock).
+	buffered atomic.Bool
 
 	notSock bool // fd is not a socket: use write(2)
 }
@@ -151,6 +156,7 @@ func (s *sockClient) recv(flags int, w waiter) (*msg.Message, error) {
 	}
 	for {
 		m, err := s.in.Next()
+		s.buffered.Store(s.in.Ready())
 		if err != nil {
 			return nil, ErrnoError(ErrnoOf(err))
 		}
@@ -199,7 +205,7 @@ func (s *sockClient) pollEvents() int {
 		break
 	}
 	ev := 0
-	if pfd[0].Revents&unix.POLLIN != 0 {
+	if pfd[0].Revents&unix.POLLIN != 0 || s.buffered.Load() {
 		ev |= PollIn
 	}
 	if pfd[0].Revents&unix.POLLOUT != 0 {

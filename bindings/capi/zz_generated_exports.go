@@ -1546,7 +1546,7 @@ func fluxgo_flux_future_error_string(f *C.flux_future_t, errp *C.int) (ret *C.ch
 		return
 	}
 	r0 := a0.ErrorString()
-	return cstringFor(unsafe.Pointer(f), slotName("flux_future_error_string"), &r0)
+	return cstringFor(unsafe.Pointer(f), slotName("flux_future_error_string"), r0)
 }
 
 // fluxgo_flux_event_subscribe implements flux_event_subscribe.

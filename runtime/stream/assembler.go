@@ -30,6 +30,20 @@ func (a *Assembler) Feed(p []byte) {
 // messages: non-zero after end of stream means the peer stopped mid-frame.
 func (a *Assembler) Buffered() int { return len(a.buf) - a.off }
 
+// Ready reports whether Next would return a message (or an error) without
+// more bytes being fed: a complete frame, or a bad header, is buffered.
+func (a *Assembler) Ready() bool {
+	if a.err != nil {
+		return true
+	}
+	avail := a.buf[a.off:]
+	if len(avail) < HeaderSize {
+		return false
+	}
+	size, err := ParseHeader(avail)
+	return err != nil || len(avail)-HeaderSize >= size
+}
+
 // Reset discards all buffered bytes and any sticky error, for reuse on a
 // new connection.
 func (a *Assembler) Reset() {
