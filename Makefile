@@ -167,6 +167,7 @@ bench-c: lib $(BUILD)/bin/fluxbroker
 		$(BENCH_C)/rpc_latency -n 5000; \
 		$(BENCH_C)/rpc_latency -n 5000 -P; \
 		$(BENCH_C)/rpc_pipeline -n 4000; \
+		$(BENCH_C)/rpc_pipeline -n 4000 -a; \
 		$(BENCH_C)/open_close -n 200; \
 		$(BENCH_C)/event_throughput -m 5000 -M raw; \
 		$(BENCH_C)/event_throughput -m 1000 -w 100 -M pub' 2>&1 | tee $(BUILD)/bench-c.log

@@ -64,7 +64,7 @@ func emitHeader(m *Model) []byte {
 				for _, c := range g.Members {
 					w("#define %s %q /* %s */\n", c.Name, c.Str, oneLine(c.Doc))
 				}
-			case "define":
+			case "define", "macro":
 				for _, c := range g.Members {
 					w("#define %s %s /* %s */\n", c.Name, c.Str, oneLine(c.Doc))
 				}

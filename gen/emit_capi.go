@@ -162,7 +162,7 @@ func emitExport(f *jen.File, fn *FuncModel) {
 				}
 			}
 			switch p.Class {
-			case ClassReceiver, ClassHandle, ClassMsg, ClassFuture, ClassReactor, ClassWatcher, ClassMsgHandler:
+			case ClassReceiver, ClassHandle, ClassMsg, ClassFuture, ClassReactor, ClassWatcher, ClassMsgHandler, ClassConf:
 				lookup := objectByC(p.Type).Lookup
 				if owner == nil {
 					owner = jen.Qual("unsafe", "Pointer").Call(jen.Id(id))
@@ -207,7 +207,7 @@ func emitExport(f *jen.File, fn *FuncModel) {
 				args[p.GoIndex] = jen.Id("pointerToAny").Call(jen.Id(id))
 			case ClassFreeFunc:
 				args[p.GoIndex] = jen.Id("freeFunc").Call(jen.Id(id))
-			case ClassCommsErrorFunc, ClassWatcherFunc, ClassMsgHandlerFunc, ClassContinuation, ClassFutureInit:
+			case ClassCommsErrorFunc, ClassWatcherFunc, ClassMsgHandlerFunc, ClassContinuation, ClassFutureInit, ClassLogFunc:
 				args[p.GoIndex] = jen.Id(callbackWrappers[p.Class]).Call(jen.Id(id), jen.Id(goIdent(fn.Params[i+1].Name)))
 			case ClassBytesIn:
 				args[p.GoIndex] = jen.Id("goBytes").Call(jen.Id(id), jen.Int().Call(jen.Id(goIdent(fn.Params[i+1].Name))))

@@ -101,6 +101,8 @@ func nullTestArgs(fn *FuncModel, null int) []string {
 			a = "noop_continuation"
 		case ClassFutureInit:
 			a = "noop_init"
+		case ClassLogFunc:
+			a = "NULL"
 		case ClassMsgTake:
 			a = "&take"
 		case ClassMatch:

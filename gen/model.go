@@ -84,6 +84,8 @@ const (
 	ClassMsgHandlerFunc                   // flux_msg_handler_f with its void *arg
 	ClassContinuation                     // flux_continuation_f with its void *arg
 	ClassFutureInit                       // flux_future_init_f with its void *arg
+	ClassConf                             // flux_conf_t *
+	ClassLogFunc                          // flux_log_f with its void *arg
 )
 
 // ObjectKind is an opaque C object type handed to C as a token: how the
@@ -105,6 +107,7 @@ var objectKinds = []ObjectKind{
 	{"flux_reactor_t *", "*Reactor", "Reactor", ClassReactor, "lookupReactor", "registerReactor"},
 	{"flux_watcher_t *", "*Watcher", "Watcher", ClassWatcher, "lookupWatcher", "registerWatcher"},
 	{"flux_msg_handler_t *", "*MsgHandler", "MsgHandler", ClassMsgHandler, "lookupMsgHandler", "registerMsgHandler"},
+	{"flux_conf_t *", "*Conf", "Conf", ClassConf, "lookupConf", "registerConf"},
 }
 
 // objectByC returns the object kind of a C pointer type (const or not).
@@ -126,6 +129,7 @@ var callbackClasses = map[string]ParamClass{
 	"flux_msg_handler_f":  ClassMsgHandlerFunc,
 	"flux_continuation_f": ClassContinuation,
 	"flux_future_init_f":  ClassFutureInit,
+	"flux_log_f":          ClassLogFunc,
 }
 
 // callbackWrappers names the export-layer function that wraps a C callback
@@ -136,6 +140,7 @@ var callbackWrappers = map[ParamClass]string{
 	ClassMsgHandlerFunc: "msgHandlerFunc",
 	ClassContinuation:   "continuationFunc",
 	ClassFutureInit:     "futureInitFunc",
+	ClassLogFunc:        "logFunc",
 }
 
 // IsObject reports whether the class is an opaque object passed as a token.
@@ -167,6 +172,8 @@ var paramGoTypes = map[ParamClass]string{
 	ClassMsgHandlerFunc: "MsgHandlerFunc",
 	ClassContinuation:   "func(*Future)",
 	ClassFutureInit:     "func(*Future)",
+	ClassConf:           "*Conf",
+	ClassLogFunc:        "func(level int, text string)",
 	ClassBytesIn:        "[]byte",
 	ClassBytesOut:       "int",
 }
@@ -237,9 +244,9 @@ func Build(s *Spec, idx RuntimeIndex) (*Model, error) {
 			bad(g.Line, "constant group %q: package must be empty (runtime) or msg", g.Group)
 		}
 		switch g.Kind {
-		case "bitflags", "enum", "string", "define":
+		case "bitflags", "enum", "string", "define", "macro":
 		default:
-			bad(g.Line, "constant group %q: unknown kind %q (bitflags, enum, string, define)", g.Group, g.Kind)
+			bad(g.Line, "constant group %q: unknown kind %q (bitflags, enum, string, define, macro)", g.Group, g.Kind)
 		}
 		for _, c := range g.Members {
 			cm := &ConstModel{Constant: c, Runtime: RuntimeConstName(c.Name)}
@@ -254,7 +261,7 @@ func Build(s *Spec, idx RuntimeIndex) (*Model, error) {
 				goNames[c.Go] = c.Line
 			}
 			switch g.Kind {
-			case "string", "define":
+			case "string", "define", "macro":
 				cm.Str = c.Value.Value
 			default:
 				v, err := strconv.ParseInt(c.Value.Value, 0, 64)
@@ -362,6 +369,7 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 		"flux_future_t *": "NULL", "double": "0", "char *": "NULL",
 		"const flux_msg_t *": "NULL", "struct flux_match": "",
 		"flux_reactor_t *": "NULL", "flux_watcher_t *": "NULL", "flux_msg_handler_t *": "NULL",
+		"const flux_conf_t *": "NULL",
 		"uint32_t": "0", "bool": "false", "flux_msg_t *": "NULL", "const char *": "NULL"}
 	ev, ok := retOK[decl.Return]
 	if !ok && !fm.Implemented && strings.HasSuffix(decl.Return, "*") {

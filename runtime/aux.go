@@ -1,6 +1,9 @@
 package runtime
 
-import "syscall"
+import (
+	"sync"
+	"syscall"
+)
 
 // auxItem is one entry of an aux container. Anonymous items have no name
 // and can only be released by destroying the container.
@@ -129,6 +132,18 @@ func (h *Handle) auxGetOrCreate(name string, mk func() any) any {
 	return v
 }
 
+// auxGetOrCreateWith is auxGetOrCreate for items that need a destructor.
+func (h *Handle) auxGetOrCreateWith(name string, mk func() (any, func(any))) any {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if v, err := h.aux.get(name); err == nil {
+		return v
+	}
+	v, destroy := mk()
+	h.aux.add(auxItem{name: name, val: v, destroy: destroy})
+	return v
+}
+
 // destroyAux runs every destructor of the handle's aux container, front to
 // back, repeating while destructors add new items.
 func (h *Handle) destroyAux() {
@@ -136,6 +151,62 @@ func (h *Handle) destroyAux() {
 		h.mu.Lock()
 		items := h.aux.takeAll()
 		h.mu.Unlock()
+		if len(items) == 0 {
+			return
+		}
+		for _, it := range items {
+			runDestructor(it)
+		}
+	}
+}
+
+// AuxStore is an aux container with flux_aux_set's rules for objects that
+// bindings own, such as the C ABI's message pointers. It is safe for
+// concurrent use; destructors run with no lock held.
+type AuxStore struct {
+	mu  sync.Mutex
+	aux auxList
+}
+
+// Get returns the value stored under name; ENOENT when there is none.
+func (s *AuxStore) Get(name string) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.aux.get(name)
+}
+
+// Set stores, replaces or (with a nil val) deletes an item, with the rules
+// of Handle.AuxSet.
+func (s *AuxStore) Set(name *string, val any, destroy func(any)) error {
+	if err := checkAuxArgs(name, val, destroy); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	var old auxItem
+	found := false
+	if name != nil {
+		old, found = s.aux.remove(*name)
+	}
+	if val != nil {
+		it := auxItem{val: val, destroy: destroy, anon: name == nil}
+		if name != nil {
+			it.name = *name
+		}
+		s.aux.add(it)
+	}
+	s.mu.Unlock()
+	if found {
+		runDestructor(old)
+	}
+	return nil
+}
+
+// Destroy runs every destructor, front to back, until the store is empty.
+func (s *AuxStore) Destroy() {
+	for {
+		s.mu.Lock()
+		items := s.aux.takeAll()
+		s.mu.Unlock()
 		if len(items) == 0 {
 			return
 		}

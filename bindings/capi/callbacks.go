@@ -2,6 +2,7 @@ package main
 
 /*
 #include <errno.h>
+#include <stdlib.h>
 #include "flux/core.h"
 
 static inline int fluxgo_call_comms_error (flux_comms_error_f fn, flux_t *h,
@@ -37,6 +38,12 @@ static inline void fluxgo_call_future_init (flux_future_init_f fn,
                                             flux_future_t *f, void *arg)
 {
     fn (f, arg);
+}
+
+static inline void fluxgo_call_log (flux_log_f fn, const char *buf, int len,
+                                    void *arg)
+{
+    fn (buf, len, arg);
 }
 
 static inline double fluxgo_call_reschedule (flux_reschedule_f fn,
@@ -141,5 +148,20 @@ func rescheduleFunc(fn C.flux_reschedule_f, arg unsafe.Pointer) func(*fluxrt.Wat
 	}
 	return func(w *fluxrt.Watcher, now float64) float64 {
 		return float64(C.fluxgo_call_reschedule(fn, (*C.flux_watcher_t)(registerWatcher(w)), C.double(now), arg))
+	}
+}
+
+// logFunc wraps a C log redirect (flux_log_set_redirect); NULL yields nil,
+// which restores sending to the broker. It is called from flux_log, on
+// the logging thread, with the formatted message as a NUL-terminated
+// string and its length.
+func logFunc(fn C.flux_log_f, arg unsafe.Pointer) func(level int, text string) {
+	if fn == nil {
+		return nil
+	}
+	return func(_ int, text string) {
+		buf := C.CString(text)
+		defer C.free(unsafe.Pointer(buf))
+		C.fluxgo_call_log(fn, buf, C.int(len(text)), arg)
 	}
 }

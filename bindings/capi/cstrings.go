@@ -125,3 +125,10 @@ func cstringKept(owner unsafe.Pointer, slot, s string) *C.char {
 	owned.Unlock()
 	return cstringFor(owner, slot, &s)
 }
+
+// heldPointer returns what owner holds under slot, or nil.
+func heldPointer(owner unsafe.Pointer, slot string) unsafe.Pointer {
+	owned.Lock()
+	defer owned.Unlock()
+	return owned.byOwner[owner][slot].p
+}

@@ -6,7 +6,9 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <jansson.h>
 #include "flux/core.h"
 #include "_cgo_export.h"
@@ -16,8 +18,19 @@ static void json_free (void *p)
     json_decref ((json_t *)p);
 }
 
+/* Why the last pack or unpack failed, for flux_msg_last_error. */
+struct why {
+    char text[JSON_ERROR_TEXT_LENGTH + 64];
+};
+
+static void why_set (struct why *why, const char *text)
+{
+    if (why)
+        snprintf (why->text, sizeof (why->text), "%s", text);
+}
+
 /* Pack fmt into a compact JSON object string (free with free(3)). */
-static char *pack_object (const char *fmt, va_list ap)
+static char *pack_object_why (const char *fmt, va_list ap, struct why *why)
 {
     json_error_t error;
     json_t *o;
@@ -28,19 +41,47 @@ static char *pack_object (const char *fmt, va_list ap)
         return NULL;
     }
     if (!(o = json_vpack_ex (&error, 0, fmt, ap))) {
+        why_set (why, error.text);
         errno = EINVAL;
         return NULL;
     }
     if (!json_is_object (o)) {
         json_decref (o);
+        why_set (why, "payload is not a JSON object");
         errno = EINVAL;
         return NULL;
     }
     s = json_dumps (o, JSON_COMPACT | JSON_ENCODE_ANY);
     json_decref (o);
-    if (!s)
+    if (!s) {
+        why_set (why, "json_dumps failed on pack result");
         errno = ENOMEM;
+    }
     return s;
+}
+
+static char *pack_object (const char *fmt, va_list ap)
+{
+    return pack_object_why (fmt, ap, NULL);
+}
+
+/* Record (or with NULL, clear) the last pack/unpack error of a live
+ * message; errno is preserved. */
+static void msg_lasterr (const flux_msg_t *msg, const char *text)
+{
+    int saved = errno;
+    fluxgo_hold ((void *)msg, "lasterr", text ? strdup (text) : NULL, NULL);
+    errno = saved;
+}
+
+/* Is msg a live message? (Its type can be read.) */
+static int msg_live (const flux_msg_t *msg)
+{
+    int type;
+    int saved = errno;
+    int rc = flux_msg_get_type (msg, &type) == 0;
+    errno = saved;
+    return rc;
 }
 
 /* free(3) without disturbing errno, for cleanup after a failed call. */
@@ -53,7 +94,8 @@ static void free_keep_errno (char *s)
 
 /* Parse s as a JSON object, unpack it with fmt, and hand the object to
  * owner to keep. */
-static int unpack_object (void *owner, const char *s, const char *fmt, va_list ap)
+static int unpack_object_why (void *owner, const char *s, const char *fmt, va_list ap,
+                              struct why *why)
 {
     json_error_t error;
     json_t *o;
@@ -62,12 +104,25 @@ static int unpack_object (void *owner, const char *s, const char *fmt, va_list a
         errno = EINVAL;
         return -1;
     }
-    if (!s || !(o = json_loads (s, JSON_ALLOW_NUL, &error))) {
+    if (!s) {
+        why_set (why, "message does not have a string payload");
         errno = EPROTO;
         return -1;
     }
-    if (!json_is_object (o) || json_vunpack_ex (o, &error, 0, fmt, ap) < 0) {
+    if (!(o = json_loads (s, JSON_ALLOW_NUL, &error))) {
+        why_set (why, error.text);
+        errno = EPROTO;
+        return -1;
+    }
+    if (!json_is_object (o)) {
         json_decref (o);
+        why_set (why, "payload is not a JSON object");
+        errno = EPROTO;
+        return -1;
+    }
+    if (json_vunpack_ex (o, &error, 0, fmt, ap) < 0) {
+        json_decref (o);
+        why_set (why, error.text);
         errno = EPROTO;
         return -1;
     }
@@ -75,19 +130,33 @@ static int unpack_object (void *owner, const char *s, const char *fmt, va_list a
     return 0;
 }
 
+static int unpack_object (void *owner, const char *s, const char *fmt, va_list ap)
+{
+    return unpack_object_why (owner, s, fmt, ap, NULL);
+}
+
 int flux_msg_vpack (flux_msg_t *msg, const char *fmt, va_list ap)
 {
+    struct why why = { "" };
     char *s;
     int rc;
 
-    if (!msg) {
+    if (!msg || !msg_live (msg)) {
         errno = EINVAL;
         return -1;
     }
-    if (!(s = pack_object (fmt, ap)))
+    msg_lasterr (msg, NULL);
+    if (!(s = pack_object_why (fmt, ap, &why))) {
+        if (why.text[0])
+            msg_lasterr (msg, why.text);
         return -1;
+    }
     rc = flux_msg_set_string (msg, s);
     free (s);
+    if (rc < 0) {
+        snprintf (why.text, sizeof (why.text), "flux_msg_set_string: %s", strerror (errno));
+        msg_lasterr (msg, why.text);
+    }
     return rc;
 }
 
@@ -106,17 +175,27 @@ int flux_msg_vunpack (const flux_msg_t *msg, const char *fmt, va_list ap)
 {
     const char *s = NULL;
 
-    if (!msg || !fmt) {
+    struct why why = { "" };
+    int rc;
+
+    if (!msg || !msg_live (msg)) {
         errno = EINVAL;
         return -1;
     }
-    if (flux_msg_get_string (msg, &s) < 0)
-        return -1;
-    if (!s) {
-        errno = EPROTO;
+    msg_lasterr (msg, NULL);
+    if (!fmt) {
+        errno = EINVAL;
         return -1;
     }
-    return unpack_object ((void *)msg, s, fmt, ap);
+    if (flux_msg_get_string (msg, &s) < 0) {
+        snprintf (why.text, sizeof (why.text), "flux_msg_get_string: %s", strerror (errno));
+        msg_lasterr (msg, why.text);
+        return -1;
+    }
+    rc = unpack_object_why ((void *)msg, s, fmt, ap, &why);
+    if (rc < 0 && why.text[0])
+        msg_lasterr (msg, why.text);
+    return rc;
 }
 
 int flux_msg_unpack (const flux_msg_t *msg, const char *fmt, ...)

@@ -1,6 +1,12 @@
 package main
 
+/*
+#include "flux/core.h"
+*/
+import "C"
+
 import (
+	"sync"
 	"syscall"
 	"unsafe"
 
@@ -9,8 +15,102 @@ import (
 )
 
 // A flux_msg_t * handed to C is a token of the messages table: flux-core
-// messages are reference counted, and so are the tokens.
-var messages = newTokenTable[msg.Message]("flux_msg_t", nil)
+// messages are reference counted, and so are the tokens. The aux items set
+// on a token are destroyed with its last reference.
+var messages = newTokenTable[msg.Message]("flux_msg_t", func(tok unsafe.Pointer, _ *msg.Message) {
+	msgAux.Lock()
+	store := msgAux.byToken[tok]
+	delete(msgAux.byToken, tok)
+	msgAux.Unlock()
+	if store != nil {
+		store.Destroy()
+	}
+})
+
+// msgAux holds the aux containers of message tokens (flux_msg_aux_set).
+var msgAux = struct {
+	sync.Mutex
+	byToken map[unsafe.Pointer]*fluxrt.AuxStore
+}{byToken: map[unsafe.Pointer]*fluxrt.AuxStore{}}
+
+// fluxgo_flux_msg_aux_set implements flux_msg_aux_set.
+//
+//export fluxgo_flux_msg_aux_set
+func fluxgo_flux_msg_aux_set(m *C.flux_msg_t, name *C.char, aux unsafe.Pointer, destroy C.flux_free_f, errp *C.int) (ret C.int) {
+	defer recoverTo(errp, nil, &ret, -1)
+	tok := unsafe.Pointer(m)
+	if _, err := lookupMsg(tok); err != nil {
+		setError(errp, err, nil)
+		return -1
+	}
+	msgAux.Lock()
+	store := msgAux.byToken[tok]
+	if store == nil {
+		store = &fluxrt.AuxStore{}
+		msgAux.byToken[tok] = store
+	}
+	msgAux.Unlock()
+	if err := store.Set(goStringPtr(name), pointerToAny(aux), freeFunc(destroy)); err != nil {
+		setError(errp, err, nil)
+		return -1
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_aux_get implements flux_msg_aux_get.
+//
+//export fluxgo_flux_msg_aux_get
+func fluxgo_flux_msg_aux_get(m *C.flux_msg_t, name *C.char, errp *C.int) (ret unsafe.Pointer) {
+	defer recoverTo(errp, nil, &ret, nil)
+	tok := unsafe.Pointer(m)
+	if _, err := lookupMsg(tok); err != nil {
+		setError(errp, err, nil)
+		return nil
+	}
+	if name == nil {
+		setError(errp, errInvalid("name is NULL"), nil)
+		return nil
+	}
+	msgAux.Lock()
+	store := msgAux.byToken[tok]
+	msgAux.Unlock()
+	if store == nil {
+		setError(errp, fluxrt.ErrnoError(syscall.ENOENT), nil)
+		return nil
+	}
+	v, err := store.Get(C.GoString(name))
+	if err != nil {
+		setError(errp, err, nil)
+		return nil
+	}
+	return anyToPointer(v)
+}
+
+// Texts flux_msg_last_error returns when there is no message to ask.
+var (
+	lastErrNull         = "msg object is NULL"
+	lastErrUnreferenced = "msg object is unreferenced"
+	lastErrNone         = ""
+)
+
+// fluxgo_flux_msg_last_error implements flux_msg_last_error: the reason
+// the message's last pack or unpack failed (recorded by jansson.c).
+//
+//export fluxgo_flux_msg_last_error
+func fluxgo_flux_msg_last_error(m *C.flux_msg_t, errp *C.int) (ret *C.char) {
+	defer recoverTo(errp, nil, &ret, nil)
+	tok := unsafe.Pointer(m)
+	switch {
+	case m == nil:
+		return staticCString(&lastErrNull)
+	case messages.refs(tok) <= 0:
+		return staticCString(&lastErrUnreferenced)
+	}
+	if p := heldPointer(tok, "lasterr"); p != nil {
+		return (*C.char)(p)
+	}
+	return staticCString(&lastErrNone)
+}
 
 // registerMsg hands C a new reference to m under a fresh token.
 func registerMsg(m *msg.Message) unsafe.Pointer { return messages.add(m) }

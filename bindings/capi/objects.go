@@ -120,3 +120,11 @@ func registerMsgHandler(mh *fluxrt.MsgHandler) unsafe.Pointer { return msgHandle
 
 // lookupMsgHandler returns the handler behind a C flux_msg_handler_t *.
 func lookupMsgHandler(p unsafe.Pointer) (*fluxrt.MsgHandler, error) { return msgHandlers.lookup(p) }
+
+var confs = newObjectNames("flux_conf_t", func(c *fluxrt.Conf, retire func()) { c.OnDestroy(retire) })
+
+// registerConf returns the C pointer of a configuration object.
+func registerConf(c *fluxrt.Conf) unsafe.Pointer { return confs.token(c) }
+
+// lookupConf returns the configuration behind a C flux_conf_t *.
+func lookupConf(p unsafe.Pointer) (*fluxrt.Conf, error) { return confs.lookup(p) }

@@ -3767,3 +3767,58 @@ func fluxgo_flux_get_handle_watcher(h *C.flux_t, errp *C.int) (ret *C.flux_watch
 	}
 	return (*C.flux_watcher_t)(registerWatcher(r0))
 }
+
+// fluxgo_flux_get_conf implements flux_get_conf.
+//
+//export fluxgo_flux_get_conf
+func fluxgo_flux_get_conf(h *C.flux_t, errp *C.int) (ret *C.flux_conf_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.GetConf()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_conf_t)(registerConf(r0))
+}
+
+// fluxgo_flux_set_conf_new implements flux_set_conf_new.
+//
+//export fluxgo_flux_set_conf_new
+func fluxgo_flux_set_conf_new(h *C.flux_t, conf *C.flux_conf_t, errp *C.int) (ret C.int) {
+	defer recoverTo(errp, nil, &ret, -1)
+	ret = -1
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	var a1 = nilIfNull(lookupConf, unsafe.Pointer(conf))
+	err = a0.SetConfNew(a1)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_log_set_redirect implements flux_log_set_redirect.
+//
+//export fluxgo_flux_log_set_redirect
+func fluxgo_flux_log_set_redirect(h *C.flux_t, fun C.flux_log_f, arg unsafe.Pointer, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.LogSetRedirect(logFunc(fun, arg))
+}

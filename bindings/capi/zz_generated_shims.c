@@ -1811,3 +1811,56 @@ flux_watcher_t *flux_get_handle_watcher (flux_t *h)
         errno = fluxgo_errno;
     return fluxgo_result;
 }
+
+const flux_conf_t *flux_get_conf (flux_t *h)
+{
+    int fluxgo_errno = 0;
+    const flux_conf_t *fluxgo_result = fluxgo_flux_get_conf (h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_set_conf_new (flux_t *h, const flux_conf_t *conf)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_set_conf_new (h, (flux_conf_t *)conf, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_msg_aux_set (const flux_msg_t *msg, const char *name, void *aux, flux_free_f destroy)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_aux_set ((flux_msg_t *)msg, (char *)name, aux, destroy, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void *flux_msg_aux_get (const flux_msg_t *msg, const char *name)
+{
+    int fluxgo_errno = 0;
+    void *fluxgo_result = fluxgo_flux_msg_aux_get ((flux_msg_t *)msg, (char *)name, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+const char *flux_msg_last_error (const flux_msg_t *msg)
+{
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_msg_last_error ((flux_msg_t *)msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_log_set_redirect (flux_t *h, flux_log_f fun, void *arg)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_log_set_redirect (h, fun, arg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}

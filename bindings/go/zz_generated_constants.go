@@ -164,6 +164,9 @@ const (
 	ReactorOnce ReactorFlag = 2
 )
 
+// Function-like macros of future.h (C only).
+const ()
+
 // The entry that ends a table of struct flux_msg_handler_spec.
 const ()
 

@@ -53,6 +53,8 @@ static void test_fulfill (void)
     ok (flux_future_get (f, NULL) == 0, "flux_future_get with a NULL result pointer");
     ok (!flux_future_has_error (f) && flux_future_error_string (f) == NULL,
         "no error, flux_future_error_string is NULL");
+    ok (strcmp (future_strerror (f, ENOENT), strerror (ENOENT)) == 0,
+        "without an error future_strerror falls back to the errno's text");
 
     freed = 0;
     flux_future_fulfill (f, &v2, count_free);
@@ -67,6 +69,7 @@ static void test_fulfill (void)
     ok (flux_future_get (f, &p) < 0 && errno == EIO && flux_future_has_error (f),
         "then the queued error (EIO)");
     ok (strcmp (flux_future_error_string (f), "disk on fire") == 0, "with its text");
+    ok (strcmp (future_strerror (f, EIO), "disk on fire") == 0, "future_strerror gives the future's text");
     flux_future_reset (f);
     errno = 0;
     ok (flux_future_get (f, &p) < 0 && errno == ENOENT

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <flux/core.h>
 #include "tap.h"
 
@@ -146,6 +147,46 @@ static void test_incref (void)
     ok (destroyed[0] == 1, "flux_decref drops the last reference");
 }
 
+static char redirected[512];
+static int redirect_calls;
+
+static void log_redirect (const char *buf, int len, void *arg)
+{
+    redirect_calls++;
+    snprintf (redirected, sizeof (redirected), "%.*s", len, buf);
+    *(int *)arg += 1;
+}
+
+static void test_conf_and_log_redirect (void)
+{
+    flux_t *h = flux_open ("loop://", 0);
+    const flux_conf_t *conf;
+    int count = 0;
+
+    ok (h != NULL, "loop:// handle for conf and log redirect");
+    conf = flux_get_conf (h);
+    ok (conf != NULL, "flux_get_conf makes an empty configuration on first use");
+    ok (flux_get_conf (h) == conf, "and returns the same one after");
+    errno = 0;
+    ok (flux_get_conf (NULL) == NULL && errno == EINVAL, "flux_get_conf (NULL): EINVAL");
+    ok (flux_set_conf_new (h, NULL) == 0, "flux_set_conf_new (h, NULL) removes it");
+    ok (flux_get_conf (h) != NULL, "a new empty configuration is made on the next get");
+    errno = 0;
+    ok (flux_set_conf_new (NULL, NULL) < 0 && errno == EINVAL, "flux_set_conf_new (NULL, ...): EINVAL");
+
+    flux_log_set_appname (h, "redirtest");
+    flux_log_set_redirect (h, log_redirect, &count);
+    ok (flux_log (h, LOG_INFO, "hello %d", 42) == 0, "flux_log with a redirect");
+    ok (redirect_calls == 1 && count == 1, "the redirect ran once with its arg");
+    ok (strstr (redirected, "redirtest") != NULL && strstr (redirected, "hello 42") != NULL,
+        "it got the formatted message: %s", redirected);
+    ok ((int)strlen (redirected) > 0 && redirected[0] == '<', "in RFC 5424 form, starting with the priority");
+    flux_log_set_redirect (h, NULL, NULL);
+    flux_log (h, LOG_INFO, "not redirected");
+    ok (redirect_calls == 1, "flux_log_set_redirect (h, NULL, NULL) stops redirecting");
+    flux_close (h);
+}
+
 int main (void)
 {
     test_open_errors ();
@@ -153,5 +194,6 @@ int main (void)
     test_flags ();
     test_clone_and_aux ();
     test_incref ();
+    test_conf_and_log_redirect ();
     return done_testing ();
 }

@@ -311,6 +311,65 @@ static void test_attr_cache_iteration (void)
     flux_close (h);
 }
 
+static int aux_freed;
+
+static void aux_free (void *p)
+{
+    (void)p;
+    aux_freed++;
+}
+
+static void test_msg_aux_and_last_error (void)
+{
+    flux_msg_t *msg = flux_msg_create (FLUX_MSGTYPE_REQUEST);
+    int x = 1, y = 2;
+    int i;
+
+    ok (msg != NULL, "message for aux and last_error");
+    ok (flux_msg_aux_set (msg, "x", &x, aux_free) == 0 && flux_msg_aux_get (msg, "x") == &x,
+        "flux_msg_aux_set/get");
+    errno = 0;
+    ok (flux_msg_aux_get (msg, "nope") == NULL && errno == ENOENT, "flux_msg_aux_get of a missing name: ENOENT");
+    errno = 0;
+    ok (flux_msg_aux_get (msg, NULL) == NULL && errno == EINVAL, "flux_msg_aux_get with a NULL name: EINVAL");
+    errno = 0;
+    ok (flux_msg_aux_set (NULL, "x", &x, NULL) < 0 && errno == EINVAL, "flux_msg_aux_set on NULL: EINVAL");
+    errno = 0;
+    ok (flux_msg_aux_set (msg, NULL, &y, NULL) < 0 && errno == EINVAL,
+        "flux_msg_aux_set anonymous without a destructor: EINVAL");
+    aux_freed = 0;
+    ok (flux_msg_aux_set (msg, "x", &y, aux_free) == 0 && aux_freed == 1 && flux_msg_aux_get (msg, "x") == &y,
+        "replacing an item runs its destructor");
+    ok (flux_msg_incref (msg) == msg, "flux_msg_incref");
+    flux_msg_decref (msg);
+    ok (aux_freed == 1, "aux survives while a reference remains");
+
+    ok (strcmp (flux_msg_last_error (NULL), "msg object is NULL") == 0, "flux_msg_last_error (NULL)");
+    ok (strcmp (flux_msg_last_error (msg), "") == 0, "no pack/unpack error yet: empty string");
+    ok (flux_msg_pack (msg, "{s:i", "a", 1) < 0, "flux_msg_pack with a bad format fails");
+    ok (strlen (flux_msg_last_error (msg)) > 0, "and flux_msg_last_error says why (%s)", flux_msg_last_error (msg));
+    ok (flux_msg_pack (msg, "{s:i}", "a", 1) == 0 && strcmp (flux_msg_last_error (msg), "") == 0,
+        "a successful pack clears it");
+    ok (flux_msg_pack (msg, "[i]", 1) < 0 && strcmp (flux_msg_last_error (msg), "payload is not a JSON object") == 0,
+        "packing a non-object: '%s'", flux_msg_last_error (msg));
+    ok (flux_msg_pack (msg, "{s:i}", "a", 1) == 0, "pack again");
+    ok (flux_msg_unpack (msg, "{s:s}", "a", &(const char *){ NULL }) < 0
+        && strlen (flux_msg_last_error (msg)) > 0,
+        "an unpack with the wrong type records its reason (%s)", flux_msg_last_error (msg));
+    ok (flux_msg_unpack (msg, "{s:i}", "a", &i) == 0 && i == 1 && strcmp (flux_msg_last_error (msg), "") == 0,
+        "a successful unpack clears it");
+    ok (flux_msg_set_string (msg, NULL) == 0 && flux_msg_unpack (msg, "{}") < 0
+        && strcmp (flux_msg_last_error (msg), "message does not have a string payload") == 0,
+        "unpack without a payload: '%s'", flux_msg_last_error (msg));
+    ok (flux_msg_set_string (msg, "[1]") == 0 && flux_msg_unpack (msg, "{}") < 0
+        && strcmp (flux_msg_last_error (msg), "payload is not a JSON object") == 0,
+        "unpack of a non-object: '%s'", flux_msg_last_error (msg));
+
+    aux_freed = 0;
+    flux_msg_destroy (msg);
+    ok (aux_freed == 1, "destroying the message runs the aux destructor");
+}
+
 int main (void)
 {
     test_accessors ();
@@ -321,5 +380,6 @@ int main (void)
     test_comms_error ();
     test_flags_routes_creds ();
     test_attr_cache_iteration ();
+    test_msg_aux_and_last_error ();
     return done_testing ();
 }

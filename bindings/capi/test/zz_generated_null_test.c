@@ -315,6 +315,10 @@ int main (void)
     ok (flux_dispatch_requeue (NULL) == -1 && errno == EINVAL, "flux_dispatch_requeue with NULL h fails with EINVAL");
     errno = 0;
     ok (flux_get_handle_watcher (NULL) == NULL && errno == EINVAL, "flux_get_handle_watcher with NULL h fails with EINVAL");
+    errno = 0;
+    ok (flux_get_conf (NULL) == NULL && errno == EINVAL, "flux_get_conf with NULL h fails with EINVAL");
+    errno = 0;
+    ok (flux_set_conf_new (NULL, 0) == -1 && errno == EINVAL, "flux_set_conf_new with NULL h fails with EINVAL");
     flux_msg_handler_destroy (mh);
     flux_watcher_destroy (wat);
     flux_reactor_destroy (r);

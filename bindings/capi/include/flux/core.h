@@ -87,6 +87,13 @@ struct flux_match {
  */
 typedef void (*flux_future_init_f)(flux_future_t *f, void *arg);
 
+/* Types of the flog group. */
+
+/* Receives a formatted log message (RFC 5424 text, len bytes) instead of
+ * the broker; see flux_log_set_redirect().
+ */
+typedef void (*flux_log_f)(const char *buf, int len, void *arg);
+
 /* Types of the watcher group. */
 
 /* Called by the reactor when a watcher's event happens; revents holds
@@ -272,6 +279,16 @@ flux_reactor_t *flux_get_reactor (flux_t *h);
 
 /* Give the handle a reactor; EEXIST if it has one. */
 int flux_set_reactor (flux_t *h, flux_reactor_t *r);
+
+/* The handle's configuration object, an empty one made on first use.
+ * fluxgo does not implement conf.h, so it can only be passed on.
+ */
+const flux_conf_t *flux_get_conf (flux_t *h);
+
+/* Give the handle a configuration object, taking over the caller's
+ * reference; NULL removes it.
+ */
+int flux_set_conf_new (flux_t *h, const flux_conf_t *conf);
 
 /*
  * message: Flux messages, their types, flags and credentials.
@@ -558,6 +575,19 @@ void flux_msg_fprint_ts (FILE *f, const flux_msg_t *msg, double timestamp);
  */
 int flux_match_asprintf (struct flux_match *m, const char *topic_glob_fmt, ...);
 
+/* Store aux on the message under name, with the rules of flux_aux_set();
+ * destructors run when the message's last reference is dropped.
+ */
+int flux_msg_aux_set (const flux_msg_t *msg, const char *name, void *aux, flux_free_f destroy);
+
+/* Look up data stored on the message under name. */
+void *flux_msg_aux_get (const flux_msg_t *msg, const char *name);
+
+/* Why the message's last flux_msg_pack() or flux_msg_unpack() failed; ""
+ * when it did not.
+ */
+const char *flux_msg_last_error (const flux_msg_t *msg);
+
 /*
  * rpc: Remote procedure calls.
  */
@@ -712,6 +742,9 @@ int flux_respond_pack (flux_t *h, const flux_msg_t *request, const char *fmt, ..
 /*
  * future: Futures, the results of asynchronous operations.
  */
+
+/* Function-like macros of future.h (C only). */
+#define future_strerror(__f, __errno) (flux_future_has_error ((__f)) ? flux_future_error_string ((__f)) : flux_strerror ((__errno))) /* The future's error text if it has one, else the errno's description. */
 
 /* Drop a reference to the future; the last one destroys it. An RPC
  * destroyed before its final response keeps its matchtag until that
@@ -960,6 +993,11 @@ const char *flux_strerror (int errnum);
  * flux_t passed as arg.
  */
 void flux_llog (void *arg, const char *file, int line, const char *func, const char *subsys, int level, const char *fmt, va_list ap);
+
+/* Hand this handle's log messages to fun instead of sending them to the
+ * broker; NULL restores sending.
+ */
+void flux_log_set_redirect (flux_t *h, flux_log_f fun, void *arg);
 
 /*
  * reactor: The event loop that drives watchers, message handlers and future continuations.
