@@ -57,6 +57,12 @@ type Future struct {
 	// being sent: a connection lost and replaced during that send must not
 	// fail the RPC, because the retried send puts it on the new connection.
 	sending bool
+	// sendFail is the error failPending would have ended the RPC with
+	// while its send was under way, and sendFailEpoch the connection
+	// epoch that failed: a request written to that connection (or an
+	// older one) will never be answered, so the RPC fails after all.
+	sendFail      error
+	sendFailEpoch uint64
 
 	// onSuccess, if set, runs once per success response before it is
 	// queued (used to remember subscriptions and registrations).

@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -39,6 +40,10 @@ type core struct {
 
 	// Guarded by connMu (write side).
 	connClosed bool
+	// connEpoch counts successful reconnects; it changes under connMu's
+	// write lock, so a send made under the read lock knows which
+	// connection it used.
+	connEpoch atomic.Uint64
 
 	mu         sync.Mutex // guards the fields below
 	destroying bool

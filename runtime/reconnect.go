@@ -55,6 +55,7 @@ func (h *Handle) Reconnect() error {
 		c.traceText("reconnect failed")
 		return err
 	}
+	c.connEpoch.Add(1)
 	if epfd >= 0 {
 		fd, err := c.conn.pollFD()
 		if err == nil && fd >= 0 {

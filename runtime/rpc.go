@@ -126,17 +126,29 @@ func (h *Handle) rpcSendHook(m *msg.Message, nodeid uint32, flags int, ok func()
 		f.sending = true
 		r.mu.Unlock()
 	}
-	err := h.Send(m, 0)
+	epoch, err := h.sendEpoch(m, 0)
+	if rpcSentHook != nil {
+		rpcSentHook()
+	}
 	if f.tag != MatchtagNone {
 		r := &c.rpc
 		r.mu.Lock()
 		f.sending = false
+		var lost error
 		if err != nil {
 			delete(r.pending, f.tag)
+		} else if f.sendFail != nil && epoch <= f.sendFailEpoch {
+			lost = f.sendFail
+			c.orphanLocked(f)
 		}
+		f.sendFail = nil
 		r.mu.Unlock()
 		if err != nil {
 			h.MatchtagFree(f.tag)
+		}
+		if lost != nil {
+			f.push(futureResult{err: lost})
+			c.kickPump()
 		}
 	}
 	if err != nil {
@@ -148,6 +160,10 @@ func (h *Handle) rpcSendHook(m *msg.Message, nodeid uint32, flags int, ok func()
 	}
 	return f, nil
 }
+
+// rpcSentHook, when set by a test, runs between an RPC's send and the
+// bookkeeping after it, to widen that window.
+var rpcSentHook func()
 
 // isStreaming reports whether f is a streaming RPC.
 func (f *Future) isStreaming() bool { return f.flags&RPCStreaming != 0 }
@@ -263,25 +279,36 @@ func (c *core) failPending(err error) {
 	r := &c.rpc
 	r.mu.Lock()
 	fs := make([]*Future, 0, len(r.pending))
-	for tag, f := range r.pending {
+	epoch := c.connEpoch.Load()
+	for _, f := range r.pending {
 		if f.sending {
-			// Its send is still under way and ends in its own error,
-			// or puts the request on the replacement connection.
+			// Its send is still under way: it ends in its own error, or
+			// puts the request on a replacement connection, or wrote it
+			// to the failed one — then RPC fails it once the send returns.
+			f.sendFail, f.sendFailEpoch = err, epoch
 			continue
 		}
 		fs = append(fs, f)
-		r.orphans[tag] = f.isStreaming()
-		delete(r.pending, tag)
-		f.mu.Lock()
-		f.tagHeld = false // the tag now belongs to the orphan table
-		f.finished = true
-		f.mu.Unlock()
+		c.orphanLocked(f)
 	}
 	r.mu.Unlock()
 	for _, f := range fs {
 		f.push(futureResult{err: err})
 	}
 	c.kickPump()
+}
+
+// orphanLocked takes an unfinished RPC out of the pending table, leaving
+// its tag reserved as an orphan until the final response (or
+// forgetOrphans). Call with the RPC table's lock held.
+func (c *core) orphanLocked(f *Future) {
+	r := &c.rpc
+	r.orphans[f.tag] = f.isStreaming()
+	delete(r.pending, f.tag)
+	f.mu.Lock()
+	f.tagHeld = false // the tag now belongs to the orphan table
+	f.finished = true
+	f.mu.Unlock()
 }
 
 // forgetOrphans returns every orphaned tag to the pool. Only safe once no

@@ -51,24 +51,26 @@ func destroyedErr() error {
 }
 
 // connSend runs one connector send under the send and connection locks.
-func (c *core) connSend(m *msg.Message, flags int) error {
+// It returns the epoch (see core.connEpoch) of the connection used.
+func (c *core) connSend(m *msg.Message, flags int) (uint64, error) {
 	c.sendMu.Lock()
 	defer c.sendMu.Unlock()
 	for {
 		c.connMu.RLock()
 		if c.connClosed {
 			c.connMu.RUnlock()
-			return destroyedErr()
+			return 0, destroyedErr()
 		}
+		epoch := c.connEpoch.Load()
 		err := c.conn.send(m, flags, c.waiter(false))
 		c.connMu.RUnlock()
 		switch err {
 		case errRetry:
 			continue
 		case errHandleClosed:
-			return destroyedErr()
+			return 0, destroyedErr()
 		}
-		return err
+		return epoch, err
 	}
 }
 
@@ -97,30 +99,39 @@ func (c *core) connRecv(flags int) (*msg.Message, error) {
 // for a retry. During destruction Send fails with ENOSYS. m is not
 // modified and may be reused by the caller.
 func (h *Handle) Send(m *msg.Message, flags int) error {
+	_, err := h.sendEpoch(m, flags)
+	return err
+}
+
+// sendEpoch is Send that also returns the epoch of the connection the
+// message was written to.
+func (h *Handle) sendEpoch(m *msg.Message, flags int) (uint64, error) {
 	if h == nil || m == nil || flags&^ONonblock != 0 {
-		return ErrnoError(syscall.EINVAL)
+		return 0, ErrnoError(syscall.EINVAL)
 	}
 	c := h.core
 	if c.isDestroying() {
-		return destroyedErr()
+		return 0, destroyedErr()
 	}
 	flags |= c.root.FlagsGet()
 	c.countTx(m)
 	c.traceMsg(flags, m)
+	var epoch uint64
 	for {
-		err := c.connSend(m, flags)
+		var err error
+		epoch, err = c.connSend(m, flags)
 		if err == nil {
 			break
 		}
 		if c.isDestroying() {
-			return err
+			return 0, err
 		}
 		if cerr := c.commsError(err); cerr != nil {
-			return cerr
+			return 0, cerr
 		}
 	}
 	c.trackSent(m)
-	return nil
+	return epoch, nil
 }
 
 // recvAny returns the next message: from the requeue queue first, else
