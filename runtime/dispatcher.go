@@ -11,14 +11,17 @@ import (
 // Dispatcher is the receive loop of a root handle for Go callers: one
 // goroutine that receives every message and routes responses to their RPC
 // futures by matchtag, events to event handlers by topic prefix, and
-// requests to the handler of their service (the topic's first word).
-// Requests nobody handles get ENOSYS "Unknown service method '<topic>'",
-// as flux-core's message dispatcher answers them.
+// requests to the handler of their service (the topic's first word). It
+// also feeds the message handlers of the root and its clones made with
+// GoMsgHandlerCreate, which take precedence over service handlers (see
+// route). Requests nobody handles get ENOSYS "Unknown service method
+// '<topic>'", as flux-core's message dispatcher answers them.
 //
-// Handlers are called on the loop goroutine, one message at a time: they
-// must not block (hand the message to another goroutine instead). There is
-// at most one Dispatcher per root; it stops when the root is destroyed or
-// Stop is called.
+// Event and service handlers are called on the loop goroutine, one
+// message at a time: they must not block (hand the message to another
+// goroutine instead). Message handlers run on their handle's handler
+// goroutine instead. There is at most one Dispatcher per root; it stops
+// when the root is destroyed or Stop is called.
 type Dispatcher struct {
 	c *core
 
@@ -246,11 +249,25 @@ func (d *Dispatcher) run() {
 	}
 }
 
-// route hands one received message to whoever wants it.
+// route hands one received message to whoever wants it. Message handlers
+// of the root and its clones (GoMsgHandlerCreate) are offered a message
+// through postWanting, in the order of core.dispatches:
+//
+//   - a response goes to the RPC waiting for its matchtag (or reclaims the
+//     tag of an abandoned one), else to the first message handler that
+//     wants it; unclaimed responses are dropped;
+//   - an event goes to every event handler whose prefix it starts with and
+//     to every message handler that wants it;
+//   - a request goes to the first message handler that wants it, else to
+//     the request handler of its service, else gets ENOSYS;
+//   - other messages go to the first message handler that wants them.
 func (d *Dispatcher) route(m *msg.Message) {
+	c := d.c
 	switch m.Type {
 	case msg.TypeResponse:
-		d.c.routeResponse(m) // unclaimed responses are dropped
+		if !c.routeResponse(m) {
+			postWanting(c.dispatches(), m)
+		}
 	case msg.TypeEvent:
 		d.mu.Lock()
 		var fns []func(*msg.Message)
@@ -263,7 +280,11 @@ func (d *Dispatcher) route(m *msg.Message) {
 		for _, fn := range fns {
 			fn(m)
 		}
+		postWanting(c.dispatches(), m)
 	case msg.TypeRequest:
+		if postWanting(c.dispatches(), m) {
+			return
+		}
 		service, _, _ := strings.Cut(m.Topic, ".")
 		d.mu.Lock()
 		fn := d.services[service]
@@ -272,8 +293,9 @@ func (d *Dispatcher) route(m *msg.Message) {
 			fn(m)
 			return
 		}
-		text := "Unknown service method '" + m.Topic + "'"
-		_ = d.c.root.RespondError(m, int(syscall.ENOSYS), &text)
+		_ = c.root.respondUnknown(m)
+	default:
+		postWanting(c.dispatches(), m)
 	}
 }
 

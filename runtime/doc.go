@@ -61,13 +61,14 @@
 //     wake eventfd, so timeouts and contexts interrupt it.
 //   - By a Dispatcher (DispatcherStart), for Go callers: one goroutine per
 //     root receives everything, routes responses to futures, events to
-//     event handlers (topic prefix) and requests to service handlers
-//     (first word of the topic; others get ENOSYS "Unknown service method
-//     '<topic>'"). While it runs it is the root's only receiver, and Wait
-//     only blocks. It stops when the root is destroyed (or on Stop), and
-//     pending RPCs then fail with ENOSYS. If receiving fails and no
-//     comms-error callback fixes it, pending RPCs fail with that error and
-//     the loop waits for a Reconnect.
+//     event handlers (topic prefix), and requests to the message handlers
+//     of the root and its clones made with GoMsgHandlerCreate, else to
+//     service handlers (first word of the topic; others get ENOSYS
+//     "Unknown service method '<topic>'"). While it runs it is the root's
+//     only receiver, and Wait only blocks. It stops when the root is
+//     destroyed (or on Stop), and pending RPCs then fail with ENOSYS. If
+//     receiving fails and no comms-error callback fixes it, pending RPCs
+//     fail with that error and the loop waits for a Reconnect.
 //
 // Matchtags: a future returns its tag to the pool when destroyed after its
 // final response (non-streaming: the response; streaming: the error that
@@ -107,6 +108,15 @@
 // their handle's dispatcher receiving until the final response; futures
 // made by NewFutureInit (composites, chains, user futures) wait on a
 // private reactor as flux-core's "now" context does.
+//
+// Go callers get the same message handlers without a reactor:
+// GoMsgHandlerCreate registers a handler whose handle's dispatcher is fed
+// by the root's Dispatcher instead of a handle watcher. The matching
+// order, role check (EPERM) and ENOSYS answer are the same code; each
+// handle (root or clone) runs its handlers on a goroutine of its own, one
+// message at a time, which plays the part of the thread running that
+// handle's reactor. A handle's dispatcher is one kind or the other for
+// its whole life (the other kind's calls give EBUSY).
 //
 // # Diagnostics
 //

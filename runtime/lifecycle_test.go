@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"syscall"
 	"testing"
 
 	"github.com/fluxgo/fluxgo/runtime/msg"
@@ -102,5 +103,76 @@ func TestFulfillFreeReleasesDroppedValues(t *testing.T) {
 	nilFuture.FulfillFree("nil", free)
 	if len(freed) != 5 || freed[4] != "nil" {
 		t.Fatalf("a value given to a nil future was not released: %v", freed)
+	}
+}
+
+// TestConfLifecycle: GetConf makes one empty configuration per handle on
+// first use and keeps returning it; SetConfNew(nil) drops it (running its
+// destroy hooks) so the next GetConf makes a new one; closing the handle
+// destroys the current one.
+func TestConfLifecycle(t *testing.T) {
+	h := mustOpen(t, "loop://", 0)
+	c1, err := h.GetConf()
+	if err != nil || c1 == nil {
+		t.Fatalf("GetConf = %v, %v", c1, err)
+	}
+	if c2, _ := h.GetConf(); c2 != c1 {
+		t.Fatal("a second GetConf returned another configuration")
+	}
+	gone := 0
+	c1.OnDestroy(func() { gone++ })
+	if err := h.SetConfNew(nil); err != nil {
+		t.Fatal(err)
+	}
+	if gone != 1 {
+		t.Fatalf("SetConfNew(nil) ran the old configuration's hooks %d times, want 1", gone)
+	}
+	c3, _ := h.GetConf()
+	if c3 == nil || c3 == c1 {
+		t.Fatal("GetConf after SetConfNew(nil) did not make a new configuration")
+	}
+	c3.OnDestroy(func() { gone++ })
+	h.Close()
+	if gone != 2 {
+		t.Fatalf("closing the handle did not destroy its configuration (hooks ran %d times)", gone)
+	}
+	var nilH *Handle
+	if _, err := nilH.GetConf(); !isErrno(err, syscall.EINVAL) {
+		t.Fatalf("GetConf on nil: %v, want EINVAL", err)
+	}
+}
+
+// TestAuxStoreRules: AuxStore follows flux_aux_set's argument rules and
+// runs destructors on replace, delete and Destroy.
+func TestAuxStoreRules(t *testing.T) {
+	var s AuxStore
+	freed := []any{}
+	free := func(v any) { freed = append(freed, v) }
+	name := "x"
+	if err := s.Set(nil, nil, nil); !isErrno(err, syscall.EINVAL) {
+		t.Fatalf("Set(nil, nil, nil) = %v, want EINVAL", err)
+	}
+	if err := s.Set(&name, nil, free); !isErrno(err, syscall.EINVAL) {
+		t.Fatalf("Set(name, nil, free) = %v, want EINVAL", err)
+	}
+	if err := s.Set(nil, 1, nil); !isErrno(err, syscall.EINVAL) {
+		t.Fatalf("anonymous Set without destructor = %v, want EINVAL", err)
+	}
+	if _, err := s.Get("x"); !isErrno(err, syscall.ENOENT) {
+		t.Fatalf("Get of a missing name = %v, want ENOENT", err)
+	}
+	_ = s.Set(&name, "a", free)
+	_ = s.Set(&name, "b", free)
+	if v, _ := s.Get("x"); v != "b" || len(freed) != 1 || freed[0] != "a" {
+		t.Fatalf("after replace: Get = %v, freed = %v", v, freed)
+	}
+	_ = s.Set(nil, "anon", free)
+	_ = s.Set(&name, nil, nil)
+	if _, err := s.Get("x"); !isErrno(err, syscall.ENOENT) || len(freed) != 2 {
+		t.Fatalf("after delete: err %v, freed %v", err, freed)
+	}
+	s.Destroy()
+	if len(freed) != 3 || freed[2] != "anon" {
+		t.Fatalf("Destroy freed %v", freed)
 	}
 }

@@ -34,17 +34,25 @@ type MsgHandler struct {
 }
 
 // dispatch is the message dispatcher of one handle (root or clone): the
-// handlers registered on it and a handle watcher on the handle's reactor
-// that receives messages for them while any handler runs.
+// handlers registered on it and what runs them. It is driven in one of
+// two ways, fixed when it is created:
+//
+//   - by the handle's reactor (MsgHandlerCreate): a handle watcher
+//     receives messages for the handlers while any of them runs, and
+//     messages handed over by other dispatchers arrive through the inbox;
+//   - by the root's Dispatcher (GoMsgHandlerCreate, msghandler_go.go): the
+//     receive loop hands it the messages its handlers want, and a goroutine
+//     owned by the handle runs them (g is set, w and async are nil).
 //
 // Every dispatcher of a root and its clones is listed on the shared core,
 // so that whichever receives a message it cannot use itself can hand it
 // to another one that can; the message then runs on that dispatcher's
-// reactor (see dispatch.deliver).
+// reactor or goroutine (see dispatch.deliver and postWanting).
 type dispatch struct {
 	c     *core
-	w     *Watcher // handle watcher
-	async *Watcher // wakes the reactor for the inbox
+	w     *Watcher // handle watcher (reactor-driven only)
+	async *Watcher // wakes the reactor for the inbox (reactor-driven only)
+	g     *goExec  // the handler goroutine (Dispatcher-driven only)
 
 	mu         sync.Mutex
 	h          *Handle                  // nil once the handle is destroyed
@@ -58,8 +66,9 @@ type dispatch struct {
 	inbox      []*msg.Message // messages handed over by other dispatchers
 }
 
-// dispatchGet returns h's dispatcher, creating it (and h's reactor) on
-// first use.
+// dispatchGet returns h's reactor-driven dispatcher, creating it (and h's
+// reactor) on first use. EBUSY when h's handlers are driven by the root's
+// Dispatcher instead (GoMsgHandlerCreate).
 func (h *Handle) dispatchGet() (*dispatch, error) {
 	if h == nil {
 		return nil, ErrnoError(syscall.EINVAL)
@@ -68,7 +77,7 @@ func (h *Handle) dispatchGet() (*dispatch, error) {
 	v, err := h.aux.get(auxDispatch)
 	h.mu.Unlock()
 	if err == nil {
-		return v.(*dispatch), nil
+		return reactorDispatch(v.(*dispatch))
 	}
 	r, err := h.GetReactor()
 	if err != nil {
@@ -94,7 +103,7 @@ func (h *Handle) dispatchGet() (*dispatch, error) {
 		h.mu.Unlock()
 		d.w.Destroy()
 		d.async.Destroy()
-		return v.(*dispatch), nil
+		return reactorDispatch(v.(*dispatch))
 	}
 	if h.destroyed {
 		h.mu.Unlock()
@@ -104,19 +113,50 @@ func (h *Handle) dispatchGet() (*dispatch, error) {
 	}
 	h.aux.add(auxItem{name: auxDispatch, val: d, destroy: func(any) { d.handleGone() }})
 	h.mu.Unlock()
-	c := h.core
-	c.dispMu.Lock()
-	c.disps = append(c.disps, d)
-	c.dispMu.Unlock()
+	h.core.addDispatch(d, h.parent == nil)
 	return d, nil
 }
 
+// reactorDispatch returns d if it is reactor-driven, else EBUSY.
+func reactorDispatch(d *dispatch) (*dispatch, error) {
+	if d.g != nil {
+		return nil, ErrnoError(syscall.EBUSY)
+	}
+	return d, nil
+}
+
+// addDispatch lists a new dispatcher on the core: the root's first, then
+// the clones' in the order they were created. That is the order in which
+// the Dispatcher offers messages to them.
+func (c *core) addDispatch(d *dispatch, root bool) {
+	c.dispMu.Lock()
+	defer c.dispMu.Unlock()
+	if root {
+		c.disps = append([]*dispatch{d}, c.disps...)
+		return
+	}
+	c.disps = append(c.disps, d)
+}
+
+// dispatches returns a snapshot of the dispatchers of the root and its
+// clones, in offering order.
+func (c *core) dispatches() []*dispatch {
+	c.dispMu.Lock()
+	defer c.dispMu.Unlock()
+	if len(c.disps) == 0 {
+		return nil
+	}
+	return append([]*dispatch(nil), c.disps...)
+}
+
 // handleGone runs when the dispatcher's handle is destroyed: its watchers
-// go, unmatched messages are dropped (as flux-core does) and handlers
-// become inert.
+// go (or its handler goroutine is stopped), unmatched messages are dropped
+// (as flux-core does) and handlers become inert.
 func (d *dispatch) handleGone() {
-	d.w.Destroy()
-	d.async.Destroy()
+	if d.w != nil {
+		d.w.Destroy()
+		d.async.Destroy()
+	}
 	c := d.c
 	c.dispMu.Lock()
 	for i, x := range c.disps {
@@ -126,6 +166,9 @@ func (d *dispatch) handleGone() {
 		}
 	}
 	c.dispMu.Unlock()
+	if d.g != nil {
+		d.stopGo()
+	}
 	d.mu.Lock()
 	d.h = nil
 	d.unmatched = nil
@@ -141,10 +184,11 @@ func (d *dispatch) handle() *Handle {
 }
 
 // updateWatcherLocked runs the handle watcher while a handler runs or an
-// RPC continuation waits. Call with d.mu held.
+// RPC continuation waits (reactor-driven dispatchers only). Call with d.mu
+// held.
 func (d *dispatch) updateWatcherLocked() {
 	want := d.running > 0 || d.rpcWaiters > 0
-	if want == d.wActive || d.h == nil {
+	if want == d.wActive || d.h == nil || d.w == nil {
 		return
 	}
 	d.wActive = want
@@ -185,7 +229,8 @@ func isMultMatch(glob string) bool {
 // messages while any handler of h runs. A response handler
 // (TypeMask == TypeResponse) with a matchtag takes that tag's responses:
 // EEXIST when the tag already has one. A nil handle or callback gives
-// EINVAL.
+// EINVAL; a handle whose handlers the Dispatcher drives
+// (GoMsgHandlerCreate) gives EBUSY.
 func (h *Handle) MsgHandlerCreate(match Match, cb MsgHandlerFunc) (*MsgHandler, error) {
 	if h == nil || cb == nil {
 		return nil, ErrnoError(syscall.EINVAL)
@@ -194,6 +239,12 @@ func (h *Handle) MsgHandlerCreate(match Match, cb MsgHandlerFunc) (*MsgHandler, 
 	if err != nil {
 		return nil, err
 	}
+	return d.addHandler(match, cb)
+}
+
+// addHandler registers a new, stopped handler accepting only the OWNER
+// role in d's tables.
+func (d *dispatch) addHandler(match Match, cb MsgHandlerFunc) (*MsgHandler, error) {
 	mh := &MsgHandler{d: d, match: match, fn: cb, rolemask: msg.RoleOwner}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -382,6 +433,7 @@ func MsgHandlerDelvec(hs []*MsgHandler) {
 
 // HandleWatcher returns the handle watcher that drives h's message
 // handlers, creating the dispatcher if needed (flux_get_handle_watcher).
+// EBUSY when the Dispatcher drives h's handlers (GoMsgHandlerCreate).
 func (h *Handle) HandleWatcher() (*Watcher, error) {
 	d, err := h.dispatchGet()
 	if err != nil {
@@ -392,7 +444,8 @@ func (h *Handle) HandleWatcher() (*Watcher, error) {
 
 // DispatchRequeue puts the messages the clone h's dispatcher could not
 // use back at the head of the shared queue, in their original order
-// (flux_dispatch_requeue). EINVAL unless h is a clone.
+// (flux_dispatch_requeue). EINVAL unless h is a clone; EBUSY when the
+// Dispatcher drives h's handlers (GoMsgHandlerCreate).
 func (h *Handle) DispatchRequeue() error {
 	if h == nil || h.FlagsGet()&OClone == 0 {
 		return ErrnoError(syscall.EINVAL)
@@ -483,21 +536,12 @@ func (d *dispatch) deliver(r *Reactor, m *msg.Message) {
 	matched := d.dispatchMessage(m)
 	switch m.Type {
 	case msg.TypeEvent:
-		for _, o := range d.others() {
-			if o.wants(m) {
-				o.post(m.Copy(true))
-				matched = true
-			}
+		if postWanting(d.others(), m) {
+			matched = true
 		}
 	case msg.TypeRequest, msg.TypeResponse:
 		if !matched {
-			for _, o := range d.others() {
-				if o.wants(m) {
-					o.post(m)
-					matched = true
-					break
-				}
-			}
+			matched = postWanting(d.others(), m)
 		}
 	}
 	if !matched {
@@ -505,9 +549,33 @@ func (d *dispatch) deliver(r *Reactor, m *msg.Message) {
 	}
 }
 
-// post queues m for this dispatcher's reactor.
+// postWanting hands m to the dispatchers in ds whose running handlers
+// want it, in order: an event to every one of them (each gets its own
+// copy), any other message to the first only. It reports whether one
+// took m.
+func postWanting(ds []*dispatch, m *msg.Message) bool {
+	taken := false
+	for _, o := range ds {
+		if !o.wants(m) {
+			continue
+		}
+		if m.Type != msg.TypeEvent {
+			o.post(m)
+			return true
+		}
+		o.post(m.Copy(true))
+		taken = true
+	}
+	return taken
+}
+
+// post queues m for this dispatcher's reactor or handler goroutine.
 func (d *dispatch) post(m *msg.Message) {
 	d.mu.Lock()
+	if d.g != nil {
+		d.postGoLocked(m) // unlocks d.mu
+		return
+	}
 	if d.h == nil {
 		d.mu.Unlock()
 		return
@@ -539,11 +607,12 @@ func (d *dispatch) directLocked(m *msg.Message) *MsgHandler {
 	return nil
 }
 
-// wants reports whether a running handler of d would take m.
+// wants reports whether a running handler of d would take m (never once
+// d's handler goroutine is stopped).
 func (d *dispatch) wants(m *msg.Message) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.h == nil {
+	if d.h == nil || (d.g != nil && d.g.stopped) {
 		return false
 	}
 	if d.directLocked(m) != nil {
@@ -635,17 +704,9 @@ func (d *dispatch) unmatchedMsg(r *Reactor, m *msg.Message) {
 		d.mu.Unlock()
 		return
 	}
-	topic := "unknown"
-	if m.HasTopic() {
-		topic = m.Topic
-	}
 	switch m.Type {
 	case msg.TypeRequest:
-		text := fmt.Sprintf("Unknown service method '%s'", topic)
-		if len(text) > 255 {
-			text = text[:255]
-		}
-		if err := h.RespondError(m, int(syscall.ENOSYS), &text); err != nil {
+		if err := h.respondUnknown(m); err != nil {
 			r.stopErrorWith(err)
 		}
 	case msg.TypeEvent:
@@ -653,9 +714,28 @@ func (d *dispatch) unmatchedMsg(r *Reactor, m *msg.Message) {
 		d.c.routeResponse(m)
 	default:
 		if h.FlagsGet()&OTrace != 0 {
-			diagf("nomatch: %s '%s'\n", msg.TypeString(m.Type), topic)
+			diagf("nomatch: %s '%s'\n", msg.TypeString(m.Type), topicOrUnknown(m))
 		}
 	}
+}
+
+// topicOrUnknown returns m's topic, or "unknown" when it has none.
+func topicOrUnknown(m *msg.Message) string {
+	if m.HasTopic() {
+		return m.Topic
+	}
+	return "unknown"
+}
+
+// respondUnknown answers a request nobody handles with ENOSYS and
+// flux-core's text "Unknown service method '<topic>'" (at most 255
+// bytes).
+func (h *Handle) respondUnknown(req *msg.Message) error {
+	text := fmt.Sprintf("Unknown service method '%s'", topicOrUnknown(req))
+	if len(text) > 255 {
+		text = text[:255]
+	}
+	return h.RespondError(req, int(syscall.ENOSYS), &text)
 }
 
 // hasPending reports whether an unfinished RPC waits for m's matchtag.

@@ -161,6 +161,17 @@ func (c *core) pump(ctx context.Context, once bool, done func() bool, route func
 // original order when it stops.
 func (c *core) driveFuture(ctx context.Context, f *Future, ready chan struct{}) error {
 	r := &c.rpc
+	if d := c.dispatcher(); d != nil {
+		// The Dispatcher receives for the root, even before its loop has
+		// taken pumpToken: competing with it then would set aside (or, on
+		// loop://, fail over) messages that are the Dispatcher's.
+		select {
+		case <-ready:
+		case <-ctx.Done():
+		case <-d.Done():
+		}
+		return nil
+	}
 	select {
 	case r.pumpToken <- struct{}{}:
 	case <-ready:

@@ -16,9 +16,11 @@
 // A *Handle is safe for concurrent use by any number of goroutines. Open
 // starts one receive loop per connection (package runtime's Dispatcher),
 // owned by the handle: it routes each response to the RPC waiting for its
-// matchtag, each event to the subscriptions whose topic prefix matches,
-// and each request to the handler registered for its service. Service
-// handlers run on goroutines of their own, one per request; events are
+// matchtag, each event to the subscriptions whose topic prefix matches
+// and to the message handlers that match it, and each request to a
+// message handler or else the handler registered for its service. Service
+// handlers run on goroutines of their own, one per request; message
+// handlers on their handle's handler goroutine (see below); events are
 // queued per subscription without limit, so a slow reader never holds up
 // the others. Close stops the loop and waits for it; pending RPCs then
 // fail with ENOSYS and subscription channels are closed.
@@ -26,6 +28,45 @@
 // Every call that waits takes a context.Context. An RPC abandoned because
 // its context ended keeps its matchtag reserved until the broker's answer
 // arrives, so tags are never reused while a response may still come.
+//
+// # Message handlers
+//
+// HandleFunc is the Go form of flux-core's message handlers
+// (flux_msg_handler_create and friends), without a reactor to run. In C a
+// program creates handlers on a handle, starts them and calls
+// flux_reactor_run, which receives messages and calls the matching
+// handlers one after the other on the thread running the reactor, until
+// it is stopped; to serve some messages independently of others, it
+// makes a clone of the handle (flux_clone), gives the clone a reactor of
+// its own (flux_set_reactor) and runs that reactor on another thread.
+//
+// In Go the receive loop started by Open receives for the handle and all
+// its clones, and it is already running, so there is nothing to run:
+// a handler is served from HandleFunc until Handler.Remove or Close. The
+// part of the reactor thread is played by a goroutine of the handle's
+// own, which calls the handle's handlers one message at a time, in
+// arrival order. The receive loop never waits for a handler, so RPCs,
+// subscriptions and services keep working while one runs (a handler may
+// make RPCs itself). A clone made with Clone has a goroutine of its own,
+// like a clone on another reactor: its handlers run independently of the
+// root's, even while one of the root's blocks. Close plays the part of
+// flux_reactor_stop and flux_close together: the handle's handlers get no
+// more messages, the context they were given is cancelled, and Close
+// waits for a handler that is running to return (unless Close is called
+// by that handler), so no handler of the handle runs once Close has
+// returned; requests the handle had taken but not started on are routed
+// again, to another handle's handlers or an ENOSYS answer.
+//
+// Matching, role checks and unmatched requests behave as in flux-core,
+// and are the same code package runtime runs for C callers: a request
+// goes to the handler registered for its exact topic, else to the most
+// recent handler whose glob matches; a handler allows the instance owner
+// only unless AllowRoles says otherwise, and a request from anyone else
+// gets EPERM "Request requires owner credentials"; a request nobody
+// handles gets ENOSYS "Unknown service method '<topic>'". Every matching
+// handler gets an event. As with flux-core, a handler does not subscribe
+// to events or register its service: EventSubscribe and
+// RegisterServiceName do.
 //
 // # Errors
 //
@@ -112,14 +153,17 @@ func Open(uri string, opts ...Option) (*Handle, error) {
 	return h, nil
 }
 
-// Close drops this reference to the handle. The last reference closes the
-// connection: the receive loop is stopped and waited for, pending RPCs fail
-// with ENOSYS and subscription channels are closed. Close on a nil Handle
-// does nothing.
+// Close drops this reference to the handle. It first stops the message
+// handlers registered on this handle with HandleFunc (their context is
+// cancelled and a running one is waited for, unless Close is called from
+// it). The last reference closes the connection: the receive loop is
+// stopped and waited for, pending RPCs fail with ENOSYS and subscription
+// channels are closed. Close on a nil Handle does nothing.
 func (h *Handle) Close() {
 	if h == nil || h.rt == nil {
 		return
 	}
+	h.rt.GoMsgHandlersStop()
 	d := h.rt.Dispatcher()
 	closed := h.rt.Closed()
 	h.rt.Close()

@@ -42,8 +42,14 @@ func Upstream() RPCOption {
 	return rpcOptionFunc(func(c *rpcConfig) { c.nodeid = NodeIDUpstream })
 }
 
-// Message is a response to an RPC or a received event.
+// Message is a response to an RPC, a received event, or a message given
+// to a handler (HandleFunc).
 type Message struct {
+	// Type is the message's type: Request, Response or Event.
+	Type MsgType
+	// Flags are the message's flags, such as FlagStreaming or
+	// FlagNoResponse on a request.
+	Flags   MsgFlag
 	Topic   string
 	Payload Payload
 	// Seq is the event's sequence number (events only).
@@ -62,7 +68,8 @@ func toMessage(m *msg.Message) *Message {
 	if m == nil {
 		return &Message{}
 	}
-	r := &Message{Payload: Payload(m.Payload), Userid: m.Userid, Rolemask: m.Rolemask}
+	r := &Message{Type: MsgType(m.Type), Flags: MsgFlag(m.Flags), Payload: Payload(m.Payload),
+		Userid: m.Userid, Rolemask: m.Rolemask}
 	if m.HasTopic() {
 		r.Topic = m.Topic
 	}
