@@ -130,6 +130,8 @@ func (c *localConn) recv(flags int, w waiter) (*msg.Message, error) {
 // idle reports whether nothing received is waiting to be assembled.
 func (c *localConn) idle() bool { return c.sc != nil && c.sc.idle() }
 
+func (c *localConn) hasBuffered() bool { return c.sc != nil && c.sc.hasBuffered() }
+
 func (c *localConn) pollFD() (int, error) {
 	if c.sc == nil {
 		return -1, ErrnoError(syscall.ENOTCONN)

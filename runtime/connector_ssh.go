@@ -417,6 +417,8 @@ func (c *sshConn) pollFD() (int, error) {
 	return c.sc.fd, nil
 }
 
+func (c *sshConn) hasBuffered() bool { return c.sc != nil && c.sc.hasBuffered() }
+
 func (c *sshConn) pollEvents() int {
 	if c.sc == nil {
 		return 0

@@ -35,8 +35,13 @@ type core struct {
 
 	// closeFD is raised once, when destruction starts, and never drained;
 	// kickFD is raised by Reconnect to make blocked I/O let go of connMu.
+	// bufFD is raised while the connector holds complete messages it has
+	// read from its descriptor but not yet returned (see syncBuffered):
+	// the descriptor is then quiet although a message is ready, so every
+	// wait (pump, reactor pollfd) watches bufFD too.
 	closeFD int
 	kickFD  int
+	bufFD   int
 
 	// Guarded by connMu (write side).
 	connClosed bool
@@ -78,10 +83,18 @@ func newRootHandle(conn connector, flags int) (*Handle, error) {
 		conn.close()
 		return nil, errnoErr(err)
 	}
+	bufFD, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+	if err != nil {
+		_ = unix.Close(closeFD)
+		_ = unix.Close(kickFD)
+		conn.close()
+		return nil, errnoErr(err)
+	}
 	c := &core{
 		conn:    conn,
 		closeFD: closeFD,
 		kickFD:  kickFD,
+		bufFD:   bufFD,
 		tags:    newTagPool(),
 		epfd:    -1,
 	}
@@ -169,6 +182,7 @@ func (c *core) destroy() {
 	c.conn.close()
 	_ = unix.Close(c.closeFD)
 	_ = unix.Close(c.kickFD)
+	_ = unix.Close(c.bufFD)
 	c.connMu.Unlock()
 
 	c.mu.Lock()

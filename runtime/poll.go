@@ -68,6 +68,12 @@ func (c *core) pollFDLocked() (int, error) {
 			return fail(err)
 		}
 	}
+	// Level-triggered: the pollfd stays readable while a received
+	// message waits in the connector's buffer.
+	bev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(c.bufFD)}
+	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, c.bufFD, &bev); err != nil {
+		return fail(err)
+	}
 	cfd, err := c.conn.pollFD()
 	if err != nil {
 		return fail(err)

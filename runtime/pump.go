@@ -78,6 +78,7 @@ func (c *core) pumpWait(wake int) (bool, error) {
 		{Fd: int32(c.closeFD), Events: unix.POLLIN},
 		{Fd: int32(c.kickFD), Events: unix.POLLIN},
 		{Fd: int32(wake), Events: unix.POLLIN},
+		{Fd: int32(c.bufFD), Events: unix.POLLIN},
 	}
 	if fd, err := c.conn.pollFD(); err == nil && fd >= 0 {
 		fds = append(fds, unix.PollFd{Fd: int32(fd), Events: unix.POLLIN})

@@ -86,10 +86,33 @@ func (c *core) connRecv(flags int) (*msg.Message, error) {
 		return nil, destroyedErr()
 	}
 	m, err := c.conn.recv(flags, c.waiter(true))
+	c.syncBuffered()
 	if err == errHandleClosed {
 		return nil, destroyedErr()
 	}
 	return m, err
+}
+
+// bufferedReporter is a connector that can hold complete messages read
+// from its descriptor but not yet returned.
+type bufferedReporter interface {
+	hasBuffered() bool
+}
+
+// syncBuffered raises bufFD while the connector holds a complete message
+// and drains it otherwise, so that a thread waiting on the descriptor
+// wakes for a message another thread's receive left in the buffer. Call
+// with recvMu and connMu (read) held, after each receive.
+func (c *core) syncBuffered() {
+	br, ok := c.conn.(bufferedReporter)
+	if !ok {
+		return
+	}
+	if br.hasBuffered() {
+		raiseEventfd(c.bufFD)
+	} else {
+		drainEventfd(c.bufFD)
+	}
 }
 
 // Send sends m on the root's connection (flux_send). flags may only

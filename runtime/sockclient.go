@@ -190,6 +190,10 @@ func (s *sockClient) recv(flags int, w waiter) (*msg.Message, error) {
 	}
 }
 
+// hasBuffered reports whether a complete message waits in the receive
+// buffer (see core.syncBuffered).
+func (s *sockClient) hasBuffered() bool { return s.buffered.Load() }
+
 // pollEvents is a zero-timeout poll mapped to PollIn/PollOut, with
 // PollErr for POLLERR/POLLHUP/POLLNVAL (or a failing poll).
 func (s *sockClient) pollEvents() int {

@@ -10,7 +10,12 @@
  * one connection and one receive queue, so only one thread may use them at
  * a time.  So while the second thread owns h and its clone h2, the first
  * thread's RPCs go over a connection of its own (hc); it touches h again
- * only after joining the second thread. */
+ * only after joining the second thread.
+ *
+ * fluxgo's handles may be used from several threads, so against fluxgo a
+ * second round does exactly what flux_open(3) describes: the first thread
+ * makes its RPCs on the original handle h and runs h's reactor while the
+ * second thread runs the clone's. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -31,6 +36,21 @@ static flux_reactor_t *r2;
 static int pings_handled, pings_off_thread, stops_handled, stops_off_thread;
 static int server_run_rc = -2, server_addvec_rc = -2;
 static flux_reactor_t *server_reactor;
+
+/* set by the server thread once its handlers exist, so that no request
+ * arrives before there is a handler for it */
+static pthread_mutex_t ready_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ready_cond = PTHREAD_COND_INITIALIZER;
+static int server_ready;
+
+static void wait_server_ready (void)
+{
+    pthread_mutex_lock (&ready_lock);
+    while (!server_ready)
+        pthread_cond_wait (&ready_cond, &ready_lock);
+    server_ready = 0;
+    pthread_mutex_unlock (&ready_lock);
+}
 
 /* main thread only */
 static int responses, responses_ok, responses_off_thread, last_count;
@@ -68,6 +88,10 @@ static void *server_main (void *arg)
     server_self = pthread_self ();
     server_reactor = flux_get_reactor (h2);
     server_addvec_rc = flux_msg_handler_addvec (h2, server_tab, NULL, &handlers);
+    pthread_mutex_lock (&ready_lock);
+    server_ready = 1;
+    pthread_cond_signal (&ready_cond);
+    pthread_mutex_unlock (&ready_lock);
     if (server_addvec_rc == 0)
         server_run_rc = flux_reactor_run (server_reactor, 0);
     flux_msg_handler_delvec (handlers);
@@ -119,6 +143,7 @@ int main (void)
 
     /* from here until the join, h and h2 belong to the server thread */
     ok (pthread_create (&server_thread, NULL, server_main, NULL) == 0, "start the server thread");
+    wait_server_ready ();
 
     hc = flux_open (NULL, 0);
     ok (hc != NULL, "the main thread opens its own connection");
@@ -147,6 +172,33 @@ int main (void)
     ok (pings_handled == NPINGS && pings_off_thread == 0, "all %d requests were handled on the server thread",
         pings_handled);
     ok (stops_handled == 1 && stops_off_thread == 0, "the stop event was handled there, by the clone's handler");
+
+    if (fluxgo_only ()) {
+        /* Round two: the main thread uses the original handle itself. */
+        pings_handled = pings_off_thread = stops_handled = stops_off_thread = 0;
+        responses = responses_ok = responses_off_thread = last_count = 0;
+        server_run_rc = server_addvec_rc = -2;
+        ok (pthread_create (&server_thread, NULL, server_main, NULL) == 0, "round two: start the server thread");
+        wait_server_ready ();
+        n = 0;
+        for (int i = 0; i < NPINGS; i++) {
+            pings[i] = flux_rpc_pack (h, "ctclone.ping", FLUX_NODEID_ANY, 0, "{s:i}", "seq", i);
+            if (pings[i] && flux_future_then (pings[i], -1., ping_cont, &seqs[i]) == 0)
+                n++;
+        }
+        ok (n == NPINGS, "round two: %d RPCs on the original handle, with continuations", n);
+        rc = flux_reactor_run (flux_get_reactor (h), 0);
+        ok (rc >= 0 && responses == NPINGS && responses_ok == NPINGS && responses_off_thread == 0,
+            "round two: the original's reactor, on the main thread, got every response (%d, ok %d, off-thread %d)", responses, responses_ok, responses_off_thread);
+        for (int i = 0; i < NPINGS; i++)
+            flux_future_destroy (pings[i]);
+        f = flux_event_publish (h, "ctclone.stop", 0, NULL);
+        ok (f && flux_future_get (f, NULL) == 0, "round two: publish ctclone.stop on the original handle");
+        flux_future_destroy (f);
+        ok (pthread_join (server_thread, NULL) == 0 && server_run_rc >= 0, "round two: the server thread returns");
+        ok (pings_handled == NPINGS && pings_off_thread == 0 && stops_handled == 1 && stops_off_thread == 0,
+            "round two: the clone's handlers ran on the server thread (%d requests)", pings_handled);
+    }
 
     /* the main thread owns h and h2 again */
     f = flux_rpc (h, "attr.get", "{\"name\":\"rank\"}", FLUX_NODEID_ANY, 0);
