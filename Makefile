@@ -17,7 +17,7 @@ CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/includ
 
 CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings/capi/test/*_test.c))
 
-.PHONY: all help generate check coverage lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo interop bench bench-go bench-c install clean
+.PHONY: all help generate check coverage lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop bench bench-go bench-c install clean
 
 all: lib
 
@@ -92,13 +92,19 @@ ctest: $(CTESTS) $(BUILD)/bin/fluxbroker
 	@set -e; for t in $(CTESTS); do echo "== $$t"; \
 		FLUXGO_CTEST_EXTENSIONS=1 $(BUILD)/bin/fluxbroker -- $$t; done
 
-test: vet check gotest fuzz-short ctest valgrind-demo
+test: vet check gotest fuzz-short ctest valgrind-demo valgrind-ctest
 
-# The demo under valgrind: errors in the Go runtime's own stack and heap
-# handling are suppressed (bindings/capi/test/valgrind.supp), nothing else.
+# The demo and the C tests under valgrind: errors in the Go runtime's own
+# stack and heap handling are suppressed (bindings/capi/test/valgrind.supp),
+# nothing else.
+VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --suppressions=bindings/capi/test/valgrind.supp
 valgrind-demo: $(BUILD)/examples/flux_open_example $(BUILD)/bin/fluxbroker
-	$(BUILD)/bin/fluxbroker -- valgrind -q --error-exitcode=1 --leak-check=full \
-		--suppressions=bindings/capi/test/valgrind.supp $(BUILD)/examples/flux_open_example
+	$(BUILD)/bin/fluxbroker -- $(VALGRIND) $(BUILD)/examples/flux_open_example
+
+valgrind-ctest: $(CTESTS) $(BUILD)/bin/fluxbroker
+	@set -e; for t in $(CTESTS); do echo "== valgrind $$t"; \
+		FLUXGO_CTEST_EXTENSIONS=1 $(BUILD)/bin/fluxbroker -- $(VALGRIND) $$t > $(BUILD)/valgrind.log 2>&1 \
+			|| { cat $(BUILD)/valgrind.log; exit 1; }; grep '^# ' $(BUILD)/valgrind.log; done
 
 # The C tests are written against flux-core's API, so they can be run
 # against flux-core's own library and broker (flux start) to check that
