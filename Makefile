@@ -17,7 +17,7 @@ CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/includ
 
 CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings/capi/test/*_test.c))
 
-.PHONY: all help generate check coverage lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop bench bench-go bench-c install clean
+.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop bench bench-go bench-c install clean
 
 all: lib
 
@@ -33,6 +33,7 @@ help:
 	@echo "make bench-c   the C benchmark kit against our library and the stand-in broker"
 	@echo "make interop   Go binding and C tests against a real flux-core broker (flux on PATH)"
 	@echo "make ctest-flux-core FLUX_CORE=/prefix   run the C tests against flux-core's own library"
+	@echo "make check-prototypes FLUX_CORE=/prefix  compare the spec's prototypes with flux-core's headers"
 
 generate:
 	$(GO) run ./cmd/fluxgen
@@ -42,6 +43,11 @@ check:
 
 coverage:
 	$(GO) run ./cmd/fluxgen -coverage
+
+# Compare every spec prototype with an installed flux-core's headers.
+check-prototypes:
+	@test -n "$(FLUX_CORE)" || { echo "usage: make check-prototypes FLUX_CORE=/flux-core/prefix"; exit 2; }
+	$(GO) run ./cmd/fluxgen -check-prototypes $(FLUX_CORE)/include/flux/core
 
 lib: $(LIB) $(INCDIR)/flux/core.h $(LIBDIR)/pkgconfig/flux-core.pc
 

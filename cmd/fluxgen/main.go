@@ -3,6 +3,8 @@
 //	go run ./cmd/fluxgen            regenerate in place
 //	go run ./cmd/fluxgen -check     exit 1 listing every generated file that differs
 //	go run ./cmd/fluxgen -coverage  implemented/total functions per header
+//	go run ./cmd/fluxgen -check-prototypes PREFIX/include/flux/core
+//	                                compare every spec prototype with flux-core's headers
 //
 // -spec and -root select another spec file or repository root.
 package main
@@ -19,13 +21,45 @@ import (
 func main() {
 	check := flag.Bool("check", false, "regenerate in memory and report files that differ; exit 1 if any")
 	coverage := flag.Bool("coverage", false, "print implemented/total functions per header")
+	protos := flag.String("check-prototypes", "", "directory of flux-core headers (PREFIX/include/flux/core) to compare every spec prototype with; exit 1 on a mismatch")
 	root := flag.String("root", ".", "repository root the generated paths are relative to")
 	spec := flag.String("spec", "", "spec file (default ROOT/spec/handle.yaml)")
 	flag.Parse()
 	if *spec == "" {
 		*spec = filepath.Join(*root, "spec", "handle.yaml")
 	}
+	if *protos != "" {
+		os.Exit(checkPrototypes(*spec, *root, *protos))
+	}
 	os.Exit(run(*spec, *root, *check, *coverage))
+}
+
+func checkPrototypes(spec, root, dir string) int {
+	m, err := gen.LoadModel(spec, root)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fluxgen:", err)
+		return 2
+	}
+	bad, err := gen.CheckPrototypes(m, dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fluxgen:", err)
+		return 2
+	}
+	for _, b := range bad {
+		fmt.Println(b)
+	}
+	if len(bad) > 0 {
+		fmt.Fprintf(os.Stderr, "fluxgen: %d prototype(s) differ from the headers in %s\n", len(bad), dir)
+		return 1
+	}
+	n := 0
+	for _, fn := range m.Functions {
+		if !fn.Internal {
+			n++
+		}
+	}
+	fmt.Printf("all %d spec prototypes match the headers in %s\n", n, dir)
+	return 0
 }
 
 func run(spec, root string, check, coverage bool) int {
