@@ -15,6 +15,13 @@ func emitGoConstants(m *Model) ([]byte, error) {
 	f := jen.NewFile("flux")
 	f.HeaderComment(GeneratedHeader)
 	for _, g := range m.Groups {
+		named := false
+		for _, c := range g.Members {
+			named = named || c.Go != ""
+		}
+		if !named && g.GoType == "" {
+			continue // nothing of this group reaches Go
+		}
 		if g.GoType != "" {
 			f.Commentf("%s is one of %s", g.GoType, lowerFirst(g.Doc))
 			f.Type().Id(g.GoType).Int()

@@ -141,12 +141,6 @@ const (
 	RoleAll = 0xffffffff
 )
 
-// Role combinations.
-const ()
-
-// Ready-made match criteria for flux_recv().
-const ()
-
 // Flags of event.h (note that flux_event_publish takes FLUX_MSGFLAG_PRIVATE, not FLUX_EVENT_PRIVATE).
 const (
 	// EventPrivateFlag is FLUX_EVENT_PRIVATE: Declared by flux-core's event.h; flux_event_publish rejects it with EINVAL.
@@ -163,12 +157,6 @@ const (
 	// ReactorOnce is FLUX_REACTOR_ONCE: Run the loop once, blocking until at least one event.
 	ReactorOnce ReactorFlag = 2
 )
-
-// Function-like macros of future.h (C only).
-const ()
-
-// The entry that ends a table of struct flux_msg_handler_spec.
-const ()
 
 // RPCFlag is one of flags for flux_rpc() and friends.
 type RPCFlag int
