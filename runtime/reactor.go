@@ -53,6 +53,7 @@ type Reactor struct {
 	fdBroken map[int]int   // fd → errno: epoll refused it (EPERM: always ready)
 	pending  []pendingCall // filled and drained by one loop iteration
 	onClose  []func()      // OnDestroy hooks
+	fdRev    map[int]int   // gatherLocked's scratch: fd → events this iteration
 }
 
 // pendingCall is one callback due in the current loop iteration.
@@ -437,7 +438,11 @@ func errnoOfSys(err error) syscall.Errno {
 // gatherLocked queues the callbacks due after an epoll wait, in invocation
 // order.
 func (r *Reactor) gatherLocked(evs []unix.EpollEvent) {
-	fdRev := map[int]int{}
+	if r.fdRev == nil {
+		r.fdRev = map[int]int{}
+	}
+	fdRev := r.fdRev
+	clear(fdRev)
 	for _, e := range evs {
 		fd := int(e.Fd)
 		if fd == r.wakefd {

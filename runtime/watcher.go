@@ -4,8 +4,6 @@ import (
 	"math"
 	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // watcherKind tells watcher kinds apart.
@@ -56,10 +54,7 @@ type Watcher struct {
 
 	signum int // signal watchers
 
-	path         string // stat watchers
-	statInterval float64
-	statCur      unix.Stat_t
-	statPrev     unix.Stat_t
+	stat *statState // stat watchers
 
 	hw *handleWatch // handle watchers
 
@@ -118,8 +113,8 @@ func (w *Watcher) Start() {
 			w.pat = periodicFirst(w.offset, w.interval, r.nowRT)
 		}
 	case kindStat:
-		w.at = r.nowMono.Add(durationOf(w.statInterval))
-		w.statCur = statPath(w.path)
+		w.at = r.nowMono.Add(durationOf(w.stat.interval))
+		w.stat.cur = statPath(w.stat.path)
 	case kindSignal:
 		sig = true
 	}

@@ -29,9 +29,8 @@ func (r *Reactor) NewStatWatcher(path string, interval float64, cb WatcherFunc) 
 	case interval < minStatInterval:
 		interval = minStatInterval
 	}
-	w.path, w.statInterval = path, interval
-	w.statCur = statPath(path)
-	w.statPrev = w.statCur
+	w.stat = &statState{path: path, interval: interval, cur: statPath(path)}
+	w.stat.prev = w.stat.cur
 	return w, nil
 }
 
@@ -47,13 +46,13 @@ func statPath(path string) unix.Stat_t {
 // statPollLocked re-stats the path of a due stat watcher, re-arms it, and
 // reports whether the result changed.
 func (w *Watcher) statPollLocked(r *Reactor) bool {
-	w.at = r.nowMono.Add(time.Duration(w.statInterval * float64(time.Second)))
-	st := statPath(w.path)
-	if st == w.statCur {
+	w.at = r.nowMono.Add(time.Duration(w.stat.interval * float64(time.Second)))
+	st := statPath(w.stat.path)
+	if st == w.stat.cur {
 		return false
 	}
-	w.statPrev = w.statCur
-	w.statCur = st
+	w.stat.prev = w.stat.cur
+	w.stat.cur = st
 	return true
 }
 
@@ -65,5 +64,14 @@ func (w *Watcher) StatRstat() (stat, prev unix.Stat_t, err error) {
 	}
 	w.r.mu.Lock()
 	defer w.r.mu.Unlock()
-	return w.statCur, w.statPrev, nil
+	return w.stat.cur, w.stat.prev, nil
+}
+
+// statState is what a stat watcher keeps: kept apart so that other
+// watchers do not carry two stat buffers.
+type statState struct {
+	path     string
+	interval float64
+	cur      unix.Stat_t
+	prev     unix.Stat_t
 }
