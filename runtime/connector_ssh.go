@@ -305,7 +305,7 @@ func startSSHChild(prog string, argv []string) (*sshChild, error) {
 		_ = child.Close()
 		return nil, errnoErr(err)
 	}
-	proc, err := execvp(prog, argv, &os.ProcAttr{Files: []*os.File{child, child, wp}})
+	proc, err := execvp(prog, argv, &os.ProcAttr{Env: environ(), Files: []*os.File{child, child, wp}})
 	_ = child.Close()
 	_ = wp.Close()
 	if err != nil {

@@ -414,3 +414,28 @@ func TestSSHPeerGone(t *testing.T) {
 		t.Fatalf("Recv after child exit: %v", err)
 	}
 }
+
+// TestSSHChildEnvironment: the ssh child gets the environment SetEnviron
+// lists (the C library lists the C environment, which a host may have
+// changed with setenv after the Go runtime copied it).
+func TestSSHChildEnvironment(t *testing.T) {
+	clearSSHEnv(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "env")
+	ssh := writeScript(t, dir, "envssh", `echo "FLUXGO_MARK=$FLUXGO_MARK" > `+out+`
+printf '\000'
+exec cat > /dev/null
+`)
+	t.Setenv("FLUX_SSH", ssh)
+	SetEnviron(func() []string { return append(os.Environ(), "FLUXGO_MARK=from-the-c-environment") })
+	defer SetEnviron(nil)
+	h := mustOpen(t, "ssh://example/run/flux/local", 0)
+	h.Close()
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != "FLUXGO_MARK=from-the-c-environment\n" {
+		t.Fatalf("the child saw %q", b)
+	}
+}

@@ -28,3 +28,26 @@ func lookupEnv(key string) (string, bool) {
 	}
 	return os.LookupEnv(key)
 }
+
+// envList is how the runtime reads the whole environment, for the
+// processes it starts (the ssh connector's child). nil means os.Environ.
+var envList atomic.Pointer[func() []string]
+
+// SetEnviron replaces the function that lists the environment handed to
+// child processes; nil restores os.Environ. The C library installs one
+// that reads the C environment, for the same reason as SetEnvLookup.
+func SetEnviron(fn func() []string) {
+	if fn == nil {
+		envList.Store(nil)
+		return
+	}
+	envList.Store(&fn)
+}
+
+// environ lists the environment through the current function.
+func environ() []string {
+	if fn := envList.Load(); fn != nil {
+		return (*fn)()
+	}
+	return os.Environ()
+}

@@ -2,6 +2,13 @@ package main
 
 /*
 #include <stdlib.h>
+
+extern char **environ;
+
+static char *fluxgo_environ_at (int i)
+{
+    return environ[i];
+}
 */
 import "C"
 
@@ -16,6 +23,20 @@ import (
 // flux_open, say) would go unseen. So the library reads the C environment.
 func init() {
 	fluxrt.SetEnvLookup(cLookupEnv)
+	fluxrt.SetEnviron(cEnviron)
+}
+
+// cEnviron lists the C environment (environ(7)), which child processes
+// such as the ssh connector's are given.
+func cEnviron() []string {
+	var env []string
+	for i := 0; ; i++ {
+		p := C.fluxgo_environ_at(C.int(i))
+		if p == nil {
+			return env
+		}
+		env = append(env, C.GoString(p))
+	}
 }
 
 // cLookupEnv reads one variable of the C environment with getenv(3).

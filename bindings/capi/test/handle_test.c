@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <flux/core.h>
 #include "tap.h"
 
@@ -187,6 +189,46 @@ static void test_conf_and_log_redirect (void)
     flux_close (h);
 }
 
+/* The ssh connector's child gets the program's environment as it is when
+ * flux_open runs, including variables set with setenv(3) since start-up.
+ * A fake remote shell records the variable, answers the connection
+ * with the auth byte and waits for the end of its input. */
+static void test_ssh_child_environment (void)
+{
+    char dir[] = "/tmp/fluxgo-sshenv-XXXXXX";
+    char script[256], out[256], buf[128] = "";
+    FILE *fp;
+    flux_t *h;
+
+    if (!ok (mkdtemp (dir) != NULL, "temporary directory for a fake ssh"))
+        return;
+    snprintf (script, sizeof (script), "%s/ssh", dir);
+    snprintf (out, sizeof (out), "%s/env", dir);
+    fp = fopen (script, "w");
+    if (fp) {
+        fprintf (fp, "#!/bin/sh\necho \"$FLUXGO_MARK\" > %s\nprintf '\\000'\nexec cat > /dev/null\n", out);
+        fclose (fp);
+    }
+    ok (fp && chmod (script, 0755) == 0, "fake ssh written");
+    setenv ("FLUX_SSH", script, 1);
+    setenv ("FLUXGO_MARK", "set-after-start", 1);
+    h = flux_open ("ssh://example/run/flux/local", 0);
+    ok (h != NULL, "flux_open of an ssh:// URI through the fake ssh");
+    flux_close (h);
+    fp = fopen (out, "r");
+    if (fp) {
+        if (!fgets (buf, sizeof (buf), fp))
+            buf[0] = '\0';
+        fclose (fp);
+    }
+    ok (strcmp (buf, "set-after-start\n") == 0, "the ssh child saw a variable set with setenv (got '%s')", buf);
+    unsetenv ("FLUX_SSH");
+    unsetenv ("FLUXGO_MARK");
+    unlink (out);
+    unlink (script);
+    rmdir (dir);
+}
+
 int main (void)
 {
     test_open_errors ();
@@ -195,5 +237,6 @@ int main (void)
     test_clone_and_aux ();
     test_incref ();
     test_conf_and_log_redirect ();
+    test_ssh_child_environment ();
     return done_testing ();
 }
