@@ -268,10 +268,18 @@ func openSSH(path string, hasPath bool, flags int) (connector, error) {
 	}
 	c := &sshConn{prog: prog, argv: argv}
 	if err := c.start(); err != nil {
-		return nil, err
+		return nil, &sshStartError{err}
 	}
 	return c, nil
 }
+
+// sshStartError is a failure to start the ssh child or to hear from it.
+// flux_open, which has no error buffer, reports it on stderr too, as
+// flux-core's ssh connector does (see OpenReport).
+type sshStartError struct{ err error }
+
+func (e *sshStartError) Error() string { return e.err.Error() }
+func (e *sshStartError) Unwrap() error { return e.err }
 
 // start runs a new child and reads the auth byte from it.
 func (c *sshConn) start() error {

@@ -439,3 +439,31 @@ exec cat > /dev/null
 		t.Fatalf("the child saw %q", b)
 	}
 }
+
+// TestSSHOpenReportPrintsHint: without an error buffer (flux_open), a
+// missing ssh program is also reported on stderr with flux-core's two
+// lines; Open (flux_open_ex) leaves that to the caller.
+func TestSSHOpenReportPrintsHint(t *testing.T) {
+	clearSSHEnv(t)
+	t.Setenv("FLUX_SSH", "/nonexistent/ssh")
+	uri := "ssh://example/run/flux/local"
+	diag := captureDiag(t)
+	if _, err := Open(&uri, 0); !isErrno(err, syscall.ENOENT) {
+		t.Fatalf("Open: %v, want ENOENT", err)
+	}
+	if diag.String() != "" {
+		t.Fatalf("Open printed %q", diag.String())
+	}
+	if _, err := OpenReport(&uri, 0); !isErrno(err, syscall.ENOENT) {
+		t.Fatalf("OpenReport: %v, want ENOENT", err)
+	}
+	want := "ssh-connector: /nonexistent/ssh: No such file or directory\nHint: set FLUX_SSH in environment to override\n"
+	if diag.String() != want {
+		t.Fatalf("OpenReport printed %q, want %q", diag.String(), want)
+	}
+	bad := "ssh://"
+	diag2 := captureDiag(t)
+	if _, err := OpenReport(&bad, 0); !isErrno(err, syscall.EINVAL) || diag2.String() != "" {
+		t.Fatalf("a bad URI: %v, printed %q (want EINVAL, nothing)", err, diag2.String())
+	}
+}

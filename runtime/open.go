@@ -25,6 +25,22 @@ func Open(uri *string, flags int) (*Handle, error) {
 	return h, nil
 }
 
+// OpenReport is Open for callers without an error buffer (flux_open):
+// when an ssh:// child cannot be started, or fails before the connection
+// is made, the error text is also written on stderr, as flux-core's ssh
+// connector does when it has nowhere else to put it.
+func OpenReport(uri *string, flags int) (*Handle, error) {
+	h, err := open(uri, flags)
+	if err != nil {
+		var se *sshStartError
+		if errors.As(err, &se) {
+			diagf("%s\n", ErrorText(se.err))
+		}
+		return nil, openError(err)
+	}
+	return h, nil
+}
+
 // openError makes sure a failure carries an errno and a text.
 func openError(err error) error {
 	var fe *Error

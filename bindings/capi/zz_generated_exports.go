@@ -19,7 +19,7 @@ import "C"
 func fluxgo_flux_open(uri *C.char, flags C.int, errp *C.int) (ret *C.flux_t) {
 	defer recoverTo(errp, nil, &ret, nil)
 	ret = nil
-	r0, err := fluxrt.Open(goStringPtr(uri), int(flags))
+	r0, err := fluxrt.OpenReport(goStringPtr(uri), int(flags))
 	if err != nil {
 		setError(errp, err, nil)
 		return

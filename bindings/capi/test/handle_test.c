@@ -229,6 +229,45 @@ static void test_ssh_child_environment (void)
     rmdir (dir);
 }
 
+/* flux_open has no error buffer: when the ssh program cannot be run the
+ * ssh connector says why on stderr (flux_open_ex puts it in error.text
+ * instead and prints nothing). */
+static void test_ssh_hint_on_stderr (void)
+{
+    char path[] = "/tmp/fluxgo-stderr-XXXXXX";
+    char buf[512] = "";
+    int fd = mkstemp (path);
+    int saved = dup (2);
+    flux_error_t error;
+    flux_t *h;
+    ssize_t n;
+
+    if (!ok (fd >= 0 && saved >= 0, "a file to catch stderr in"))
+        return;
+    setenv ("FLUX_SSH", "/nonexistent/ssh", 1);
+    fflush (stderr);
+    dup2 (fd, 2);
+    errno = 0;
+    h = flux_open_ex ("ssh://example/run/flux/local", 0, &error);
+    ok (h == NULL && errno == ENOENT, "flux_open_ex with a missing ssh fails with ENOENT");
+    n = pread (fd, buf, sizeof (buf) - 1, 0);
+    ok (n == 0, "and prints nothing (%zd bytes)", n);
+    errno = 0;
+    h = flux_open ("ssh://example/run/flux/local", 0);
+    fflush (stderr);
+    dup2 (saved, 2);
+    close (saved);
+    ok (h == NULL && errno == ENOENT, "flux_open with a missing ssh fails with ENOENT");
+    n = pread (fd, buf, sizeof (buf) - 1, 0);
+    buf[n > 0 ? n : 0] = '\0';
+    ok (strcmp (buf, "ssh-connector: /nonexistent/ssh: No such file or directory\n"
+                     "Hint: set FLUX_SSH in environment to override\n") == 0,
+        "and says why on stderr: %s", buf);
+    close (fd);
+    unlink (path);
+    unsetenv ("FLUX_SSH");
+}
+
 int main (void)
 {
     test_open_errors ();
@@ -238,5 +277,6 @@ int main (void)
     test_incref ();
     test_conf_and_log_redirect ();
     test_ssh_child_environment ();
+    test_ssh_hint_on_stderr ();
     return done_testing ();
 }
