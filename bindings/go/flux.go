@@ -42,7 +42,9 @@
 //
 // In Go the receive loop started by Open receives for the handle and all
 // its clones, and it is already running, so there is nothing to run:
-// a handler is served from HandleFunc until Handler.Remove or Close. The
+// a handler is served from HandleFunc until Handler.Remove or Close (a
+// program that only serves can block in Run, which returns when its
+// context ends, the handle is closed or the connection is lost). The
 // part of the reactor thread is played by a goroutine of the handle's
 // own, which calls the handle's handlers one message at a time, in
 // arrival order. The receive loop never waits for a handler, so RPCs,
@@ -94,6 +96,7 @@
 package flux
 
 import (
+	"sync"
 	"syscall"
 
 	fluxrt "github.com/fluxgo/fluxgo/runtime"
@@ -102,7 +105,9 @@ import (
 // Handle is an open connection to a Flux broker, or a clone of one. Its
 // methods may be called from many goroutines at once.
 type Handle struct {
-	rt *fluxrt.Handle
+	rt       *fluxrt.Handle
+	done     chan struct{} // closed by Close
+	doneOnce sync.Once
 }
 
 // errNilHandle is returned by methods called on a nil or closed-over Handle.
@@ -113,7 +118,7 @@ func wrapHandle(rt *fluxrt.Handle) *Handle {
 	if rt == nil {
 		return nil
 	}
-	return &Handle{rt: rt}
+	return &Handle{rt: rt, done: make(chan struct{})}
 }
 
 // Open connects to the broker at uri and starts the handle's receive loop.
@@ -141,14 +146,30 @@ func Open(uri string, opts ...Option) (*Handle, error) {
 		return nil, err
 	}
 	h := wrapHandle(rt)
+	st := trackConn(d)
+	sf := cfg.statusFunc()
 	if cfg.reconnect != nil {
-		if err := rt.AutoReconnect(*cfg.reconnect, cfg.statusFunc()); err != nil {
+		status := func(state int, err error) {
+			if state == fluxrt.ConnClosed {
+				st.markLost(err)
+			}
+			if sf != nil {
+				sf(state, err)
+			}
+		}
+		if err := rt.AutoReconnect(*cfg.reconnect, status); err != nil {
 			rt.Close()
 			<-d.Done()
+			connStates.Delete(d)
 			return nil, err
 		}
-	} else if sf := cfg.statusFunc(); sf != nil {
-		d.SetErrorHandler(func(err error) { go sf(fluxrt.ConnClosed, err) })
+	} else {
+		d.SetErrorHandler(func(err error) {
+			st.markLost(err)
+			if sf != nil {
+				go sf(fluxrt.ConnClosed, err)
+			}
+		})
 	}
 	return h, nil
 }
@@ -163,6 +184,9 @@ func (h *Handle) Close() {
 	if h == nil || h.rt == nil {
 		return
 	}
+	if h.done != nil {
+		h.doneOnce.Do(func() { close(h.done) })
+	}
 	h.rt.GoMsgHandlersStop()
 	d := h.rt.Dispatcher()
 	closed := h.rt.Closed()
@@ -171,6 +195,7 @@ func (h *Handle) Close() {
 	case <-closed:
 		if d != nil {
 			<-d.Done()
+			connStates.Delete(d)
 		}
 	default:
 	}
