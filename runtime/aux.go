@@ -75,6 +75,50 @@ func runDestructor(it auxItem) {
 	}
 }
 
+// set applies flux_aux_set to the list guarded by mu: a nil name stores
+// val anonymously (a destructor is then required), a nil val with a name
+// deletes the item, and an item replaced or deleted has its destructor run
+// first, with mu not held.
+func (a *auxList) set(mu sync.Locker, name *string, val any, destroy func(any)) error {
+	if err := checkAuxArgs(name, val, destroy); err != nil {
+		return err
+	}
+	if name == nil {
+		mu.Lock()
+		a.add(auxItem{anon: true, val: val, destroy: destroy})
+		mu.Unlock()
+		return nil
+	}
+	mu.Lock()
+	old, found := a.remove(*name)
+	mu.Unlock()
+	if found {
+		runDestructor(old)
+	}
+	if val != nil {
+		mu.Lock()
+		a.add(auxItem{name: *name, val: val, destroy: destroy})
+		mu.Unlock()
+	}
+	return nil
+}
+
+// destroyAll runs every destructor of the list guarded by mu, front to
+// back and with mu not held, repeating while destructors add new items.
+func (a *auxList) destroyAll(mu sync.Locker) {
+	for {
+		mu.Lock()
+		items := a.takeAll()
+		mu.Unlock()
+		if len(items) == 0 {
+			return
+		}
+		for _, it := range items {
+			runDestructor(it)
+		}
+	}
+}
+
 // AuxGet returns the value stored on this handle (not its root) under
 // name: ENOENT when there is none.
 func (h *Handle) AuxGet(name string) (any, error) {
@@ -95,41 +139,13 @@ func (h *Handle) AuxSet(name *string, val any, destroy func(any)) error {
 	if h == nil {
 		return ErrnoError(syscall.EINVAL)
 	}
-	if err := checkAuxArgs(name, val, destroy); err != nil {
-		return err
-	}
-	if name == nil {
-		h.mu.Lock()
-		h.aux.add(auxItem{anon: true, val: val, destroy: destroy})
-		h.mu.Unlock()
-		return nil
-	}
-	h.mu.Lock()
-	old, found := h.aux.remove(*name)
-	h.mu.Unlock()
-	if found {
-		runDestructor(old)
-	}
-	if val == nil {
-		return nil
-	}
-	h.mu.Lock()
-	h.aux.add(auxItem{name: *name, val: val, destroy: destroy})
-	h.mu.Unlock()
-	return nil
+	return h.aux.set(&h.mu, name, val, destroy)
 }
 
 // auxGetOrCreate returns the item stored under name, storing mk()'s result
 // first when there is none. It is for the library's own flux:: keys.
 func (h *Handle) auxGetOrCreate(name string, mk func() any) any {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if v, err := h.aux.get(name); err == nil {
-		return v
-	}
-	v := mk()
-	h.aux.add(auxItem{name: name, val: v})
-	return v
+	return h.auxGetOrCreateWith(name, func() (any, func(any)) { return mk(), nil })
 }
 
 // auxGetOrCreateWith is auxGetOrCreate for items that need a destructor.
@@ -147,17 +163,7 @@ func (h *Handle) auxGetOrCreateWith(name string, mk func() (any, func(any))) any
 // destroyAux runs every destructor of the handle's aux container, front to
 // back, repeating while destructors add new items.
 func (h *Handle) destroyAux() {
-	for {
-		h.mu.Lock()
-		items := h.aux.takeAll()
-		h.mu.Unlock()
-		if len(items) == 0 {
-			return
-		}
-		for _, it := range items {
-			runDestructor(it)
-		}
-	}
+	h.aux.destroyAll(&h.mu)
 }
 
 // AuxStore is an aux container with flux_aux_set's rules for objects that
@@ -178,40 +184,10 @@ func (s *AuxStore) Get(name string) (any, error) {
 // Set stores, replaces or (with a nil val) deletes an item, with the rules
 // of Handle.AuxSet.
 func (s *AuxStore) Set(name *string, val any, destroy func(any)) error {
-	if err := checkAuxArgs(name, val, destroy); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	var old auxItem
-	found := false
-	if name != nil {
-		old, found = s.aux.remove(*name)
-	}
-	if val != nil {
-		it := auxItem{val: val, destroy: destroy, anon: name == nil}
-		if name != nil {
-			it.name = *name
-		}
-		s.aux.add(it)
-	}
-	s.mu.Unlock()
-	if found {
-		runDestructor(old)
-	}
-	return nil
+	return s.aux.set(&s.mu, name, val, destroy)
 }
 
 // Destroy runs every destructor, front to back, until the store is empty.
 func (s *AuxStore) Destroy() {
-	for {
-		s.mu.Lock()
-		items := s.aux.takeAll()
-		s.mu.Unlock()
-		if len(items) == 0 {
-			return
-		}
-		for _, it := range items {
-			runDestructor(it)
-		}
-	}
+	s.aux.destroyAll(&s.mu)
 }

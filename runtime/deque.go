@@ -82,13 +82,20 @@ func (q *msgDeque) popFront() *msg.Message {
 	if len(q.items) == 0 {
 		return nil
 	}
-	m := q.items[0]
-	q.items[0] = nil
-	q.items = q.items[1:]
+	m := shiftMsg(&q.items)
 	if len(q.items) == 0 {
 		q.items = nil
 	}
 	q.signal()
+	return m
+}
+
+// shiftMsg removes and returns the first message of a non-empty slice,
+// clearing its slot so the message is not kept alive by the array.
+func shiftMsg(q *[]*msg.Message) *msg.Message {
+	m := (*q)[0]
+	(*q)[0] = nil
+	*q = (*q)[1:]
 	return m
 }
 

@@ -184,28 +184,7 @@ func (f *Future) AuxSet(name *string, val any, destroy func(any)) error {
 	if f == nil {
 		return ErrnoError(syscall.EINVAL)
 	}
-	if err := checkAuxArgs(name, val, destroy); err != nil {
-		return err
-	}
-	if name == nil {
-		f.mu.Lock()
-		f.aux.add(auxItem{anon: true, val: val, destroy: destroy})
-		f.mu.Unlock()
-		return nil
-	}
-	f.mu.Lock()
-	old, found := f.aux.remove(*name)
-	f.mu.Unlock()
-	if found {
-		runDestructor(old)
-	}
-	if val == nil {
-		return nil
-	}
-	f.mu.Lock()
-	f.aux.add(auxItem{name: *name, val: val, destroy: destroy})
-	f.mu.Unlock()
-	return nil
+	return f.aux.set(&f.mu, name, val, destroy)
 }
 
 // ThenReactor registers cb to run on the future's reactor (GetReactor)

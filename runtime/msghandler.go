@@ -503,9 +503,7 @@ func (d *dispatch) inboxCB(r *Reactor, _ *Watcher, _ int) {
 			d.mu.Unlock()
 			return
 		}
-		m := d.inbox[0]
-		d.inbox[0] = nil
-		d.inbox = d.inbox[1:]
+		m := shiftMsg(&d.inbox)
 		d.mu.Unlock()
 		if !d.dispatchMessage(m) {
 			d.unmatchedMsg(r, m)

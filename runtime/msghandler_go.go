@@ -182,9 +182,7 @@ func (d *dispatch) runGo(idle chan struct{}) {
 			d.mu.Unlock()
 			return
 		}
-		m := g.queue[0]
-		g.queue[0] = nil
-		g.queue = g.queue[1:]
+		m := shiftMsg(&g.queue)
 		d.mu.Unlock()
 		if !d.dispatchMessage(m) {
 			d.c.reroute([]*msg.Message{m})

@@ -1,7 +1,5 @@
 package runtime
 
-import "syscall"
-
 // RPCGetString returns the current response's payload as a string
 // (flux_rpc_get): nil when the response has no payload; EPROTO when the
 // payload is not a NUL-terminated string; EINVAL for a NORESPONSE RPC.
@@ -10,14 +8,7 @@ func (f *Future) RPCGetString() (*string, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, ok, err := m.String()
-	if err != nil {
-		return nil, ErrnoError(syscall.EPROTO)
-	}
-	if !ok {
-		return nil, nil
-	}
-	return &s, nil
+	return MsgGetString(m)
 }
 
 // RPCGetRaw returns the current response's raw payload, nil when it has

@@ -174,7 +174,6 @@ int flux_msg_pack (flux_msg_t *msg, const char *fmt, ...)
 int flux_msg_vunpack (const flux_msg_t *msg, const char *fmt, va_list ap)
 {
     const char *s = NULL;
-
     struct why why = { "" };
     int rc;
 
@@ -256,20 +255,32 @@ int flux_rpc_get_unpack (flux_future_t *f, const char *fmt, ...)
     return rc;
 }
 
-int flux_request_unpack (const flux_msg_t *msg, const char **topic, const char *fmt, ...)
+/* The decode functions of requests and events. */
+typedef int (*decode_f) (const flux_msg_t *msg, const char **topic, const char **s);
+
+/* Decode msg with decode (which checks its type and sets *topic), then
+ * unpack its JSON object payload with fmt. */
+static int decode_unpack (const flux_msg_t *msg, const char **topic, decode_f decode,
+                          const char *fmt, va_list ap)
 {
     const char *s = NULL;
-    va_list ap;
-    int rc;
 
     if (!msg || !fmt) {
         errno = EINVAL;
         return -1;
     }
-    if (flux_request_decode (msg, topic, &s) < 0)
+    if (decode (msg, topic, &s) < 0)
         return -1;
+    return unpack_object ((void *)msg, s, fmt, ap);
+}
+
+int flux_request_unpack (const flux_msg_t *msg, const char **topic, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
     va_start (ap, fmt);
-    rc = unpack_object ((void *)msg, s, fmt, ap);
+    rc = decode_unpack (msg, topic, flux_request_decode, fmt, ap);
     va_end (ap);
     return rc;
 }
@@ -316,18 +327,11 @@ flux_msg_t *flux_event_pack (const char *topic, const char *fmt, ...)
 
 int flux_event_unpack (const flux_msg_t *msg, const char **topic, const char *fmt, ...)
 {
-    const char *s = NULL;
     va_list ap;
     int rc;
 
-    if (!msg || !fmt) {
-        errno = EINVAL;
-        return -1;
-    }
-    if (flux_event_decode (msg, topic, &s) < 0)
-        return -1;
     va_start (ap, fmt);
-    rc = unpack_object ((void *)msg, s, fmt, ap);
+    rc = decode_unpack (msg, topic, flux_event_decode, fmt, ap);
     va_end (ap);
     return rc;
 }

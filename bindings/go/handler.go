@@ -162,21 +162,11 @@ type responder struct {
 }
 
 // Respond answers the request with payload.
-func (r *responder) Respond(payload any) error {
-	p, err := encodePayload(payload)
-	if err != nil {
-		return err
-	}
-	return r.h.Respond(r.m, p)
-}
+func (r *responder) Respond(payload any) error { return respond(r.h, r.m, payload) }
 
 // RespondError answers the request with an error.
 func (r *responder) RespondError(errno syscall.Errno, text string) error {
-	var t *string
-	if text != "" {
-		t = &text
-	}
-	return r.h.RespondError(r.m, int(errno), t)
+	return respondError(r.h, r.m, errno, text)
 }
 
 // RegisterServiceName registers name with the broker, so that requests

@@ -31,11 +31,7 @@ func (r *ServiceRequest) Respond(payload any) error {
 	if r == nil || r.h == nil {
 		return errNilHandle
 	}
-	p, err := encodePayload(payload)
-	if err != nil {
-		return err
-	}
-	return r.h.rt.Respond(r.m, p)
+	return respond(r.h.rt, r.m, payload)
 }
 
 // RespondError sends an error response with errno and text ("" for none);
@@ -44,11 +40,27 @@ func (r *ServiceRequest) RespondError(errno syscall.Errno, text string) error {
 	if r == nil || r.h == nil {
 		return errNilHandle
 	}
+	return respondError(r.h.rt, r.m, errno, text)
+}
+
+// respond answers the request m on h with payload (see encodePayload);
+// both ServiceRequest and the handlers' Responder use it.
+func respond(h *fluxrt.Handle, m *msg.Message, payload any) error {
+	p, err := encodePayload(payload)
+	if err != nil {
+		return err
+	}
+	return h.Respond(m, p)
+}
+
+// respondError answers the request m on h with errno and text ("" for
+// none).
+func respondError(h *fluxrt.Handle, m *msg.Message, errno syscall.Errno, text string) error {
 	var t *string
 	if text != "" {
 		t = &text
 	}
-	return r.h.rt.RespondError(r.m, int(errno), t)
+	return h.RespondError(m, int(errno), t)
 }
 
 // ServiceHandler handles one request. Each call runs on its own goroutine,
