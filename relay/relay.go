@@ -17,12 +17,12 @@
 package relay
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -116,7 +116,6 @@ type inbound struct {
 
 // service is one service the client registered (servhash entry).
 type service struct {
-	name      string
 	addReq    *msg.Message // the client's service.add request
 	addDone   bool         // the broker answered service.add
 	live      bool         // the broker accepted it
@@ -239,9 +238,8 @@ func serve(h *fluxrt.Handle, in io.Reader, out io.Writer, uid uint32) error {
 // toBroker sends m to the broker. As in flux-core, a failed send only
 // loses the message: a broken connection ends the session through the
 // receiving side.
-func (s *session) toBroker(m *msg.Message) error {
+func (s *session) toBroker(m *msg.Message) {
 	_ = s.h.Send(m, 0)
-	return nil
 }
 
 // clientMessage handles one message from the client (router_entry_recv).
@@ -264,12 +262,11 @@ func (s *session) clientMessage(m *msg.Message) error {
 		}
 		m.EnableRoute()
 		_ = m.PushRoute(s.uuid)
-		if !s.armDisconnect(m) {
-			return nil
+		if s.armDisconnect(m) {
+			s.toBroker(m)
 		}
-		return s.toBroker(m)
 	case msg.TypeEvent, msg.TypeResponse:
-		return s.toBroker(m)
+		s.toBroker(m)
 	}
 	return nil
 }
@@ -350,23 +347,14 @@ func (s *session) unsubscribe(m *msg.Message) error {
 	return nil
 }
 
-// jsonTopic is the {"topic": t} payload, encoded compactly without HTML
-// escaping, as jansson would.
-func jsonTopic(t string) string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(map[string]string{"topic": t})
-	return string(bytes.TrimRight(b.Bytes(), "\n"))
-}
-
 // rpcSync sends the relay's own event.(un)subscribe request and waits for
 // its response, setting aside other broker messages until then. It
 // returns the response's errnum; a broker connection failure is an error.
 func (s *session) rpcSync(topic, subTopic string) (int, error) {
 	req, _ := msg.New(msg.TypeRequest)
 	req.SetTopic(topic)
-	req.SetString(jsonTopic(subTopic))
+	payload, _ := fluxrt.JSONPayload(map[string]string{"topic": subTopic})
+	req.SetPayload(payload)
 	tag := s.h.MatchtagAlloc()
 	if tag == fluxrt.MatchtagNone {
 		return int(syscall.EAGAIN), nil
@@ -425,7 +413,7 @@ func (s *session) serviceAdd(m *msg.Message) error {
 		s.respond(m, int(syscall.EEXIST))
 		return nil
 	}
-	sv := &service{name: name, addReq: m}
+	sv := &service{addReq: m}
 	err := s.rpcAsync(clearRoutes(m), func(rc int) {
 		sv.addDone = true
 		if rc == 0 {
@@ -551,26 +539,20 @@ func (s *session) brokerMessage(m *msg.Message) {
 			return
 		}
 		for prefix := range s.subs {
-			if len(m.Topic) >= len(prefix) && m.Topic[:len(prefix)] == prefix {
+			if strings.HasPrefix(m.Topic, prefix) {
 				s.out.send(m)
 				return
 			}
 		}
 	case msg.TypeRequest:
-		for name := range s.services {
-			if (fluxrt.Match{TypeMask: int(msg.TypeRequest), TopicGlob: name + ".*"}).Matches(m) {
-				s.out.send(m)
-				return
-			}
-		}
-		if m.HasFlag(msg.FlagNoResponse) {
+		// A client's service is the first word of the topic.
+		if svc, _, _ := strings.Cut(m.Topic, "."); m.HasTopic() && s.services[svc] != nil {
+			s.out.send(m)
 			return
 		}
-		r := m.Copy(false)
-		r.SetType(msg.TypeResponse)
-		r.Userid, r.Rolemask = msg.UseridUnknown, msg.RoleNone
-		r.Aux1 = uint32(syscall.ENOSYS)
-		_ = s.h.Send(r, 0)
+		if r, err := fluxrt.ResponseDerive(m, int(syscall.ENOSYS)); err == nil {
+			_ = s.h.Send(r, 0)
+		}
 	}
 }
 

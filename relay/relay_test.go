@@ -372,6 +372,18 @@ func TestRelayDisconnect(t *testing.T) {
 	if m.Topic != "dsvc.disconnect" || !m.HasFlag(msg.FlagNoResponse) || m.Routes[0] != origin || m.Matchtag() != 5 {
 		t.Fatalf("disconnect %+v", m)
 	}
+	// One more, and no others: the broker sends its own notification for
+	// the relay's connection, which carried the same requests (and looks
+	// the same), but the relay sends just one for the three requests that
+	// share service, nodeid and upstream.
+	second, err := recvHandle(t, svc, fluxrt.Match{TypeMask: int(msg.TypeRequest)})
+	if err != nil || second.Topic != "dsvc.disconnect" {
+		t.Fatalf("the broker's notification: %v %v", second, err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if extra, err := svc.Recv(fluxrt.Match{TypeMask: int(msg.TypeRequest)}, fluxrt.ONonblock); err == nil {
+		t.Fatalf("a third notification arrived: %s", extra.Topic)
+	}
 }
 
 func TestRelayBrokerGone(t *testing.T) {

@@ -68,7 +68,7 @@ func (h *Handle) attrGet(ctx context.Context, name string) (string, error) {
 	if ok {
 		return v, nil
 	}
-	req, err := jsonPayload(map[string]string{"name": name})
+	req, err := JSONPayload(map[string]string{"name": name})
 	if err != nil {
 		return "", err
 	}
@@ -255,7 +255,7 @@ func (h *Handle) AttrSetContext(ctx context.Context, name string, val *string, f
 		Value string `json:"value"`
 		Force bool   `json:"force,omitempty"`
 	}
-	p, err := jsonPayload(body{Name: name, Value: *val, Force: force})
+	p, err := JSONPayload(body{Name: name, Value: *val, Force: force})
 	if err != nil {
 		return err
 	}
@@ -306,7 +306,7 @@ func (h *Handle) GetInstanceStarttime() (float64, error) {
 	if h == nil {
 		return 0, ErrnoError(syscall.EINVAL)
 	}
-	req, err := jsonPayload(map[string]string{"name": "broker.starttime"})
+	req, err := JSONPayload(map[string]string{"name": "broker.starttime"})
 	if err != nil {
 		return 0, err
 	}

@@ -28,7 +28,7 @@ func (h *Handle) subRPC(method, topic string, flags int, ok func()) (*Future, er
 	if h == nil {
 		return nil, ErrnoError(syscall.EINVAL)
 	}
-	p, err := jsonPayload(map[string]string{"topic": topic})
+	p, err := JSONPayload(map[string]string{"topic": topic})
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func (h *Handle) EventPublish(topic string, flags int, payload []byte) (*Future,
 		s := base64.StdEncoding.EncodeToString(payload)
 		b.Payload = &s
 	}
-	p, err := jsonPayload(b)
+	p, err := JSONPayload(b)
 	if err != nil {
 		return nil, err
 	}

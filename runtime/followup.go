@@ -43,7 +43,7 @@ func (h *Handle) ReconnectFollowupContext(ctx context.Context) error {
 	sort.Strings(services)
 	var errs []error
 	for _, name := range services {
-		p, err := jsonPayload(map[string]string{"service": name})
+		p, err := JSONPayload(map[string]string{"service": name})
 		if err == nil {
 			_, err = root.rpcSync(ctx, "service.add", msg.NodeIDAny, p)
 		}
@@ -58,7 +58,7 @@ func (h *Handle) ReconnectFollowupContext(ctx context.Context) error {
 	sort.Strings(topics)
 	for _, topic := range topics {
 		for i := 0; i < subs[topic]; i++ {
-			p, err := jsonPayload(map[string]string{"topic": topic})
+			p, err := JSONPayload(map[string]string{"topic": topic})
 			if err == nil {
 				_, err = root.rpcSync(ctx, "event.subscribe", msg.NodeIDAny, p)
 			}

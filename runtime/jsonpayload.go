@@ -6,14 +6,15 @@ import (
 	"syscall"
 )
 
-// jsonPayload encodes v as compact JSON without HTML escaping and adds the
-// terminating NUL of a Flux string payload.
-func jsonPayload(v any) ([]byte, error) {
+// JSONPayload encodes v as compact JSON without HTML escaping, as jansson
+// does, and adds the terminating NUL of a Flux string payload. A value
+// JSON cannot encode is EINVAL with encoding/json's text.
+func JSONPayload(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return nil, ErrnoError(syscall.EINVAL)
+		return nil, Errorf(syscall.EINVAL, "%s", err.Error())
 	}
 	out := bytes.TrimRight(b.Bytes(), "\n")
 	return append(out, 0), nil

@@ -26,7 +26,7 @@ func (h *Handle) serviceRPC(topic, name string, ok func()) (*Future, error) {
 	if h == nil {
 		return nil, ErrnoError(syscall.EINVAL)
 	}
-	p, err := jsonPayload(map[string]string{"service": name})
+	p, err := JSONPayload(map[string]string{"service": name})
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,8 @@ func (p Payload) Decode(v any) error {
 
 // encodePayload turns a payload argument into wire bytes: nil → none,
 // []byte and Payload as is, string and json.RawMessage with a NUL added,
-// anything else as JSON with a NUL added.
+// anything else as JSON with a NUL added (compact, without HTML escaping,
+// as the C library and flux-core encode it).
 func encodePayload(v any) ([]byte, error) {
 	switch p := v.(type) {
 	case nil:
@@ -47,9 +48,5 @@ func encodePayload(v any) ([]byte, error) {
 	case json.RawMessage:
 		return append([]byte(p), 0), nil
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, &fluxrt.Error{Errno: syscall.EINVAL, Text: err.Error()}
-	}
-	return append(b, 0), nil
+	return fluxrt.JSONPayload(v)
 }
