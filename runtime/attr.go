@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"context"
-	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,13 +25,16 @@ type attrCache struct {
 
 // attrCache returns h's attribute cache, creating it on first use.
 func (h *Handle) attrCache() *attrCache {
-	v := h.auxGetOrCreate(attrCacheKey, func() any {
-		return &attrCache{immutable: map[string]string{}, temp: map[string]string{}}
-	})
+	v := h.auxGetOrCreate(attrCacheKey, func() any { return newAttrCache() })
 	if c, ok := v.(*attrCache); ok {
 		return c
 	}
 	// The key was overwritten by a caller; start a private cache.
+	return newAttrCache()
+}
+
+// newAttrCache returns an empty attribute cache.
+func newAttrCache() *attrCache {
 	return &attrCache{immutable: map[string]string{}, temp: map[string]string{}}
 }
 
@@ -80,11 +82,7 @@ func (h *Handle) attrGet(ctx context.Context, name string) (string, error) {
 		Value *string `json:"value"`
 		Flags *int    `json:"flags"`
 	}
-	s, ok, err := rep.String()
-	if err != nil || !ok {
-		return "", ErrnoError(syscall.EPROTO)
-	}
-	if json.Unmarshal([]byte(s), &body) != nil || body.Value == nil || body.Flags == nil {
+	if decodeJSONPayload(rep.Payload, &body) != nil || body.Value == nil || body.Flags == nil {
 		return "", ErrnoError(syscall.EPROTO)
 	}
 	cache.mu.Lock()

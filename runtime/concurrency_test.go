@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/fluxgo/fluxgo/runtime/msg"
@@ -107,23 +108,43 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 // TestConcurrentCloseAndRecv closes a handle while goroutines are blocked
-// receiving on it and on its clones.
+// receiving on it: every receive returns, with the one event sent or with
+// the error of a destroyed handle (ENOSYS), and at most one gets the event.
 func TestConcurrentCloseAndRecv(t *testing.T) {
 	clearHandleEnv(t)
+	type result struct {
+		m   *msg.Message
+		err error
+	}
 	for i := 0; i < 20; i++ {
 		a := mustOpen(t, "interthread://cc", 0)
 		b := mustOpen(t, "interthread://cc", 0)
-		var wg sync.WaitGroup
+		results := make(chan result, 4)
 		for g := 0; g < 4; g++ {
-			wg.Add(1)
 			go func() {
-				defer wg.Done()
-				_, _ = a.Recv(Match{}, 0)
+				m, err := a.Recv(Match{}, 0)
+				results <- result{m, err}
 			}()
 		}
-		_ = b.Send(newEvent("one"), 0)
+		if err := b.Send(newEvent("one"), 0); err != nil {
+			t.Fatal(err)
+		}
 		a.Close()
-		wg.Wait()
+		got := 0
+		for g := 0; g < 4; g++ {
+			r := recvTimeout(t, results, "a blocked Recv to return after Close")
+			switch {
+			case r.err == nil && r.m.Topic == "one":
+				got++
+			case r.err == nil:
+				t.Fatalf("Recv returned an unexpected message %q", r.m.Topic)
+			default:
+				wantErrno(t, r.err, syscall.ENOSYS, "")
+			}
+		}
+		if got > 1 {
+			t.Fatalf("the one event was received %d times", got)
+		}
 		b.Close()
 	}
 }

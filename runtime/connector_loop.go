@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"os"
 	"sync"
 	"syscall"
@@ -93,8 +92,7 @@ func (l *loopConn) redirectAttr(req *msg.Message) error {
 			Name  *string `json:"name"`
 			Value *string `json:"value"`
 		}
-		s, ok, err := req.String()
-		if err != nil || !ok || json.Unmarshal([]byte(s), &body) != nil || body.Name == nil {
+		if decodeJSONPayload(req.Payload, &body) != nil || body.Name == nil {
 			return ErrnoError(syscall.EPROTO)
 		}
 		if req.Topic == "attr.set" {

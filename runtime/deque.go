@@ -33,13 +33,10 @@ func (q *msgDeque) signal() {
 	}
 	want := len(q.items) > 0
 	if want && !q.raised {
-		var b [8]byte
-		b[0] = 1 // little-endian 1
-		_, _ = unix.Write(q.efd, b[:])
+		raiseEventfd(q.efd)
 		q.raised = true
 	} else if !want && q.raised {
-		var b [8]byte
-		_, _ = unix.Read(q.efd, b[:])
+		drainEventfd(q.efd)
 		q.raised = false
 	}
 }

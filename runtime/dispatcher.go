@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"syscall"
@@ -225,7 +226,7 @@ func (d *Dispatcher) run() {
 	}
 	defer func() { <-r.pumpToken }()
 	for {
-		err := c.pump(nil, false, d.stopped, d.route)
+		err := c.pump(context.Background(), false, d.stopped, d.route)
 		if d.stopped() || c.isDestroying() {
 			return
 		}

@@ -29,7 +29,7 @@ func EventDecodeString(m *msg.Message) (topic string, s *string, err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	err = payloadString(m, &s)
+	s, err = MsgGetString(m)
 	return topic, s, err
 }
 

@@ -142,13 +142,12 @@ func (f *Future) Fulfill(val any) {
 // free function): free(val) runs once the future drops the value, when a
 // Reset moves past it or the future is destroyed. free may be nil.
 func (f *Future) FulfillFree(val any, free func(any)) {
+	r := futureResult{val: val, free: free}
 	if f == nil {
-		if free != nil && val != nil {
-			free(val)
-		}
+		r.dispose()
 		return
 	}
-	f.push(futureResult{val: val, free: free})
+	f.push(r)
 }
 
 // FulfillError adds an error result with errnum and optional text
@@ -164,13 +163,7 @@ func (f *Future) FatalError(errnum int, text *string) {
 	if f == nil {
 		return
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.destroyed || f.fatal != nil {
-		return
-	}
-	f.fatal = &futureResult{err: resultError(syscall.Errno(errnum), text)}
-	f.markReadyLocked()
+	f.fatalErr(resultError(syscall.Errno(errnum), text))
 }
 
 // resultError makes the error of an error result.

@@ -379,7 +379,6 @@ func (rt *reactorThen) destroy() {
 // handle reference, composite children and chain links.
 func (f *Future) destroyReactorParts() {
 	f.mu.Lock()
-	items := f.aux.takeAll()
 	embed := f.embed
 	f.embed = nil
 	rt := f.rthen
@@ -391,9 +390,7 @@ func (f *Future) destroyReactorParts() {
 	comp := f.comp
 	chain, chained := f.chain, f.chained
 	f.mu.Unlock()
-	for _, it := range items {
-		runDestructor(it)
-	}
+	f.aux.destroyAll(&f.mu)
 	if rt != nil {
 		rt.destroy()
 	}
@@ -572,11 +569,9 @@ func (f *Future) FulfillWith(p *Future) error {
 func (f *Future) fatalErr(err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.destroyed {
-		return
+	if f.destroyed || f.fatal != nil {
+		return // the first fatal error wins
 	}
-	if f.fatal == nil {
-		f.fatal = &futureResult{err: err}
-	}
+	f.fatal = &futureResult{err: err}
 	f.markReadyLocked()
 }

@@ -159,10 +159,8 @@ func (h *Handle) Close() {
 func (c *core) destroy() {
 	c.mu.Lock()
 	c.destroying = true
-	tracker := c.tracker
-	c.tracker = nil
+	c.tracker = nil // forgets the tracked requests
 	c.mu.Unlock()
-	_ = tracker // dropping the tracker forgets the tracked requests
 
 	// Wake blocked I/O: closeFD stays readable from now on.
 	raiseEventfd(c.closeFD)

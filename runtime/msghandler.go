@@ -83,12 +83,7 @@ func (h *Handle) dispatchGet() (*dispatch, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &dispatch{
-		c:      h.core,
-		h:      h,
-		rpc:    map[uint32]*MsgHandler{},
-		method: map[string][]*MsgHandler{},
-	}
+	d := newDispatch(h, nil)
 	if d.w, err = r.NewHandleWatcher(h, PollIn, d.handleCB); err != nil {
 		return nil, err
 	}
@@ -111,10 +106,28 @@ func (h *Handle) dispatchGet() (*dispatch, error) {
 		d.async.Destroy()
 		return nil, ErrnoError(syscall.EINVAL)
 	}
-	h.aux.add(auxItem{name: auxDispatch, val: d, destroy: func(any) { d.handleGone() }})
+	d.attachLocked()
 	h.mu.Unlock()
 	h.core.addDispatch(d, h.parent == nil)
 	return d, nil
+}
+
+// newDispatch makes a dispatcher for h: reactor-driven when g is nil,
+// else run by the handler goroutine g (msghandler_go.go).
+func newDispatch(h *Handle, g *goExec) *dispatch {
+	return &dispatch{
+		c:      h.core,
+		h:      h,
+		g:      g,
+		rpc:    map[uint32]*MsgHandler{},
+		method: map[string][]*MsgHandler{},
+	}
+}
+
+// attachLocked stores d in its handle's aux, so that it goes with the
+// handle. Call with the handle's mu held.
+func (d *dispatch) attachLocked() {
+	d.h.aux.add(auxItem{name: auxDispatch, val: d, destroy: func(any) { d.handleGone() }})
 }
 
 // reactorDispatch returns d if it is reactor-driven, else EBUSY.

@@ -131,14 +131,8 @@ func (h *Handle) goDispatchGet() (*dispatch, error) {
 		return nil, destroyedErr()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	d := &dispatch{
-		c:      h.core,
-		h:      h,
-		g:      &goExec{ctx: ctx, cancel: cancel},
-		rpc:    map[uint32]*MsgHandler{},
-		method: map[string][]*MsgHandler{},
-	}
-	h.aux.add(auxItem{name: auxDispatch, val: d, destroy: func(any) { d.handleGone() }})
+	d := newDispatch(h, &goExec{ctx: ctx, cancel: cancel})
+	d.attachLocked()
 	h.core.addDispatch(d, h.parent == nil)
 	return d, nil
 }

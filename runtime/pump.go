@@ -111,10 +111,8 @@ func (c *core) pump(ctx context.Context, once bool, done func() bool, route func
 	if err != nil {
 		return err
 	}
-	if ctx != nil {
-		stop := context.AfterFunc(ctx, func() { c.kickPump() })
-		defer stop()
-	}
+	stop := context.AfterFunc(ctx, func() { c.kickPump() })
+	defer stop()
 	// The wake eventfd is drained only after a poll saw it raised; a
 	// raise at any other time (even before this call) makes the next poll
 	// return at once. While
@@ -122,7 +120,7 @@ func (c *core) pump(ctx context.Context, once bool, done func() bool, route func
 	// message costs one poll and one read (no read failing with EAGAIN).
 	pollFirst := c.connIdle()
 	for {
-		if done() || (ctx != nil && ctx.Err() != nil) {
+		if done() || ctx.Err() != nil {
 			return nil
 		}
 		if !pollFirst {

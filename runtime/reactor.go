@@ -420,19 +420,11 @@ func (r *Reactor) reifyLocked() {
 		}
 		if err != nil {
 			delete(r.fdEvents, fd)
-			r.fdBroken[fd] = int(errnoOfSys(err))
+			r.fdBroken[fd] = int(ErrnoOf(err))
 			continue
 		}
 		r.fdEvents[fd] = ev
 	}
-}
-
-// errnoOfSys extracts the errno of a syscall error.
-func errnoOfSys(err error) syscall.Errno {
-	if e, ok := err.(syscall.Errno); ok {
-		return e
-	}
-	return syscall.EIO
 }
 
 // gatherLocked queues the callbacks due after an epoll wait, in invocation

@@ -1,10 +1,6 @@
 package runtime
 
-import (
-	"syscall"
-
-	"github.com/fluxgo/fluxgo/runtime/msg"
-)
+import "github.com/fluxgo/fluxgo/runtime/msg"
 
 // RequestEncode makes a request message with topic and payload (nil or
 // empty for none; string payloads must include their NUL), routing
@@ -29,19 +25,6 @@ func RequestDecodeString(m *msg.Message) (topic string, s *string, err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	err = payloadString(m, &s)
+	s, err = MsgGetString(m)
 	return topic, s, err
-}
-
-// payloadString stores m's string payload in *s (nil when none); EPROTO
-// when the payload is not NUL-terminated.
-func payloadString(m *msg.Message, s **string) error {
-	v, ok, err := m.String()
-	if err != nil {
-		return ErrnoError(syscall.EPROTO)
-	}
-	if ok {
-		*s = &v
-	}
-	return nil
 }

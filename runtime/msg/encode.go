@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"syscall"
 )
@@ -81,18 +82,7 @@ func EncodedSize(m *Message) int {
 }
 
 // appendFrame appends one length-prefixed frame.
-func appendFrame(dst []byte, data string) []byte {
-	if len(data) < longLengthMark {
-		dst = append(dst, byte(len(data)))
-	} else {
-		dst = append(dst, longLengthMark)
-		dst = binary.BigEndian.AppendUint32(dst, uint32(len(data)))
-	}
-	return append(dst, data...)
-}
-
-// appendBytesFrame is appendFrame for a byte slice.
-func appendBytesFrame(dst []byte, data []byte) []byte {
+func appendFrame[T string | []byte](dst []byte, data T) []byte {
 	if len(data) < longLengthMark {
 		dst = append(dst, byte(len(data)))
 	} else {
@@ -142,7 +132,7 @@ func AppendEncode(dst []byte, m *Message) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	return appendEncoded(grow(dst, n), m), nil
+	return appendEncoded(slices.Grow(dst, n), m), nil
 }
 
 // appendEncoded writes the frames of a message checkEncodable accepted.
@@ -157,7 +147,7 @@ func appendEncoded(dst []byte, m *Message) []byte {
 		dst = appendFrame(dst, wireTopic(m.Topic))
 	}
 	if m.HasPayload() {
-		dst = appendBytesFrame(dst, m.Payload)
+		dst = appendFrame(dst, m.Payload)
 	}
 	dst = append(dst, ProtoSize, ProtoMagic, ProtoVersion, m.Type, m.Flags)
 	dst = binary.BigEndian.AppendUint32(dst, m.Userid)
@@ -174,14 +164,4 @@ func Encode(m *Message) ([]byte, error) {
 		return nil, err
 	}
 	return appendEncoded(make([]byte, 0, n), m), nil
-}
-
-// grow returns dst with room for n more bytes, reallocating at most once.
-func grow(dst []byte, n int) []byte {
-	if cap(dst)-len(dst) >= n {
-		return dst
-	}
-	nd := make([]byte, len(dst), len(dst)+n)
-	copy(nd, dst)
-	return nd
 }

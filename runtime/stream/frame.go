@@ -3,6 +3,7 @@ package stream
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"syscall"
 
 	"github.com/fluxgo/fluxgo/runtime/msg"
@@ -23,7 +24,7 @@ const HeaderSize = 8
 func AppendFrame(dst []byte, m *msg.Message) ([]byte, error) {
 	n := msg.EncodedSize(m)
 	if m != nil && n <= msg.MaxFrameSize {
-		dst = grow(dst, HeaderSize+n)
+		dst = slices.Grow(dst, HeaderSize+n)
 	}
 	start := len(dst)
 	dst = binary.LittleEndian.AppendUint32(dst, Magic)
@@ -53,14 +54,4 @@ func ParseHeader(h []byte) (bodyLen int, err error) {
 		return 0, fmt.Errorf("stream: frame body of %d bytes exceeds the %d byte limit: %w", size, msg.MaxFrameSize, syscall.EMSGSIZE)
 	}
 	return int(size), nil
-}
-
-// grow returns dst with room for n more bytes, reallocating at most once.
-func grow(dst []byte, n int) []byte {
-	if cap(dst)-len(dst) >= n {
-		return dst
-	}
-	nd := make([]byte, len(dst), len(dst)+n)
-	copy(nd, dst)
-	return nd
 }
