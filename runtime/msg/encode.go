@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"syscall"
 )
@@ -132,7 +131,7 @@ func AppendEncode(dst []byte, m *Message) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	return appendEncoded(slices.Grow(dst, n), m), nil
+	return appendEncoded(Grow(dst, n), m), nil
 }
 
 // appendEncoded writes the frames of a message checkEncodable accepted.
@@ -164,4 +163,16 @@ func Encode(m *Message) ([]byte, error) {
 		return nil, err
 	}
 	return appendEncoded(make([]byte, 0, n), m), nil
+}
+
+// Grow returns dst with room for n more bytes, allocating exactly once
+// when it has to (slices.Grow may allocate twice): the encoder and the
+// stream framer build frames with it.
+func Grow(dst []byte, n int) []byte {
+	if cap(dst)-len(dst) >= n {
+		return dst
+	}
+	nd := make([]byte, len(dst), len(dst)+n)
+	copy(nd, dst)
+	return nd
 }

@@ -3,7 +3,6 @@ package stream
 import (
 	"encoding/binary"
 	"fmt"
-	"slices"
 	"syscall"
 
 	"github.com/fluxgo/fluxgo/runtime/msg"
@@ -24,7 +23,7 @@ const HeaderSize = 8
 func AppendFrame(dst []byte, m *msg.Message) ([]byte, error) {
 	n := msg.EncodedSize(m)
 	if m != nil && n <= msg.MaxFrameSize {
-		dst = slices.Grow(dst, HeaderSize+n)
+		dst = msg.Grow(dst, HeaderSize+n)
 	}
 	start := len(dst)
 	dst = binary.LittleEndian.AppendUint32(dst, Magic)
