@@ -36,6 +36,11 @@ type Dispatcher struct {
 	stopCh   chan struct{}
 	done     chan struct{}
 	resume   chan struct{} // a reconnect happened
+
+	// Guarded by mu: closed when the loop stops on a connection error,
+	// with that error; renewed when a reconnect resumes the loop.
+	lostCh  chan struct{}
+	lostErr error
 }
 
 // eventHandler is one event handler: a topic prefix and its function.
@@ -79,6 +84,7 @@ func (h *Handle) DispatcherStart() (*Dispatcher, error) {
 		stopCh:   make(chan struct{}),
 		done:     make(chan struct{}),
 		resume:   make(chan struct{}, 1),
+		lostCh:   make(chan struct{}),
 	}
 	r.disp = d
 	r.mu.Unlock()
@@ -197,8 +203,29 @@ func (d *Dispatcher) RemoveRequestHandler(service string) {
 	d.mu.Unlock()
 }
 
+// Lost returns a channel closed when the receive loop has stopped on a
+// connection error that nothing recovered (no AutoReconnect, or it gave
+// up), and that error; both are nil-safe to read from any goroutine. A
+// later Reconnect resumes the loop with a new channel.
+func (d *Dispatcher) Lost() (<-chan struct{}, func() error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.lostCh, func() error {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		return d.lostErr
+	}
+}
+
 // reconnected tells the loop that a Reconnect succeeded.
 func (d *Dispatcher) reconnected() {
+	d.mu.Lock()
+	select {
+	case <-d.lostCh:
+		d.lostCh, d.lostErr = make(chan struct{}), nil
+	default:
+	}
+	d.mu.Unlock()
 	select {
 	case d.resume <- struct{}{}:
 	default:
@@ -236,6 +263,12 @@ func (d *Dispatcher) run() {
 		c.failPending(err)
 		d.mu.Lock()
 		fn := d.errFn
+		d.lostErr = err
+		select {
+		case <-d.lostCh:
+		default:
+			close(d.lostCh)
+		}
 		d.mu.Unlock()
 		if fn != nil {
 			fn(err)

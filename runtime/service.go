@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"syscall"
 
 	"github.com/fluxgo/fluxgo/runtime/msg"
@@ -19,6 +20,26 @@ func (h *Handle) ServiceRegister(name string) (*Future, error) {
 // service.remove RPC; ENOENT when this connection does not hold name.
 func (h *Handle) ServiceUnregister(name string) (*Future, error) {
 	return h.serviceRPC("service.remove", name, func() { h.core.noteService(name, false) })
+}
+
+// ServiceRegisterContext is ServiceRegister waiting under ctx for the
+// broker's answer.
+func (h *Handle) ServiceRegisterContext(ctx context.Context, name string) error {
+	f, err := h.ServiceRegister(name)
+	if err != nil {
+		return err
+	}
+	return waitDestroy(ctx, f)
+}
+
+// ServiceUnregisterContext is ServiceUnregister waiting under ctx for the
+// broker's answer.
+func (h *Handle) ServiceUnregisterContext(ctx context.Context, name string) error {
+	f, err := h.ServiceUnregister(name)
+	if err != nil {
+		return err
+	}
+	return waitDestroy(ctx, f)
 }
 
 // serviceRPC sends a service.add/remove RPC with a success hook.

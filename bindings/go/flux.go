@@ -146,30 +146,14 @@ func Open(uri string, opts ...Option) (*Handle, error) {
 		return nil, err
 	}
 	h := wrapHandle(rt)
-	st := trackConn(d)
-	sf := cfg.statusFunc()
 	if cfg.reconnect != nil {
-		status := func(state int, err error) {
-			if state == fluxrt.ConnClosed {
-				st.markLost(err)
-			}
-			if sf != nil {
-				sf(state, err)
-			}
-		}
-		if err := rt.AutoReconnect(*cfg.reconnect, status); err != nil {
+		if err := rt.AutoReconnect(*cfg.reconnect, cfg.statusFunc()); err != nil {
 			rt.Close()
 			<-d.Done()
-			connStates.Delete(d)
 			return nil, err
 		}
-	} else {
-		d.SetErrorHandler(func(err error) {
-			st.markLost(err)
-			if sf != nil {
-				go sf(fluxrt.ConnClosed, err)
-			}
-		})
+	} else if sf := cfg.statusFunc(); sf != nil {
+		d.SetErrorHandler(func(err error) { go sf(fluxrt.ConnClosed, err) })
 	}
 	return h, nil
 }
@@ -184,9 +168,7 @@ func (h *Handle) Close() {
 	if h == nil || h.rt == nil {
 		return
 	}
-	if h.done != nil {
-		h.doneOnce.Do(func() { close(h.done) })
-	}
+	h.doneOnce.Do(func() { close(h.done) })
 	h.rt.GoMsgHandlersStop()
 	d := h.rt.Dispatcher()
 	closed := h.rt.Closed()
@@ -195,7 +177,6 @@ func (h *Handle) Close() {
 	case <-closed:
 		if d != nil {
 			<-d.Done()
-			connStates.Delete(d)
 		}
 	default:
 	}

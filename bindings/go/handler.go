@@ -184,15 +184,7 @@ func (h *Handle) RegisterServiceName(ctx context.Context, name string) (*Service
 	if _, err := h.dispatcher(); err != nil {
 		return nil, err
 	}
-	f, err := h.rt.ServiceRegister(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Destroy()
-	if err := f.Wait(ctx); err != nil {
-		return nil, err
-	}
-	if _, err := f.Get(); err != nil {
+	if err := h.rt.ServiceRegisterContext(ctx, name); err != nil {
 		return nil, err
 	}
 	return &Service{h: h, name: name}, nil

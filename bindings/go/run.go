@@ -1,48 +1,14 @@
 package flux
 
-import (
-	"context"
-	"sync"
-
-	fluxrt "github.com/fluxgo/fluxgo/runtime"
-)
-
-// connState is what Run needs to know about a connection, shared by a
-// handle and its clones: whether it is lost for good, and why.
-type connState struct {
-	once sync.Once
-	lost chan struct{}
-	err  error
-}
-
-func (s *connState) markLost(err error) {
-	s.once.Do(func() {
-		s.err = err
-		close(s.lost)
-	})
-}
-
-// connStates maps a connection's receive loop (shared by a root handle and
-// its clones) to its state; Close removes the entry once the loop ended.
-var connStates sync.Map // *fluxrt.Dispatcher → *connState
-
-// trackConn returns d's state, making it on first use.
-func trackConn(d *fluxrt.Dispatcher) *connState {
-	st := &connState{lost: make(chan struct{})}
-	if v, loaded := connStates.LoadOrStore(d, st); loaded {
-		return v.(*connState)
-	}
-	return st
-}
+import "context"
 
 // Run serves the handle's message handlers (HandleFunc), services and
 // subscriptions until ctx is done, the handle is closed, or its
 // connection is lost for good — the Go counterpart of running a reactor
 // in a program that only serves. Handlers already run from HandleFunc on,
 // whether or not Run is called: Run only waits. It returns ctx's error;
-// nil after Close; or the error that broke the connection (without
-// WithReconnect, the first receive error; with it, the error it gave up
-// with).
+// nil after Close; or the error that broke the connection (with
+// WithReconnect, once reconnecting gave up).
 func (h *Handle) Run(ctx context.Context) error {
 	if h == nil || h.rt == nil {
 		return errNilHandle
@@ -51,7 +17,7 @@ func (h *Handle) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	st := trackConn(d)
+	lost, why := d.Lost()
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
@@ -59,7 +25,7 @@ func (h *Handle) Run(ctx context.Context) error {
 		return nil
 	case <-h.rt.Closed():
 		return nil
-	case <-st.lost:
-		return st.err
+	case <-lost:
+		return why()
 	}
 }

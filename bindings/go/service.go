@@ -103,15 +103,7 @@ func (h *Handle) RegisterService(ctx context.Context, name string, handler Servi
 		return nil, err
 	}
 	registered := err == nil
-	f, err := h.rt.ServiceRegister(name)
-	if err == nil {
-		defer f.Destroy()
-		err = f.Wait(ctx)
-		if err == nil {
-			_, err = f.Get()
-		}
-	}
-	if err != nil {
+	if err := h.rt.ServiceRegisterContext(ctx, name); err != nil {
 		if registered {
 			d.RemoveRequestHandler(name)
 		}
@@ -124,20 +116,15 @@ func (h *Handle) RegisterService(ctx context.Context, name string, handler Servi
 func (s *Service) Name() string { return s.name }
 
 // Unregister tells the broker to stop sending requests for the service
-// and stops calling its handler.
+// and stops calling its handler (also when the broker's answer is an
+// error or ctx ends first).
 func (s *Service) Unregister(ctx context.Context) error {
 	if s == nil || s.h == nil || s.h.rt == nil {
 		return errNilHandle
 	}
-	f, err := s.h.rt.ServiceUnregister(s.name)
-	if err != nil {
-		return err
-	}
-	defer f.Destroy()
-	if err := f.Wait(ctx); err != nil {
-		return err
-	}
-	_, err = f.Get()
+	err := s.h.rt.ServiceUnregisterContext(ctx, s.name)
+	// The handler goes whatever the broker said: the caller is done with
+	// the service (an unfinished wait leaves the broker's side undone).
 	if d := s.h.rt.Dispatcher(); d != nil {
 		d.RemoveRequestHandler(s.name)
 	}
