@@ -29,8 +29,9 @@ static void why_set (struct why *why, const char *text)
         snprintf (why->text, sizeof (why->text), "%s", text);
 }
 
-/* Pack fmt into a compact JSON object string (free with free(3)). */
-static char *pack_object_why (const char *fmt, va_list ap, struct why *why)
+/* Pack fmt into a compact JSON object string (free with free(3)); why
+ * (may be NULL) says what failed. */
+static char *pack_object (const char *fmt, va_list ap, struct why *why)
 {
     json_error_t error;
     json_t *o;
@@ -60,10 +61,6 @@ static char *pack_object_why (const char *fmt, va_list ap, struct why *why)
     return s;
 }
 
-static char *pack_object (const char *fmt, va_list ap)
-{
-    return pack_object_why (fmt, ap, NULL);
-}
 
 /* Record (or with NULL, clear) the last pack/unpack error of a live
  * message; errno is preserved. */
@@ -92,18 +89,15 @@ static void free_keep_errno (char *s)
     errno = saved;
 }
 
-/* Parse s as a JSON object, unpack it with fmt, and hand the object to
- * owner to keep. */
-static int unpack_object_why (void *owner, const char *s, const char *fmt, va_list ap,
+/* Parse s as a JSON object, unpack it with fmt (callers check it is not
+ * NULL), and hand the object to owner to keep; why (may be NULL) says
+ * what failed. */
+static int unpack_object (void *owner, const char *s, const char *fmt, va_list ap,
                               struct why *why)
 {
     json_error_t error;
     json_t *o;
 
-    if (!fmt) {
-        errno = EINVAL;
-        return -1;
-    }
     if (!s) {
         why_set (why, "message does not have a string payload");
         errno = EPROTO;
@@ -130,10 +124,6 @@ static int unpack_object_why (void *owner, const char *s, const char *fmt, va_li
     return 0;
 }
 
-static int unpack_object (void *owner, const char *s, const char *fmt, va_list ap)
-{
-    return unpack_object_why (owner, s, fmt, ap, NULL);
-}
 
 int flux_msg_vpack (flux_msg_t *msg, const char *fmt, va_list ap)
 {
@@ -146,7 +136,7 @@ int flux_msg_vpack (flux_msg_t *msg, const char *fmt, va_list ap)
         return -1;
     }
     msg_lasterr (msg, NULL);
-    if (!(s = pack_object_why (fmt, ap, &why))) {
+    if (!(s = pack_object (fmt, ap, &why))) {
         if (why.text[0])
             msg_lasterr (msg, why.text);
         return -1;
@@ -191,7 +181,7 @@ int flux_msg_vunpack (const flux_msg_t *msg, const char *fmt, va_list ap)
         msg_lasterr (msg, why.text);
         return -1;
     }
-    rc = unpack_object_why ((void *)msg, s, fmt, ap, &why);
+    rc = unpack_object ((void *)msg, s, fmt, ap, &why);
     if (rc < 0 && why.text[0])
         msg_lasterr (msg, why.text);
     return rc;
@@ -218,7 +208,7 @@ flux_future_t *flux_rpc_vpack (flux_t *h, const char *topic, uint32_t nodeid,
         errno = EINVAL;
         return NULL;
     }
-    if (!(s = pack_object (fmt, ap)))
+    if (!(s = pack_object (fmt, ap, NULL)))
         return NULL;
     f = flux_rpc (h, topic, s, nodeid, flags);
     free_keep_errno (s);
@@ -250,7 +240,7 @@ int flux_rpc_get_unpack (flux_future_t *f, const char *fmt, ...)
     if (flux_rpc_get (f, &s) < 0)
         return -1;
     va_start (ap, fmt);
-    rc = unpack_object (f, s, fmt, ap);
+    rc = unpack_object (f, s, fmt, ap, NULL);
     va_end (ap);
     return rc;
 }
@@ -271,7 +261,7 @@ static int decode_unpack (const flux_msg_t *msg, const char **topic, decode_f de
     }
     if (decode (msg, topic, &s) < 0)
         return -1;
-    return unpack_object ((void *)msg, s, fmt, ap);
+    return unpack_object ((void *)msg, s, fmt, ap, NULL);
 }
 
 int flux_request_unpack (const flux_msg_t *msg, const char **topic, const char *fmt, ...)
@@ -296,7 +286,7 @@ int flux_respond_pack (flux_t *h, const flux_msg_t *request, const char *fmt, ..
         return -1;
     }
     va_start (ap, fmt);
-    s = pack_object (fmt, ap);
+    s = pack_object (fmt, ap, NULL);
     va_end (ap);
     if (!s)
         return -1;
@@ -316,7 +306,7 @@ flux_msg_t *flux_event_pack (const char *topic, const char *fmt, ...)
         return NULL;
     }
     va_start (ap, fmt);
-    s = pack_object (fmt, ap);
+    s = pack_object (fmt, ap, NULL);
     va_end (ap);
     if (!s)
         return NULL;
@@ -348,7 +338,7 @@ flux_future_t *flux_event_publish_pack (flux_t *h, const char *topic, int flags,
         return NULL;
     }
     va_start (ap, fmt);
-    s = pack_object (fmt, ap);
+    s = pack_object (fmt, ap, NULL);
     va_end (ap);
     if (!s)
         return NULL;

@@ -6,7 +6,6 @@ package main
 import "C"
 
 import (
-	"sync"
 	"syscall"
 	"unsafe"
 
@@ -17,39 +16,18 @@ import (
 // A flux_msg_t * handed to C is a token of the messages table: flux-core
 // messages are reference counted, and so are the tokens. The aux items set
 // on a token are destroyed with its last reference.
-var messages = newTokenTable[msg.Message]("flux_msg_t", func(tok unsafe.Pointer, _ *msg.Message) {
-	msgAux.Lock()
-	store := msgAux.byToken[tok]
-	delete(msgAux.byToken, tok)
-	msgAux.Unlock()
-	if store != nil {
-		store.Destroy()
-	}
-})
-
-// msgAux holds the aux containers of message tokens (flux_msg_aux_set).
-var msgAux = struct {
-	sync.Mutex
-	byToken map[unsafe.Pointer]*fluxrt.AuxStore
-}{byToken: map[unsafe.Pointer]*fluxrt.AuxStore{}}
+var messages = newTokenTable[msg.Message]("flux_msg_t", nil)
 
 // fluxgo_flux_msg_aux_set implements flux_msg_aux_set.
 //
 //export fluxgo_flux_msg_aux_set
 func fluxgo_flux_msg_aux_set(m *C.flux_msg_t, name *C.char, aux unsafe.Pointer, destroy C.flux_free_f, errp *C.int) (ret C.int) {
 	defer recoverTo(errp, nil, &ret, -1)
-	tok := unsafe.Pointer(m)
-	if _, err := lookupMsg(tok); err != nil {
+	store, err := messages.auxOf(unsafe.Pointer(m))
+	if err != nil {
 		setError(errp, err, nil)
 		return -1
 	}
-	msgAux.Lock()
-	store := msgAux.byToken[tok]
-	if store == nil {
-		store = &fluxrt.AuxStore{}
-		msgAux.byToken[tok] = store
-	}
-	msgAux.Unlock()
 	if err := store.Set(goStringPtr(name), pointerToAny(aux), freeFunc(destroy)); err != nil {
 		setError(errp, err, nil)
 		return -1
@@ -62,20 +40,13 @@ func fluxgo_flux_msg_aux_set(m *C.flux_msg_t, name *C.char, aux unsafe.Pointer, 
 //export fluxgo_flux_msg_aux_get
 func fluxgo_flux_msg_aux_get(m *C.flux_msg_t, name *C.char, errp *C.int) (ret unsafe.Pointer) {
 	defer recoverTo(errp, nil, &ret, nil)
-	tok := unsafe.Pointer(m)
-	if _, err := lookupMsg(tok); err != nil {
+	store, err := messages.auxOf(unsafe.Pointer(m))
+	if err != nil {
 		setError(errp, err, nil)
 		return nil
 	}
 	if name == nil {
 		setError(errp, errInvalid("name is NULL"), nil)
-		return nil
-	}
-	msgAux.Lock()
-	store := msgAux.byToken[tok]
-	msgAux.Unlock()
-	if store == nil {
-		setError(errp, fluxrt.ErrnoError(syscall.ENOENT), nil)
 		return nil
 	}
 	v, err := store.Get(C.GoString(name))

@@ -90,13 +90,6 @@ func (n *objectNames[T]) lookup(p unsafe.Pointer) (*T, error) {
 	return v, nil
 }
 
-// live reports how many objects currently have tokens (for tests).
-func (n *objectNames[T]) live() int {
-	n.mu.RLock()
-	defer n.mu.RUnlock()
-	return len(n.byToken)
-}
-
 var reactors = newObjectNames("flux_reactor_t", func(r *fluxrt.Reactor, retire func()) { r.OnDestroy(retire) })
 
 var watchers = newObjectNames("flux_watcher_t", func(w *fluxrt.Watcher, retire func()) { w.OnDestroy(retire) })

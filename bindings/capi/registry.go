@@ -1,84 +1,29 @@
 package main
 
-/*
-#include <stdlib.h>
-*/
-import "C"
-
 import (
-	"sync"
-	"syscall"
 	"unsafe"
 
 	fluxrt "github.com/fluxgo/fluxgo/runtime"
 )
 
-// A handle token is a small block of C memory whose address is the flux_t *
-// a C caller holds. Go pointers never reach C: the registry maps tokens to
-// runtime handles and back. A pointer that is not a live token (freed,
-// foreign, garbage) is refused with EINVAL instead of being dereferenced.
+// tokenSize is the size of the C memory block behind each pointer handed
+// to C (see objectNames and tokenTable).
 const tokenSize = 16
 
-// capiTokenKey is the aux key under which a handle keeps the destructor
-// that retires its token when the handle is destroyed.
+// capiTokenKey is the aux key under which a handle or future keeps the
+// destructor that retires its C pointer when it is destroyed.
 const capiTokenKey = "fluxgo::capi_token"
 
-var registry = struct {
-	sync.RWMutex
-	byToken  map[unsafe.Pointer]*fluxrt.Handle
-	byHandle map[*fluxrt.Handle]unsafe.Pointer
-}{
-	byToken:  map[unsafe.Pointer]*fluxrt.Handle{},
-	byHandle: map[*fluxrt.Handle]unsafe.Pointer{},
-}
-
-// registerHandle returns the token of h, making one on first use. nil maps
-// to NULL.
-func registerHandle(h *fluxrt.Handle) unsafe.Pointer {
-	if h == nil {
-		return nil
-	}
-	registry.Lock()
-	if tok, ok := registry.byHandle[h]; ok {
-		registry.Unlock()
-		return tok
-	}
-	tok := C.calloc(1, tokenSize)
-	registry.byToken[tok] = h
-	registry.byHandle[h] = tok
-	registry.Unlock()
+// A flux_t * handed to C names a runtime handle (root or clone) for as
+// long as it lives (see objectNames); destroying the handle retires it, so
+// a stale pointer is refused with EINVAL.
+var handles = newObjectNames("flux_t", func(h *fluxrt.Handle, retire func()) {
 	key := capiTokenKey
-	// Retire the token when the handle is destroyed, so that a stale
-	// pointer is refused afterwards.
-	_ = h.AuxSet(&key, tok, func(any) { retireHandle(h) })
-	return tok
-}
+	_ = h.AuxSet(&key, unsafe.Pointer(&key), func(any) { retire() })
+})
 
-// retireHandle forgets h's token and frees its memory.
-func retireHandle(h *fluxrt.Handle) {
-	registry.Lock()
-	tok, ok := registry.byHandle[h]
-	if ok {
-		delete(registry.byHandle, h)
-		delete(registry.byToken, tok)
-	}
-	registry.Unlock()
-	if ok {
-		freeCStrings(tok)
-		C.free(tok)
-	}
-}
+// registerHandle returns the C pointer of h; nil is NULL.
+func registerHandle(h *fluxrt.Handle) unsafe.Pointer { return handles.token(h) }
 
 // lookupHandle returns the runtime handle behind a C flux_t *.
-func lookupHandle(p unsafe.Pointer) (*fluxrt.Handle, error) {
-	if p == nil {
-		return nil, fluxrt.Errorf(syscall.EINVAL, "handle is NULL")
-	}
-	registry.RLock()
-	h, ok := registry.byToken[p]
-	registry.RUnlock()
-	if !ok {
-		return nil, fluxrt.Errorf(syscall.EINVAL, "not a live flux_t handle")
-	}
-	return h, nil
-}
+func lookupHandle(p unsafe.Pointer) (*fluxrt.Handle, error) { return handles.lookup(p) }

@@ -14,7 +14,8 @@ import (
 )
 
 // tokenTable hands C stable pointers ("tokens": small blocks of C memory)
-// for reference-counted Go objects such as messages and futures. Go
+// for reference-counted Go objects: messages, whose C references are the
+// tokens' own (unlike objectNames, whose references are the object's). Go
 // pointers never reach C. A pointer that is not a live token is refused
 // with EINVAL instead of being dereferenced.
 type tokenTable[T any] struct {
@@ -28,6 +29,7 @@ type tokenTable[T any] struct {
 type tokenEntry[T any] struct {
 	v    *T
 	refs int
+	aux  fluxrt.AuxStore // flux_msg_aux_set items, destroyed with the last reference
 }
 
 func newTokenTable[T any](what string, onLast func(unsafe.Pointer, *T)) *tokenTable[T] {
@@ -58,6 +60,20 @@ func (t *tokenTable[T]) get(p unsafe.Pointer) (*T, error) {
 		return nil, fluxrt.Errorf(syscall.EINVAL, "not a live %s", t.what)
 	}
 	return e.v, nil
+}
+
+// auxOf returns the aux container of the live token p.
+func (t *tokenTable[T]) auxOf(p unsafe.Pointer) (*fluxrt.AuxStore, error) {
+	if p == nil {
+		return nil, fluxrt.Errorf(syscall.EINVAL, "%s is NULL", t.what)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.live[p]
+	if !ok {
+		return nil, fluxrt.Errorf(syscall.EINVAL, "not a live %s", t.what)
+	}
+	return &e.aux, nil
 }
 
 // refs returns how many references C holds on p (0 if it is not live).
@@ -103,6 +119,7 @@ func (t *tokenTable[T]) release(p unsafe.Pointer) {
 	if !last {
 		return
 	}
+	e.aux.Destroy()
 	if t.onLast != nil {
 		t.onLast(p, e.v)
 	}
