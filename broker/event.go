@@ -17,14 +17,9 @@ var eventMethods = map[string]method{
 // subscribe handles event.subscribe {"topic":s} for c: subscriptions are
 // prefix strings with a reference count per connection.
 func (b *Broker) subscribe(c *conn, m *msg.Message) {
-	o, errno := requestObject(m)
+	topic, errno := requestString(m, "topic")
 	if errno != 0 {
 		b.moduleRespond(c, m, errno)
-		return
-	}
-	topic, ok := o.getString("topic")
-	if !ok {
-		b.moduleRespond(c, m, syscall.EPROTO)
 		return
 	}
 	c.subs[topic]++
@@ -34,14 +29,9 @@ func (b *Broker) subscribe(c *conn, m *msg.Message) {
 // unsubscribe handles event.unsubscribe {"topic":s}; a topic the
 // connection does not hold is ENOENT.
 func (b *Broker) unsubscribe(c *conn, m *msg.Message) {
-	o, errno := requestObject(m)
+	topic, errno := requestString(m, "topic")
 	if errno != 0 {
 		b.moduleRespond(c, m, errno)
-		return
-	}
-	topic, ok := o.getString("topic")
-	if !ok {
-		b.moduleRespond(c, m, syscall.EPROTO)
 		return
 	}
 	n, ok := c.subs[topic]

@@ -293,6 +293,20 @@ func requestObject(m *msg.Message) (*jvalue, syscall.Errno) {
 	return v, 0
 }
 
+// requestString returns the string member key of a request's JSON object
+// payload ("{s:s}"); anything else is EPROTO.
+func requestString(m *msg.Message, key string) (string, syscall.Errno) {
+	o, errno := requestObject(m)
+	if errno != 0 {
+		return "", errno
+	}
+	v, ok := o.getString(key)
+	if !ok {
+		return "", syscall.EPROTO
+	}
+	return v, 0
+}
+
 // getString returns the string member key ("s" in a jansson format).
 func (o *jvalue) getString(key string) (string, bool) {
 	v, ok := o.vals[key]

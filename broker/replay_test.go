@@ -1,18 +1,14 @@
 package broker
 
 import (
-	"bufio"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"net"
-	"os"
 	"path/filepath"
 	"regexp"
 	"syscall"
 	"testing"
 
 	"github.com/fluxgo/fluxgo/runtime/msg"
+	"github.com/fluxgo/fluxgo/runtime/msg/msgtest"
 	"github.com/fluxgo/fluxgo/runtime/stream"
 )
 
@@ -59,70 +55,10 @@ var replayCaptures = []struct {
 	{file: "comms-error-before.jsonl", skip: "service provider not in the capture"},
 }
 
-// captureRecord is one line of a capture file.
-type captureRecord struct {
-	Conn int    `json:"conn"`
-	Seq  int    `json:"seq"`
-	Dir  string `json:"dir"`
-	Kind string `json:"kind"`
-	Hex  string `json:"hex"`
-}
-
-// capturesDir finds ../shared/interop/captures relative to the module root.
-func capturesDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("replay: no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	caps := filepath.Join(dir, "..", "shared", "interop", "captures")
-	if _, err := os.Stat(filepath.Join(caps, "INDEX.md")); err != nil {
-		t.Fatalf("replay: captures not found at %s: %v", caps, err)
-	}
-	return caps
-}
-
-// loadCapture reads a capture file.
-func loadCapture(t *testing.T, path string) []captureRecord {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var recs []captureRecord
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var r captureRecord
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		recs = append(recs, r)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return recs
-}
-
 // decodeFrame decodes a capture frame record (header included).
-func decodeFrame(t *testing.T, r captureRecord) *msg.Message {
+func decodeFrame(t *testing.T, r msgtest.Record) *msg.Message {
 	t.Helper()
-	b, err := hex.DecodeString(r.Hex)
-	if err != nil {
-		t.Fatalf("seq %d: %v", r.Seq, err)
-	}
+	b := r.Data
 	n, err := stream.ParseHeader(b)
 	if err != nil || n != len(b)-stream.HeaderSize {
 		t.Fatalf("seq %d: bad frame header (%v)", r.Seq, err)
@@ -173,19 +109,26 @@ func normalizePayload(m *msg.Message) string {
 }
 
 func TestReplayCaptures(t *testing.T) {
-	dir := capturesDir(t)
+	dir, err := msgtest.CaptureDir()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range replayCaptures {
 		t.Run(tc.file, func(t *testing.T) {
 			if tc.skip != "" {
 				t.Skip(tc.skip)
 			}
-			replay(t, loadCapture(t, filepath.Join(dir, tc.file)))
+			recs, err := msgtest.LoadFile(filepath.Join(dir, tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			replay(t, recs)
 		})
 	}
 }
 
 // replay runs one capture against a fresh broker.
-func replay(t *testing.T, recs []captureRecord) {
+func replay(t *testing.T, recs []msgtest.Record) {
 	b := startBroker(t, Options{
 		Hostname: replayHosts,
 		Attrs:    map[string]string{"version": replayVers},
@@ -196,9 +139,9 @@ func replay(t *testing.T, recs []captureRecord) {
 	compared := 0
 	for _, r := range recs {
 		switch {
-		case r.Kind == "auth":
-			if r.Hex != "00" {
-				t.Fatalf("seq %d: unexpected auth byte %s in capture", r.Seq, r.Hex)
+		case r.Kind == msgtest.KindAuth:
+			if len(r.Data) != 1 || r.Data[0] != 0 {
+				t.Fatalf("seq %d: unexpected auth byte %x in capture", r.Seq, r.Data)
 			}
 			conns[r.Conn] = dial(t, b)
 		case r.Dir == "c2s" && r.Kind == "frame":
@@ -246,7 +189,7 @@ func replay(t *testing.T, recs []captureRecord) {
 }
 
 // compareReplay compares one stand-in frame with the captured one.
-func compareReplay(t *testing.T, r captureRecord, want, got *msg.Message, owner uint32, ids *idMap) {
+func compareReplay(t *testing.T, r msgtest.Record, want, got *msg.Message, owner uint32, ids *idMap) {
 	t.Helper()
 	wantUserid := want.Userid
 	if wantUserid == 0 {
@@ -282,6 +225,3 @@ func compareReplay(t *testing.T, r captureRecord, want, got *msg.Message, owner 
 		}
 	}
 }
-
-// net is used by the helpers; keep the import explicit for readers.
-var _ net.Conn

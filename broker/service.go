@@ -20,14 +20,9 @@ type clientService struct {
 // (EINVAL) and is not one of its own services (EEXIST). The answer comes
 // from connector-local: errno only, no text.
 func (b *Broker) serviceAdd(c *conn, m *msg.Message) {
-	o, errno := requestObject(m)
+	name, errno := requestString(m, "service")
 	if errno != 0 {
 		b.moduleRespond(c, m, errno)
-		return
-	}
-	name, ok := o.getString("service")
-	if !ok {
-		b.moduleRespond(c, m, syscall.EPROTO)
 		return
 	}
 	if _, taken := b.services[name]; taken {
@@ -70,14 +65,9 @@ func (b *Broker) serviceAllow(m *msg.Message, name string) syscall.Errno {
 // that registered a name may remove it (else ENOENT). The registration is
 // dropped even when the broker's credential check fails, as in flux-core.
 func (b *Broker) serviceRemove(c *conn, m *msg.Message) {
-	o, errno := requestObject(m)
+	name, errno := requestString(m, "service")
 	if errno != 0 {
 		b.moduleRespond(c, m, errno)
-		return
-	}
-	name, ok := o.getString("service")
-	if !ok {
-		b.moduleRespond(c, m, syscall.EPROTO)
 		return
 	}
 	s, ok := b.services[name]

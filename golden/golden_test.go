@@ -6,6 +6,7 @@ package golden
 import (
 	"bytes"
 	"flag"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,8 +29,13 @@ func TestGoldenFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(files.Paths()) == 0 {
+		t.Fatal("the fixture generated no files")
+	}
+	generated := map[string]bool{}
 	for _, p := range files.Paths() {
 		golden := filepath.Join("testdata", "want", p+".golden")
+		generated[filepath.ToSlash(golden)] = true
 		if *update {
 			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
 				t.Fatal(err)
@@ -48,6 +54,13 @@ func TestGoldenFiles(t *testing.T) {
 			t.Errorf("%s differs from %s:\n%s", p, golden, gen.ShortDiff(want, files[p], 10))
 		}
 	}
+	// A pinned file for an output the generator no longer makes is stale.
+	_ = filepath.WalkDir(filepath.Join("testdata", "want"), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !generated[filepath.ToSlash(path)] {
+			t.Errorf("%s is not generated any more: remove it", path)
+		}
+		return nil
+	})
 }
 
 func TestGenerationIsDeterministic(t *testing.T) {

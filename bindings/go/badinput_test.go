@@ -63,7 +63,7 @@ func TestBadInput(t *testing.T) {
 		name  string
 		f     func(ctx context.Context) error
 		errno syscall.Errno
-		text  string // exact error text, or prefix when ending in "…"
+		text  string // exact error text
 	}{
 		// nil and closed handles
 		{"nil RPC", rpc(nilH, "broker.ping", nil), syscall.EINVAL, "nil flux handle"},

@@ -72,7 +72,11 @@ func TestConcurrentUse(t *testing.T) {
 						errs <- fmt.Errorf("event %q, want %q", ev.Payload.Text(), want)
 						return
 					}
-					for range h.RPCStream(ctx, "state-machine.monitor", map[string]int{"final": 5}) {
+					for _, err := range h.RPCStream(ctx, "state-machine.monitor", map[string]int{"final": 5}) {
+						if err != nil {
+							errs <- fmt.Errorf("state-machine.monitor stream: %w", err)
+							return
+						}
 					}
 				}
 			}(i)
