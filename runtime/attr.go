@@ -227,11 +227,7 @@ func (h *Handle) rpcSync(ctx context.Context, topic string, nodeid uint32, paylo
 	if err != nil {
 		return nil, err
 	}
-	defer f.Destroy()
-	if err := f.Wait(ctx); err != nil {
-		return nil, err
-	}
-	return f.RPCGet()
+	return waitGet(ctx, f)
 }
 
 // AttrSet sets a broker attribute with an attr.set RPC and waits for the

@@ -97,12 +97,18 @@ func (h *Handle) syncSub(ctx context.Context, topic string, send func(string, in
 
 // waitDestroy waits for f under ctx, returns its error, and destroys it.
 func waitDestroy(ctx context.Context, f *Future) error {
+	_, err := waitGet(ctx, f)
+	return err
+}
+
+// waitGet waits for f under ctx, returns its result, and destroys it (the
+// message stays valid: futures do not own their results' memory).
+func waitGet(ctx context.Context, f *Future) (*msg.Message, error) {
 	defer f.Destroy()
 	if err := f.Wait(ctx); err != nil {
-		return err
+		return nil, err
 	}
-	_, err := f.Get()
-	return err
+	return f.Get()
 }
 
 // EventPublish publishes an event through the broker with confirmation

@@ -26,13 +26,8 @@ func (mt Match) Matches(m *msg.Message) bool {
 	if mt.TypeMask != 0 && mt.TypeMask&int(m.Type) == 0 {
 		return false
 	}
-	if mt.Matchtag != MatchtagNone {
-		if m.Type != msg.TypeRequest && m.Type != msg.TypeResponse {
-			return false
-		}
-		if len(m.Routes) > 0 || m.Matchtag() != mt.Matchtag {
-			return false
-		}
+	if mt.Matchtag != MatchtagNone && !MsgCmpMatchtag(m, mt.Matchtag) {
+		return false
 	}
 	if mt.TopicGlob != "" && mt.TopicGlob != "*" {
 		if !m.HasTopic() {
