@@ -27,7 +27,7 @@ CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/includ
 
 CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings/capi/test/*_test.c))
 
-.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank flux-core-suites need-flux-core bench bench-go bench-c install clean
+.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank conformance flux-core-suites need-flux-core bench bench-go bench-c install clean
 
 all: lib
 
@@ -44,6 +44,7 @@ help:
 	@echo "make interop   Go binding, examples and C tests against a real one-rank flux-core broker"
 	@echo "make multirank the C multi-rank suite under flux start --test-size=4, on both libraries"
 	@echo "make ctest-flux-core   run the C tests against flux-core's own library"
+	@echo "make conformance       flux-core's public-API unit tests against our library (CONFORMANCE=libflux/rpc: one)"
 	@echo "make check-prototypes  compare the spec's prototypes with flux-core's headers"
 	@echo "  (these find flux-core through FLUX_CORE=PREFIX or flux on PATH)"
 
@@ -150,6 +151,12 @@ ctest-flux-core: need-flux-core
 			-L$(FLUX_CORE)/lib -Wl,-rpath,$(FLUX_CORE)/lib -lflux-core; \
 		echo "== $$n (flux-core)"; \
 		$(FLUX_START) $(BUILD)/ctest-flux-core/$$n; done
+
+# flux-core's own unit tests that use only the public API, compiled
+# against our header and library (bindings/capi/test/conformance/run.sh).
+CONFORMANCE ?=
+conformance: need-flux-core lib
+	bindings/capi/test/conformance/run.sh $(FLUX_CORE) $(INCDIR) $(LIBDIR) $(BUILD)/conformance $(CONFORMANCE)
 
 # The multi-rank suite's C half, built against our library and against
 # flux-core's, each run as the initial program of four brokers in a
