@@ -54,7 +54,7 @@ func checkPrototypes(spec, root, dir string) int {
 	}
 	n := 0
 	for _, fn := range m.Functions {
-		if !fn.Internal {
+		if !fn.Internal && !fn.ExportOnly {
 			n++
 		}
 	}
