@@ -22,7 +22,8 @@ FLUX := $(FLUX_CORE)/bin/flux
 FLUX_START := $(FLUX) start -o,-Sbroker.rc1_path=,-Sbroker.rc3_path=
 endif
 
-CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/include/flux/*.h) \
+HEADERS  := $(wildcard bindings/capi/include/flux/*.h bindings/capi/include/flux/core/*.h)
+CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/*.h) $(HEADERS) \
             bindings/capi/exports.map $(shell find runtime -name '*.go' -not -name '*_test.go') go.mod go.sum
 
 CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings/capi/test/*_test.c))
@@ -71,9 +72,12 @@ $(LIB): $(CAPI_SRC)
 	rm -f $(LIBDIR)/*.h
 	ln -sf $(LIBNAME) $(LIBDIR)/libflux-core.so
 
-$(INCDIR)/flux/core.h: bindings/capi/include/flux/core.h
-	@mkdir -p $(dir $@)
-	cp $< $@
+# The whole include tree, laid out as flux-core's: flux/core.h and
+# flux/core/*.h (stale files of an older tree are removed first).
+$(INCDIR)/flux/core.h: $(HEADERS)
+	rm -rf $(INCDIR)/flux
+	@mkdir -p $(INCDIR)
+	cp -R bindings/capi/include/flux $(INCDIR)/
 
 # pc-file PREFIX DEST: write a pkg-config file for a tree rooted at PREFIX.
 define pc-file
@@ -231,10 +235,11 @@ bench-c: lib $(BUILD)/bin/fluxbroker
 	@echo; echo "== RESULT lines (also in build/bench-c.log)"; grep '^RESULT' $(BUILD)/bench-c.log
 
 install: lib
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/flux
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/flux/core
 	install -m 0755 $(LIB) $(DESTDIR)$(PREFIX)/lib/$(LIBNAME)
 	ln -sf $(LIBNAME) $(DESTDIR)$(PREFIX)/lib/libflux-core.so
 	install -m 0644 $(INCDIR)/flux/core.h $(DESTDIR)$(PREFIX)/include/flux/core.h
+	install -m 0644 $(INCDIR)/flux/core/*.h $(DESTDIR)$(PREFIX)/include/flux/core/
 	$(call pc-file,$(PREFIX),$(DESTDIR)$(PREFIX)/lib/pkgconfig/flux-core.pc)
 
 clean:
