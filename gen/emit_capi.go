@@ -177,6 +177,11 @@ func emitExport(f *jen.File, fn *FuncModel) {
 					errDeclared = true
 					g.If(jen.Id("err").Op("!=").Nil()).BlockFunc(func(b *jen.Group) { fail(b, jen.Id("err")) })
 				}
+				if objectByC(p.Type).CType == "flux_msg_t *" && !strings.HasPrefix(p.Type, "const ") {
+					// The call may change the message: refresh the
+					// header mirror in its token afterwards (tokens.go).
+					g.Defer().Id("refreshMsgMirror").Call(jen.Qual("unsafe", "Pointer").Call(jen.Id(id)))
+				}
 				if p.Class == ClassReceiver {
 					recv = jen.Id(local)
 				} else {
@@ -215,12 +220,16 @@ func emitExport(f *jen.File, fn *FuncModel) {
 				size := jen.Id(goIdent(fn.Params[i+1].Name))
 				args[p.GoIndex] = jen.Int().Call(size)
 				afterSuccess = append(afterSuccess, jen.Id("copyOut").Call(jen.Id(id), jen.Int().Call(size.Clone()), jen.Id(fmt.Sprintf("r%d", p.OutIndex))))
-			case ClassOut, ClassOutCounters:
+			case ClassOutCounters:
 				nullCheck()
-			case ClassOutString, ClassOutBytes, ClassOutAny:
+			case ClassOut, ClassOutString, ClassOutBytes, ClassOutAny:
 				if p.Null != "pass" {
 					nullCheck()
 				}
+			}
+			if p.Class == ClassLength && p.Null == "einval" {
+				// A length out-pointer the function requires.
+				nullCheck()
 			}
 		}
 		var call jen.Code
@@ -260,7 +269,12 @@ func emitExport(f *jen.File, fn *FuncModel) {
 			switch p.Class {
 			case ClassOut:
 				base := strings.TrimSuffix(p.Type, " *")
-				g.Op("*").Id(id).Op("=").Qual("C", cgoScalar[base]).Call(r)
+				put := jen.Op("*").Id(id).Op("=").Qual("C", cgoScalar[base]).Call(r)
+				if p.Null == "pass" {
+					g.If(jen.Id(id).Op("!=").Nil()).Block(put)
+				} else {
+					g.Add(put)
+				}
 			case ClassOutCounters:
 				g.Id("countersToC").Call(jen.Id(id), r)
 			case ClassOutAny:

@@ -535,7 +535,11 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 		fm.Params = append(fm.Params, pm)
 		if pm.Class == ClassBytesIn || pm.Class == ClassBytesOut || callbackWrappers[pm.Class] != "" || pm.Class == ClassOutBytes {
 			i++
-			fm.Params = append(fm.Params, &ParamModel{CParam: params[i], Class: ClassLength, GoIndex: -1, OutIndex: -1, Null: "pass"})
+			lp := &ParamModel{CParam: params[i], Class: ClassLength, GoIndex: -1, OutIndex: -1, Null: "pass"}
+			if adj := f.Params[params[i].Name]; adj.Null == "einval" && strings.HasSuffix(params[i].Type, "*") {
+				lp.Null = "einval" // an out-length the function requires
+			}
+			fm.Params = append(fm.Params, lp)
 		}
 	}
 	if entry != nil {

@@ -16,7 +16,11 @@ import (
 // A flux_msg_t * handed to C is a token of the messages table: flux-core
 // messages are reference counted, and so are the tokens. The aux items set
 // on a token are destroyed with its last reference.
-var messages = newTokenTable[msg.Message]("flux_msg_t", nil)
+var messages = func() *tokenTable[msg.Message] {
+	t := newTokenTable[msg.Message]("flux_msg_t", nil)
+	t.size, t.onAdd = msgTokenSize, writeMsgMirror
+	return t
+}()
 
 // fluxgo_flux_msg_aux_set implements flux_msg_aux_set.
 //
@@ -83,8 +87,15 @@ func fluxgo_flux_msg_last_error(m *C.flux_msg_t, errp *C.int) (ret *C.char) {
 	return staticCString(&lastErrNone)
 }
 
-// registerMsg hands C a new reference to m under a fresh token.
-func registerMsg(m *msg.Message) unsafe.Pointer { return messages.add(m) }
+// registerMsg hands C a new reference to m: under a fresh token, or
+// under its old one when C requeued it (requeue.go).
+func registerMsg(m *msg.Message) unsafe.Pointer {
+	if tok := takeRequeued(m); tok != nil {
+		refreshMsgMirror(tok)
+		return tok
+	}
+	return messages.add(m)
+}
 
 // lookupMsg returns the message behind a C flux_msg_t *.
 func lookupMsg(p unsafe.Pointer) (*msg.Message, error) { return messages.get(p) }

@@ -24,6 +24,10 @@ type tokenTable[T any] struct {
 	live map[unsafe.Pointer]*tokenEntry[T]
 	// onLast runs after the last reference is dropped, outside the lock.
 	onLast func(tok unsafe.Pointer, v *T)
+	// size is the size of each token's C block (at least tokenSize);
+	// onAdd, if set, fills a new token's block from its object.
+	size  C.size_t
+	onAdd func(tok unsafe.Pointer, v *T)
 }
 
 type tokenEntry[T any] struct {
@@ -33,7 +37,7 @@ type tokenEntry[T any] struct {
 }
 
 func newTokenTable[T any](what string, onLast func(unsafe.Pointer, *T)) *tokenTable[T] {
-	return &tokenTable[T]{what: what, live: map[unsafe.Pointer]*tokenEntry[T]{}, onLast: onLast}
+	return &tokenTable[T]{what: what, live: map[unsafe.Pointer]*tokenEntry[T]{}, onLast: onLast, size: tokenSize}
 }
 
 // add hands C a new reference to v under a fresh token; nil is NULL.
@@ -41,7 +45,10 @@ func (t *tokenTable[T]) add(v *T) unsafe.Pointer {
 	if v == nil {
 		return nil
 	}
-	tok := C.calloc(1, tokenSize)
+	tok := C.calloc(1, t.size)
+	if t.onAdd != nil {
+		t.onAdd(tok, v)
+	}
 	t.mu.Lock()
 	t.live[tok] = &tokenEntry[T]{v: v, refs: 1}
 	t.mu.Unlock()

@@ -457,30 +457,6 @@ func fluxgo_flux_recv(h *C.flux_t, match C.struct_flux_match, flags C.int, errp 
 	return (*C.flux_msg_t)(registerMsg(r0))
 }
 
-// fluxgo_flux_requeue implements flux_requeue.
-//
-//export fluxgo_flux_requeue
-func fluxgo_flux_requeue(h *C.flux_t, msg *C.flux_msg_t, flags C.int, errp *C.int) (ret C.int) {
-	defer recoverTo(errp, nil, &ret, -1)
-	ret = -1
-	a0, err := lookupHandle(unsafe.Pointer(h))
-	if err != nil {
-		setError(errp, err, nil)
-		return
-	}
-	a1, err := lookupMsg(unsafe.Pointer(msg))
-	if err != nil {
-		setError(errp, err, nil)
-		return
-	}
-	err = a0.Requeue(a1, int(flags))
-	if err != nil {
-		setError(errp, err, nil)
-		return
-	}
-	return 0
-}
-
 // fluxgo_flux_pollevents implements flux_pollevents.
 //
 //export fluxgo_flux_pollevents
@@ -696,6 +672,7 @@ func fluxgo_flux_msg_set_type(msg *C.flux_msg_t, type_ C.int, errp *C.int) (ret 
 		setError(errp, err, nil)
 		return
 	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	err = fluxrt.MsgSetType(a0, int(type_))
 	if err != nil {
 		setError(errp, err, nil)
@@ -715,6 +692,7 @@ func fluxgo_flux_msg_set_topic(msg *C.flux_msg_t, topic *C.char, errp *C.int) (r
 		setError(errp, err, nil)
 		return
 	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	err = fluxrt.MsgSetTopic(a0, goStringPtr(topic))
 	if err != nil {
 		setError(errp, err, nil)
@@ -758,6 +736,7 @@ func fluxgo_flux_msg_set_string(msg *C.flux_msg_t, s *C.char, errp *C.int) (ret 
 		setError(errp, err, nil)
 		return
 	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	err = fluxrt.MsgSetString(a0, goStringPtr(s))
 	if err != nil {
 		setError(errp, err, nil)
@@ -801,6 +780,7 @@ func fluxgo_flux_msg_set_payload(msg *C.flux_msg_t, buf unsafe.Pointer, size C.s
 		setError(errp, err, nil)
 		return
 	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	err = fluxrt.MsgSetPayload(a0, goBytes(buf, int(size)))
 	if err != nil {
 		setError(errp, err, nil)
@@ -856,6 +836,7 @@ func fluxgo_flux_msg_set_matchtag(msg *C.flux_msg_t, matchtag C.uint32_t, errp *
 		setError(errp, err, nil)
 		return
 	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	err = fluxrt.MsgSetMatchtag(a0, uint32(matchtag))
 	if err != nil {
 		setError(errp, err, nil)
@@ -899,6 +880,7 @@ func fluxgo_flux_msg_set_nodeid(msg *C.flux_msg_t, nodeid C.uint32_t, errp *C.in
 		setError(errp, err, nil)
 		return
 	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	err = fluxrt.MsgSetNodeid(a0, uint32(nodeid))
 	if err != nil {
 		setError(errp, err, nil)
@@ -942,6 +924,7 @@ func fluxgo_flux_msg_set_errnum(msg *C.flux_msg_t, errnum C.int, errp *C.int) (r
 		setError(errp, err, nil)
 		return
 	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	err = fluxrt.MsgSetErrnum(a0, int(errnum))
 	if err != nil {
 		setError(errp, err, nil)
@@ -985,6 +968,7 @@ func fluxgo_flux_msg_set_seq(msg *C.flux_msg_t, seq C.uint32_t, errp *C.int) (re
 		setError(errp, err, nil)
 		return
 	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	err = fluxrt.MsgSetSeq(a0, uint32(seq))
 	if err != nil {
 		setError(errp, err, nil)
@@ -1028,6 +1012,7 @@ func fluxgo_flux_msg_set_userid(msg *C.flux_msg_t, userid C.uint32_t, errp *C.in
 		setError(errp, err, nil)
 		return
 	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	err = fluxrt.MsgSetUserid(a0, uint32(userid))
 	if err != nil {
 		setError(errp, err, nil)
@@ -1071,6 +1056,7 @@ func fluxgo_flux_msg_set_rolemask(msg *C.flux_msg_t, rolemask C.uint32_t, errp *
 		setError(errp, err, nil)
 		return
 	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	err = fluxrt.MsgSetRolemask(a0, uint32(rolemask))
 	if err != nil {
 		setError(errp, err, nil)
@@ -1109,6 +1095,7 @@ func fluxgo_flux_msg_get_rolemask(msg *C.flux_msg_t, rolemask *C.uint32_t, errp 
 func fluxgo_flux_msg_route_enable(msg *C.flux_msg_t, errp *C.int) {
 	defer recoverVoid(errp, nil)
 	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	fluxrt.MsgRouteEnable(a0)
 }
 
@@ -1118,6 +1105,7 @@ func fluxgo_flux_msg_route_enable(msg *C.flux_msg_t, errp *C.int) {
 func fluxgo_flux_msg_route_disable(msg *C.flux_msg_t, errp *C.int) {
 	defer recoverVoid(errp, nil)
 	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	fluxrt.MsgRouteDisable(a0)
 }
 
@@ -1132,6 +1120,7 @@ func fluxgo_flux_msg_route_push(msg *C.flux_msg_t, id *C.char, errp *C.int) (ret
 		setError(errp, err, nil)
 		return
 	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	if id == nil {
 		setError(errp, errInvalid("id is NULL"), nil)
 		return
@@ -1715,6 +1704,10 @@ func fluxgo_flux_event_decode_raw(msg *C.flux_msg_t, topic **C.char, data *unsaf
 	}
 	if data == nil {
 		setError(errp, errInvalid("data is NULL"), nil)
+		return
+	}
+	if len_ == nil {
+		setError(errp, errInvalid("len is NULL"), nil)
 		return
 	}
 	r0, r1, err := fluxrt.EventDecode(a0)
@@ -2332,6 +2325,7 @@ func fluxgo_flux_msg_set_private(msg *C.flux_msg_t, errp *C.int) (ret C.int) {
 		setError(errp, err, nil)
 		return
 	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	err = fluxrt.MsgSetPrivate(a0)
 	if err != nil {
 		setError(errp, err, nil)
@@ -2362,6 +2356,7 @@ func fluxgo_flux_msg_set_streaming(msg *C.flux_msg_t, errp *C.int) (ret C.int) {
 		setError(errp, err, nil)
 		return
 	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	err = fluxrt.MsgSetStreaming(a0)
 	if err != nil {
 		setError(errp, err, nil)
@@ -2392,6 +2387,7 @@ func fluxgo_flux_msg_set_noresponse(msg *C.flux_msg_t, errp *C.int) (ret C.int) 
 		setError(errp, err, nil)
 		return
 	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	err = fluxrt.MsgSetNoresponse(a0)
 	if err != nil {
 		setError(errp, err, nil)
@@ -2433,6 +2429,7 @@ func fluxgo_flux_msg_set_flag(msg *C.flux_msg_t, flag C.int, errp *C.int) (ret C
 		setError(errp, err, nil)
 		return
 	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	err = fluxrt.MsgSetFlag(a0, int(flag))
 	if err != nil {
 		setError(errp, err, nil)
@@ -2452,6 +2449,7 @@ func fluxgo_flux_msg_clear_flag(msg *C.flux_msg_t, flag C.int, errp *C.int) (ret
 		setError(errp, err, nil)
 		return
 	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	err = fluxrt.MsgClearFlag(a0, int(flag))
 	if err != nil {
 		setError(errp, err, nil)
@@ -2498,6 +2496,7 @@ func fluxgo_flux_msg_typestr(type_ C.int, errp *C.int) (ret *C.char) {
 func fluxgo_flux_msg_route_clear(msg *C.flux_msg_t, errp *C.int) {
 	defer recoverVoid(errp, nil)
 	var a0 = nilIfNull(lookupMsg, unsafe.Pointer(msg))
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	fluxrt.MsgRouteClear(a0)
 }
 
@@ -2512,6 +2511,7 @@ func fluxgo_flux_msg_route_delete_last(msg *C.flux_msg_t, errp *C.int) (ret C.in
 		setError(errp, err, nil)
 		return
 	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
 	err = fluxrt.MsgRouteDeleteLast(a0)
 	if err != nil {
 		setError(errp, err, nil)
@@ -3821,4 +3821,33 @@ func fluxgo_flux_log_set_redirect(h *C.flux_t, fun C.flux_log_f, arg unsafe.Poin
 		return
 	}
 	a0.LogSetRedirect(logFunc(fun, arg))
+}
+
+// fluxgo_flux_core_version_string implements flux_core_version_string.
+//
+//export fluxgo_flux_core_version_string
+func fluxgo_flux_core_version_string(errp *C.int) (ret *C.char) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	r0 := fluxrt.CoreVersionString()
+	return staticCString(&r0)
+}
+
+// fluxgo_flux_core_version implements flux_core_version.
+//
+//export fluxgo_flux_core_version
+func fluxgo_flux_core_version(major *C.int, minor *C.int, patch *C.int, errp *C.int) (ret C.int) {
+	defer recoverTo(errp, nil, &ret, -1)
+	ret = -1
+	r0, r1, r2, r3 := fluxrt.CoreVersion()
+	if major != nil {
+		*major = C.int(r0)
+	}
+	if minor != nil {
+		*minor = C.int(r1)
+	}
+	if patch != nil {
+		*patch = C.int(r2)
+	}
+	return C.int(r3)
 }

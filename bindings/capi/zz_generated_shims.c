@@ -2086,14 +2086,20 @@ char *flux_hostmap_lookup (flux_t *h, const char *targets, flux_error_t *errp)
 
 const char *flux_core_version_string (void)
 {
-    fluxgo_not_implemented (NULL, "flux_core_version_string");
-    return NULL;
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_core_version_string (&fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_core_version (int *major, int *minor, int *patch)
 {
-    fluxgo_not_implemented (NULL, "flux_core_version");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_core_version (major, minor, patch, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_plugin_t * flux_plugin_create (void)

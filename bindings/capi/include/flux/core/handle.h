@@ -149,7 +149,9 @@ int flux_send_new (flux_t *h, flux_msg_t **msg, int flags);
 flux_msg_t *flux_recv (flux_t *h, struct flux_match match, int flags);
 
 /* Put a message back on the receive queue, at FLUX_RQ_HEAD or
- * FLUX_RQ_TAIL.
+ * FLUX_RQ_TAIL; it comes back from flux_recv (or a message handler) as the
+ * same flux_msg_t * with its aux items, the queue holding a reference
+ * meanwhile.
  */
 int flux_requeue (flux_t *h, const flux_msg_t *msg, int flags);
 

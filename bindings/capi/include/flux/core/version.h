@@ -17,10 +17,15 @@ extern "C" {
 #define FLUX_CORE_VERSION_PATCH 0 /* Patch level. */
 #define FLUX_CORE_VERSION_HEX ((FLUX_CORE_VERSION_MAJOR << 16) | (FLUX_CORE_VERSION_MINOR << 8) | (FLUX_CORE_VERSION_PATCH << 0)) /* Major, minor and patch in one byte each. */
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Return the flux-core version this library is a drop-in for,
+ * FLUX_CORE_VERSION_STRING ("0.88.0"); fluxgo's own version is the Go
+ * constant runtime.Version.
+ */
 const char *flux_core_version_string (void);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Store the compatible flux-core version's parts where the pointers are
+ * not NULL and return FLUX_CORE_VERSION_HEX.
+ */
 int flux_core_version (int *major, int *minor, int *patch);
 
 #ifdef __cplusplus

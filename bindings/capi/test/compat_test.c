@@ -1,0 +1,161 @@
+/* C ABI tests of behaviour flux-core's own unit tests rely on: the
+ * message header readable at flux-core's struct layout, requeued messages
+ * coming back as the same pointer, the version functions, and argument
+ * checks that differ from the obvious. They pass on flux-core's library
+ * too (make ctest-flux-core). */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <flux/core.h>
+#include "tap.h"
+
+/* The header fields of flux-core's private struct flux_msg ("proto"), at
+ * the offsets it has on LP64 targets: C code written for flux-core reads
+ * them directly, so fluxgo keeps a read-only mirror there. */
+struct mirror {
+    uint8_t type;
+    uint8_t flags;
+    uint32_t userid;
+    uint32_t rolemask;
+    uint32_t aux1;
+    uint32_t aux2;
+};
+
+static struct mirror read_mirror (const flux_msg_t *msg)
+{
+    const unsigned char *p = (const unsigned char *)msg + 48;
+    struct mirror m;
+    m.type = p[0];
+    m.flags = p[1];
+    memcpy (&m.userid, p + 4, 4);
+    memcpy (&m.rolemask, p + 8, 4);
+    memcpy (&m.aux1, p + 12, 4);
+    memcpy (&m.aux2, p + 16, 4);
+    return m;
+}
+
+static void test_mirror (void)
+{
+    flux_msg_t *msg, *cpy;
+    struct mirror m;
+
+    if (!(msg = flux_request_encode ("a.b", NULL))) {
+        ok (0, "flux_request_encode");
+        return;
+    }
+    m = read_mirror (msg);
+    ok (m.type == FLUX_MSGTYPE_REQUEST && (m.flags & FLUX_MSGFLAG_TOPIC)
+        && m.userid == FLUX_USERID_UNKNOWN && m.rolemask == FLUX_ROLE_NONE
+        && m.aux1 == FLUX_NODEID_ANY && m.aux2 == FLUX_MATCHTAG_NONE,
+        "a new request's header reads at flux-core's offsets");
+    ok (flux_msg_set_matchtag (msg, 42) == 0 && read_mirror (msg).aux2 == 42,
+        "set_matchtag shows in the mirror");
+    ok (flux_msg_set_nodeid (msg, 3) == 0 && read_mirror (msg).aux1 == 3,
+        "set_nodeid shows in the mirror");
+    ok (flux_msg_set_userid (msg, 1000) == 0 && flux_msg_set_rolemask (msg, FLUX_ROLE_USER) == 0
+        && read_mirror (msg).userid == 1000 && read_mirror (msg).rolemask == FLUX_ROLE_USER,
+        "set_userid and set_rolemask show in the mirror");
+    ok (flux_msg_set_streaming (msg) == 0 && (read_mirror (msg).flags & FLUX_MSGFLAG_STREAMING),
+        "set_streaming shows in the flags");
+    ok (flux_msg_set_string (msg, "{}") == 0 && (read_mirror (msg).flags & FLUX_MSGFLAG_PAYLOAD),
+        "a payload sets FLUX_MSGFLAG_PAYLOAD in the flags");
+    ok (flux_msg_set_type (msg, FLUX_MSGTYPE_RESPONSE) == 0
+        && read_mirror (msg).type == FLUX_MSGTYPE_RESPONSE,
+        "set_type shows in the mirror");
+    ok ((cpy = flux_msg_copy (msg, true)) != NULL
+        && memcmp (&((const char *)cpy)[48], &((const char *)msg)[48], 20) == 0,
+        "a copy's mirror equals the original's");
+    flux_msg_destroy (cpy);
+    flux_msg_destroy (msg);
+
+    if (!(msg = flux_event_encode ("ev", NULL))) {
+        ok (0, "flux_event_encode");
+        return;
+    }
+    ok (flux_msg_set_seq (msg, 7) == 0 && read_mirror (msg).type == FLUX_MSGTYPE_EVENT
+        && read_mirror (msg).aux1 == 7,
+        "an event's sequence is aux1");
+    flux_msg_destroy (msg);
+}
+
+static void test_requeue_same_message (void)
+{
+    flux_t *h = flux_open ("loop://", 0);
+    flux_msg_t *msg;
+    const flux_msg_t *again;
+    int x = 1;
+
+    if (!h) {
+        ok (0, "flux_open loop://");
+        return;
+    }
+    msg = flux_request_encode ("a.b", NULL);
+    ok (msg != NULL && flux_msg_aux_set (msg, "x", &x, NULL) == 0
+        && flux_requeue (h, msg, FLUX_RQ_TAIL) == 0,
+        "requeue a request carrying an aux item");
+    again = flux_recv (h, FLUX_MATCH_ANY, FLUX_O_NONBLOCK);
+    ok (again == msg, "flux_recv returns the same flux_msg_t *");
+    ok (again && flux_msg_aux_get (again, "x") == &x, "with its aux item");
+    flux_msg_decref (again);
+    flux_msg_decref (msg);
+
+    /* a message is in one queue at a time */
+    msg = flux_request_encode ("c.d", NULL);
+    ok (flux_requeue (h, msg, FLUX_RQ_TAIL) == 0, "requeue a message");
+    errno = 0;
+    ok (flux_requeue (h, msg, FLUX_RQ_HEAD) < 0 && errno == EINVAL,
+        "requeueing it again while it is queued fails with EINVAL");
+    again = flux_recv (h, FLUX_MATCH_ANY, FLUX_O_NONBLOCK);
+    ok (again == msg, "flux_recv returns it");
+    ok (flux_recv (h, FLUX_MATCH_ANY, FLUX_O_NONBLOCK) == NULL && errno == EAGAIN,
+        "and the queue is empty");
+    flux_msg_decref (again);
+    ok (flux_requeue (h, msg, FLUX_RQ_HEAD) == 0, "once received it can be requeued again");
+    again = flux_recv (h, FLUX_MATCH_ANY, FLUX_O_NONBLOCK);
+    ok (again == msg, "and received again");
+    flux_msg_decref (again);
+    flux_msg_decref (msg);
+    flux_close (h);
+}
+
+static void test_version (void)
+{
+    int major = -1, minor = -1, patch = -1;
+    int hex = flux_core_version (&major, &minor, &patch);
+
+    ok (major == FLUX_CORE_VERSION_MAJOR && minor == FLUX_CORE_VERSION_MINOR
+        && patch == FLUX_CORE_VERSION_PATCH && hex == FLUX_CORE_VERSION_HEX,
+        "flux_core_version reports the header's version");
+    ok (flux_core_version (NULL, NULL, NULL) == FLUX_CORE_VERSION_HEX,
+        "flux_core_version accepts NULL pointers");
+    ok (strcmp (flux_core_version_string (), FLUX_CORE_VERSION_STRING) == 0
+        && strcmp (FLUX_CORE_VERSION_STRING, "0.88.0") == 0,
+        "flux_core_version_string is 0.88.0");
+}
+
+static void test_event_decode_raw (void)
+{
+    flux_msg_t *msg = flux_event_encode_raw ("ev", "abc", 3);
+    const void *data;
+    size_t len = 0;
+    const char *topic;
+
+    errno = 0;
+    ok (flux_event_decode_raw (msg, &topic, &data, NULL) < 0 && errno == EINVAL,
+        "flux_event_decode_raw len=NULL fails with EINVAL");
+    ok (flux_event_decode_raw (msg, &topic, &data, &len) == 0 && len == 3
+        && strcmp (topic, "ev") == 0,
+        "flux_event_decode_raw works with every pointer");
+    flux_msg_destroy (msg);
+}
+
+int main (void)
+{
+    test_mirror ();
+    test_requeue_same_message ();
+    test_version ();
+    test_event_decode_raw ();
+    return done_testing ();
+}
