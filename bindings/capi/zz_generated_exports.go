@@ -3823,6 +3823,90 @@ func fluxgo_flux_log_set_redirect(h *C.flux_t, fun C.flux_log_f, arg unsafe.Poin
 	a0.LogSetRedirect(logFunc(fun, arg))
 }
 
+// fluxgo_flux_msg_set_control implements flux_msg_set_control.
+//
+//export fluxgo_flux_msg_set_control
+func fluxgo_flux_msg_set_control(msg *C.flux_msg_t, type_ C.int, status C.int, errp *C.int) (ret C.int) {
+	defer recoverTo(errp, nil, &ret, -1)
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	defer refreshMsgMirror(unsafe.Pointer(msg))
+	err = fluxrt.MsgSetControl(a0, int(type_), int(status))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
+// fluxgo_flux_msg_get_control implements flux_msg_get_control.
+//
+//export fluxgo_flux_msg_get_control
+func fluxgo_flux_msg_get_control(msg *C.flux_msg_t, type_ *C.int, status *C.int, errp *C.int) (ret C.int) {
+	defer recoverTo(errp, nil, &ret, -1)
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, r1, err := fluxrt.MsgGetControl(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if type_ != nil {
+		*type_ = C.int(r0)
+	}
+	if status != nil {
+		*status = C.int(r1)
+	}
+	return 0
+}
+
+// fluxgo_flux_control_encode implements flux_control_encode.
+//
+//export fluxgo_flux_control_encode
+func fluxgo_flux_control_encode(type_ C.int, status C.int, errp *C.int) (ret *C.flux_msg_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	r0, err := fluxrt.ControlEncode(int(type_), int(status))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_msg_t)(registerMsg(r0))
+}
+
+// fluxgo_flux_control_decode implements flux_control_decode.
+//
+//export fluxgo_flux_control_decode
+func fluxgo_flux_control_decode(msg *C.flux_msg_t, type_ *C.int, status *C.int, errp *C.int) (ret C.int) {
+	defer recoverTo(errp, nil, &ret, -1)
+	ret = -1
+	a0, err := lookupMsg(unsafe.Pointer(msg))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, r1, err := fluxrt.ControlDecode(a0)
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if type_ != nil {
+		*type_ = C.int(r0)
+	}
+	if status != nil {
+		*status = C.int(r1)
+	}
+	return 0
+}
+
 // fluxgo_flux_core_version_string implements flux_core_version_string.
 //
 //export fluxgo_flux_core_version_string

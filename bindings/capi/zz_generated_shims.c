@@ -1868,14 +1868,20 @@ void flux_log_set_redirect (flux_t *h, flux_log_f fun, void *arg)
 
 int flux_msg_set_control (flux_msg_t *msg, int type, int status)
 {
-    fluxgo_not_implemented (NULL, "flux_msg_set_control");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_set_control (msg, type, status, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_msg_get_control (const flux_msg_t *msg, int *type, int *status)
 {
-    fluxgo_not_implemented (NULL, "flux_msg_get_control");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msg_get_control ((flux_msg_t *)msg, type, status, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_conf_t *flux_conf_create (void)
@@ -1962,72 +1968,108 @@ void flux_handle_destroy (flux_t *hp)
 
 struct flux_msglist *flux_msglist_create (void)
 {
-    fluxgo_not_implemented (NULL, "flux_msglist_create");
-    return NULL;
+    int fluxgo_errno = 0;
+    struct flux_msglist *fluxgo_result = fluxgo_flux_msglist_create (&fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void flux_msglist_destroy (struct flux_msglist *l)
 {
-    fluxgo_not_implemented (NULL, "flux_msglist_destroy");
+    int fluxgo_errno = 0;
+    fluxgo_flux_msglist_destroy (l, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 int flux_msglist_push (struct flux_msglist *l, const flux_msg_t *msg)
 {
-    fluxgo_not_implemented (NULL, "flux_msglist_push");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msglist_push (l, (flux_msg_t *)msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_msglist_append (struct flux_msglist *l, const flux_msg_t *msg)
 {
-    fluxgo_not_implemented (NULL, "flux_msglist_append");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msglist_append (l, (flux_msg_t *)msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void flux_msglist_delete (struct flux_msglist *l)
 {
-    fluxgo_not_implemented (NULL, "flux_msglist_delete");
+    int fluxgo_errno = 0;
+    fluxgo_flux_msglist_delete (l, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 const flux_msg_t *flux_msglist_pop (struct flux_msglist *l)
 {
-    fluxgo_not_implemented (NULL, "flux_msglist_pop");
-    return NULL;
+    int fluxgo_errno = 0;
+    const flux_msg_t *fluxgo_result = fluxgo_flux_msglist_pop (l, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 const flux_msg_t *flux_msglist_first (struct flux_msglist *l)
 {
-    fluxgo_not_implemented (NULL, "flux_msglist_first");
-    return NULL;
+    int fluxgo_errno = 0;
+    const flux_msg_t *fluxgo_result = fluxgo_flux_msglist_first (l, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 const flux_msg_t *flux_msglist_next (struct flux_msglist *l)
 {
-    fluxgo_not_implemented (NULL, "flux_msglist_next");
-    return NULL;
+    int fluxgo_errno = 0;
+    const flux_msg_t *fluxgo_result = fluxgo_flux_msglist_next (l, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 const flux_msg_t *flux_msglist_last (struct flux_msglist *l)
 {
-    fluxgo_not_implemented (NULL, "flux_msglist_last");
-    return NULL;
+    int fluxgo_errno = 0;
+    const flux_msg_t *fluxgo_result = fluxgo_flux_msglist_last (l, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_msglist_count (struct flux_msglist *l)
 {
-    fluxgo_not_implemented (NULL, "flux_msglist_count");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msglist_count (l, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_msg_t *flux_control_encode (int type, int status)
 {
-    fluxgo_not_implemented (NULL, "flux_control_encode");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_msg_t *fluxgo_result = fluxgo_flux_control_encode (type, status, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_control_decode (const flux_msg_t *msg, int *type, int *status)
 {
-    fluxgo_not_implemented (NULL, "flux_control_decode");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_control_decode ((flux_msg_t *)msg, type, status, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 bool flux_module_debug_test (flux_t *h, int flag, bool clear)
@@ -2298,26 +2340,38 @@ flux_future_t *flux_sync_create (flux_t *h, double minimum)
 
 bool flux_disconnect_match (const flux_msg_t *msg1, const flux_msg_t *msg2)
 {
-    fluxgo_not_implemented (NULL, "flux_disconnect_match");
-    return false;
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_disconnect_match ((flux_msg_t *)msg1, (flux_msg_t *)msg2, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_msglist_disconnect (struct flux_msglist *l, const flux_msg_t *msg)
 {
-    fluxgo_not_implemented (NULL, "flux_msglist_disconnect");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msglist_disconnect (l, (flux_msg_t *)msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 bool flux_cancel_match (const flux_msg_t *msg1, const flux_msg_t *msg2)
 {
-    fluxgo_not_implemented (NULL, "flux_cancel_match");
-    return false;
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_cancel_match ((flux_msg_t *)msg1, (flux_msg_t *)msg2, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_msglist_cancel (flux_t *h, struct flux_msglist *l, const flux_msg_t *msg)
 {
-    fluxgo_not_implemented (NULL, "flux_msglist_cancel");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_msglist_cancel (h, l, (flux_msg_t *)msg, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void flux_stats_count (flux_t *h, const char *name, ssize_t count)

@@ -8,10 +8,12 @@
 extern "C" {
 #endif
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Make a control message with a type and a status. */
 flux_msg_t *flux_control_encode (int type, int status);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Get a control message's type and status (either pointer may be NULL);
+ * other messages are EPROTO.
+ */
 int flux_control_decode (const flux_msg_t *msg, int *type, int *status);
 
 #ifdef __cplusplus

@@ -8,16 +8,25 @@
 extern "C" {
 #endif
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Tell whether a request came from the client that sent a disconnect
+ * request: same sender, and a sender allowed to act for the request's
+ * user.
+ */
 bool flux_disconnect_match (const flux_msg_t *msg1, const flux_msg_t *msg2);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Delete every request of the client that sent a disconnect request;
+ * return how many.
+ */
 int flux_msglist_disconnect (struct flux_msglist *l, const flux_msg_t *msg);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Tell whether a request is the one a cancel request names by its
+ * matchtag, from the same client.
+ */
 bool flux_cancel_match (const flux_msg_t *msg1, const flux_msg_t *msg2);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Answer the request a cancel request names with ENODATA and delete it;
+ * return 1, or 0 if none matched.
+ */
 int flux_msglist_cancel (flux_t *h, struct flux_msglist *l, const flux_msg_t *msg);
 
 #ifdef __cplusplus

@@ -322,10 +322,12 @@ void *flux_msg_aux_get (const flux_msg_t *msg, const char *name);
  */
 const char *flux_msg_last_error (const flux_msg_t *msg);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set a control message's type and status; other messages are EINVAL. */
 int flux_msg_set_control (flux_msg_t *msg, int type, int status);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Get a control message's type and status (either pointer may be NULL);
+ * other messages are EPROTO.
+ */
 int flux_msg_get_control (const flux_msg_t *msg, int *type, int *status);
 
 #ifdef __cplusplus

@@ -8,34 +8,42 @@
 extern "C" {
 #endif
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Make an empty message list. */
 struct flux_msglist *flux_msglist_create (void);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Destroy a list, dropping its references to its messages; NULL is
+ * ignored.
+ */
 void flux_msglist_destroy (struct flux_msglist *l);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Add a message at the front, taking a reference to it. */
 int flux_msglist_push (struct flux_msglist *l, const flux_msg_t *msg);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Add a message at the end, taking a reference to it. */
 int flux_msglist_append (struct flux_msglist *l, const flux_msg_t *msg);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Remove the message at the cursor, dropping the list's reference; the
+ * cursor moves back, so iteration can go on.
+ */
 void flux_msglist_delete (struct flux_msglist *l);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Remove the message at the cursor (or the first one) and give the list's
+ * reference to the caller.
+ */
 const flux_msg_t *flux_msglist_pop (struct flux_msglist *l);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Move the cursor to the first message and return it (NULL if the list is
+ * empty).
+ */
 const flux_msg_t *flux_msglist_first (struct flux_msglist *l);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Move the cursor to the next message and return it (NULL past the end). */
 const flux_msg_t *flux_msglist_next (struct flux_msglist *l);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Move the cursor to the last message and return it. */
 const flux_msg_t *flux_msglist_last (struct flux_msglist *l);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Return the number of messages (0 for NULL). */
 int flux_msglist_count (struct flux_msglist *l);
 
 #ifdef __cplusplus
