@@ -3907,6 +3907,53 @@ func fluxgo_flux_control_decode(msg *C.flux_msg_t, type_ *C.int, status *C.int, 
 	return 0
 }
 
+// fluxgo_flux_get_rankbyhost implements flux_get_rankbyhost.
+//
+//export fluxgo_flux_get_rankbyhost
+func fluxgo_flux_get_rankbyhost(h *C.flux_t, host *C.char, errp *C.int) (ret C.int) {
+	defer recoverTo(errp, nil, &ret, -1)
+	ret = -1
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if host == nil {
+		setError(errp, errInvalid("host is NULL"), nil)
+		return
+	}
+	r0, err := a0.GetRankByHost(C.GoString(host))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return C.int(r0)
+}
+
+// fluxgo_flux_hostmap_lookup implements flux_hostmap_lookup.
+//
+//export fluxgo_flux_hostmap_lookup
+func fluxgo_flux_hostmap_lookup(h *C.flux_t, targets *C.char, errp_ *C.flux_error_t, errp *C.int) (ret *C.char) {
+	defer recoverTo(errp, errp_, &ret, nil)
+	ret = nil
+	clearErrorBuf(errp_)
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, errp_)
+		return
+	}
+	if targets == nil {
+		setError(errp, errInvalid("targets is NULL"), errp_)
+		return
+	}
+	r0, err := a0.HostmapLookup(C.GoString(targets))
+	if err != nil {
+		setError(errp, err, errp_)
+		return
+	}
+	return mallocCString(&r0)
+}
+
 // fluxgo_flux_core_version_string implements flux_core_version_string.
 //
 //export fluxgo_flux_core_version_string

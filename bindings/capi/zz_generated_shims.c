@@ -2110,20 +2110,29 @@ int flux_module_finalize (flux_t *h, int errnum, flux_error_t *error)
 
 const char *flux_get_hostbyrank (flux_t *h, uint32_t rank)
 {
-    fluxgo_not_implemented (NULL, "flux_get_hostbyrank");
-    return NULL;
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_get_hostbyrank (h, rank, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_get_rankbyhost (flux_t *h, const char *host)
 {
-    fluxgo_not_implemented (NULL, "flux_get_rankbyhost");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_get_rankbyhost (h, (char *)host, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 char *flux_hostmap_lookup (flux_t *h, const char *targets, flux_error_t *errp)
 {
-    fluxgo_not_implemented (errp, "flux_hostmap_lookup");
-    return NULL;
+    int fluxgo_errno = 0;
+    char *fluxgo_result = fluxgo_flux_hostmap_lookup (h, (char *)targets, errp, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 const char *flux_core_version_string (void)

@@ -151,11 +151,47 @@ static void test_event_decode_raw (void)
     flux_msg_destroy (msg);
 }
 
+static void test_hosts (void)
+{
+    flux_t *h = flux_open ("loop://", 0);
+    flux_error_t error;
+    char *s;
+
+    if (!h || flux_attr_set_cacheonly (h, "hostlist", "node[0-3]") < 0) {
+        ok (0, "loop:// handle with a cached hostlist attribute");
+        return;
+    }
+    ok (strcmp (flux_get_hostbyrank (h, 2), "node2") == 0, "flux_get_hostbyrank 2 is node2");
+    ok (strcmp (flux_get_hostbyrank (h, 4), "(null)") == 0, "an unknown rank is (null)");
+    ok (strcmp (flux_get_hostbyrank (h, FLUX_NODEID_ANY), "any") == 0
+        && strcmp (flux_get_hostbyrank (h, FLUX_NODEID_UPSTREAM), "upstream") == 0,
+        "FLUX_NODEID_ANY is any, FLUX_NODEID_UPSTREAM upstream");
+    ok (flux_get_rankbyhost (h, "node3") == 3, "flux_get_rankbyhost node3 is 3");
+    errno = 0;
+    ok (flux_get_rankbyhost (h, "node4") < 0 && errno == ENOENT, "an unknown host is ENOENT");
+    s = flux_hostmap_lookup (h, "0-1,3", &error);
+    ok (s && strcmp (s, "node[0-1,3]") == 0, "flux_hostmap_lookup 0-1,3 is node[0-1,3]");
+    free (s);
+    s = flux_hostmap_lookup (h, "node[3,1]", &error);
+    ok (s && strcmp (s, "1,3") == 0, "flux_hostmap_lookup node[3,1] is 1,3");
+    free (s);
+    errno = 0;
+    ok (flux_hostmap_lookup (h, "7", &error) == NULL && errno == ENOENT
+        && strcmp (error.text, "rank 7 is not in host map") == 0,
+        "an unknown rank: ENOENT, %s", error.text);
+    errno = 0;
+    ok (flux_hostmap_lookup (h, "x[", &error) == NULL && errno == EINVAL
+        && strcmp (error.text, "target must be a valid idset or hostlist") == 0,
+        "bad targets: EINVAL, %s", error.text);
+    flux_close (h);
+}
+
 int main (void)
 {
     test_mirror ();
     test_requeue_same_message ();
     test_version ();
     test_event_decode_raw ();
+    test_hosts ();
     return done_testing ();
 }

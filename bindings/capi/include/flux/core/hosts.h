@@ -8,13 +8,21 @@
 extern "C" {
 #endif
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Return the host name of a rank, from the broker's "hostlist" attribute:
+ * "any" and "upstream" for FLUX_NODEID_ANY and FLUX_NODEID_UPSTREAM,
+ * "(null)" when the rank or the host map is unknown. The string lives as
+ * long as the handle.
+ */
 const char *flux_get_hostbyrank (flux_t *h, uint32_t rank);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Return the first rank whose host is host; ENOENT if there is none. */
 int flux_get_rankbyhost (flux_t *h, const char *host);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Map an idset of ranks to the hostlist of their hosts, or a hostlist to
+ * the idset of its hosts' ranks; the caller frees the result. ENOENT for a
+ * rank or host not in the map, EINVAL for targets that are neither; error
+ * receives the reason.
+ */
 char *flux_hostmap_lookup (flux_t *h, const char *targets, flux_error_t *errp);
 
 #ifdef __cplusplus
