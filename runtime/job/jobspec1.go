@@ -306,4 +306,3 @@ func (js *Jobspec) String() string {
 	s, _ := js.Encode(EncodeCompact)
 	return s
 }
-

@@ -38,7 +38,7 @@ const (
 // names holds the four spellings of one state or result: long upper,
 // long lower, short upper, short lower.
 type names struct {
-	num                                        int
+	num                                          int
 	longUpper, longLower, shortUpper, shortLower string
 }
 
