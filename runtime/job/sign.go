@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"syscall"
@@ -83,4 +84,20 @@ func decodeNoneHeader(h string) (uint32, bool) {
 		return 0, false
 	}
 	return uint32(uid), true
+}
+
+// UnwrapString returns the payload of a signed J as a string and its
+// signer (flux_unwrap_string); only the "none" mechanism is understood.
+// With verify the signer must be the calling user. Failures are texts as
+// in flux-core: "sign-none-unwrap failed: ..." and "sign-none-unwrap:
+// signing userid X != current Y".
+func UnwrapString(J string, verify bool) (string, uint32, error) {
+	payload, uid, err := UnwrapNone(J)
+	if err != nil {
+		return "", 0, runtime.Errorf(runtime.ErrnoOf(err), "sign-none-unwrap failed: %s", runtime.StrError(runtime.ErrnoOf(err)))
+	}
+	if cur := uint32(os.Getuid()); verify && uid != cur {
+		return "", 0, runtime.Errorf(syscall.EPERM, "sign-none-unwrap: signing userid %d != current %d", uid, cur)
+	}
+	return string(payload), uid, nil
 }
