@@ -139,4 +139,3 @@ func signalName(sig syscall.Signal) string {
 	}
 	return s
 }
-
