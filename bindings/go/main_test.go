@@ -1,4 +1,4 @@
-package flux_test
+package flux
 
 import (
 	"os"
@@ -7,5 +7,5 @@ import (
 	"github.com/fluxgo/fluxgo/internal/fluxtest"
 )
 
-// TestMain stops the shared flux-core instances the job tests start.
+// TestMain stops the real flux-core instances tests share (fluxtest.Shared).
 func TestMain(m *testing.M) { os.Exit(fluxtest.Main(m)) }
