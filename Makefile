@@ -95,6 +95,8 @@ fuzz-short:
 	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./runtime/msg
 	$(GO) test -run='^$$' -fuzz='^FuzzStream$$' -fuzztime=$(FUZZTIME) ./runtime/stream
 	$(GO) test -run='^$$' -fuzz='^FuzzLoad$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=200x ./gen
+	$(GO) test -run='^$$' -fuzz='^FuzzIDParse$$' -fuzztime=$(FUZZTIME) ./runtime/job
+	$(GO) test -run='^$$' -fuzz='^FuzzJobspecCheck$$' -fuzztime=$(FUZZTIME) ./runtime/job
 
 fuzz:
 	$(MAKE) fuzz-short FUZZTIME=3000000x
