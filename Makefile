@@ -22,12 +22,13 @@ FLUX := $(FLUX_CORE)/bin/flux
 FLUX_START := $(FLUX) start -o,-Sbroker.rc1_path=,-Sbroker.rc3_path=
 endif
 
-CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/include/flux/*.h) \
+HEADERS  := $(wildcard bindings/capi/include/flux/*.h bindings/capi/include/flux/core/*.h)
+CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/*.h) $(HEADERS) \
             bindings/capi/exports.map $(shell find runtime -name '*.go' -not -name '*_test.go') go.mod go.sum
 
 CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings/capi/test/*_test.c))
 
-.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank flux-core-suites need-flux-core bench bench-go bench-c install clean
+.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank conformance flux-core-suites need-flux-core bench bench-go bench-c install clean
 
 all: lib
 
@@ -44,6 +45,7 @@ help:
 	@echo "make interop   Go binding, examples and C tests against a real one-rank flux-core broker"
 	@echo "make multirank the C multi-rank suite under flux start --test-size=4, on both libraries"
 	@echo "make ctest-flux-core   run the C tests against flux-core's own library"
+	@echo "make conformance       flux-core's public-API unit tests against our library (CONFORMANCE=libflux/rpc: one)"
 	@echo "make check-prototypes  compare the spec's prototypes with flux-core's headers"
 	@echo "  (these find flux-core through FLUX_CORE=PREFIX or flux on PATH)"
 
@@ -70,9 +72,12 @@ $(LIB): $(CAPI_SRC)
 	rm -f $(LIBDIR)/*.h
 	ln -sf $(LIBNAME) $(LIBDIR)/libflux-core.so
 
-$(INCDIR)/flux/core.h: bindings/capi/include/flux/core.h
-	@mkdir -p $(dir $@)
-	cp $< $@
+# The whole include tree, laid out as flux-core's: flux/core.h and
+# flux/core/*.h (stale files of an older tree are removed first).
+$(INCDIR)/flux/core.h: $(HEADERS)
+	rm -rf $(INCDIR)/flux
+	@mkdir -p $(INCDIR)
+	cp -R bindings/capi/include/flux $(INCDIR)/
 
 # pc-file PREFIX DEST: write a pkg-config file for a tree rooted at PREFIX.
 define pc-file
@@ -153,6 +158,12 @@ ctest-flux-core: need-flux-core
 		echo "== $$n (flux-core)"; \
 		$(FLUX_START) $(BUILD)/ctest-flux-core/$$n; done
 
+# flux-core's own unit tests that use only the public API, compiled
+# against our header and library (bindings/capi/test/conformance/run.sh).
+CONFORMANCE ?=
+conformance: need-flux-core lib
+	bindings/capi/test/conformance/run.sh $(FLUX_CORE) $(INCDIR) $(LIBDIR) $(BUILD)/conformance $(CONFORMANCE)
+
 # The multi-rank suite's C half, built against our library and against
 # flux-core's, each run as the initial program of four brokers in a
 # binary tree (rank 3 below rank 1).
@@ -226,10 +237,11 @@ bench-c: lib $(BUILD)/bin/fluxbroker
 	@echo; echo "== RESULT lines (also in build/bench-c.log)"; grep '^RESULT' $(BUILD)/bench-c.log
 
 install: lib
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/flux
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/flux/core
 	install -m 0755 $(LIB) $(DESTDIR)$(PREFIX)/lib/$(LIBNAME)
 	ln -sf $(LIBNAME) $(DESTDIR)$(PREFIX)/lib/libflux-core.so
 	install -m 0644 $(INCDIR)/flux/core.h $(DESTDIR)$(PREFIX)/include/flux/core.h
+	install -m 0644 $(INCDIR)/flux/core/*.h $(DESTDIR)$(PREFIX)/include/flux/core/
 	$(call pc-file,$(PREFIX),$(DESTDIR)$(PREFIX)/lib/pkgconfig/flux-core.pc)
 
 clean:
