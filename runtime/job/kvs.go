@@ -17,7 +17,14 @@ func KVSKey(id ID, key *string) string {
 // set) key itself, or "." for the whole namespace when key is nil;
 // outside it, "job.<dothex id>.guest[.key]".
 func KVSGuestKey(id ID, key *string) string {
-	if _, ok := os.LookupEnv("FLUX_KVS_NAMESPACE"); ok {
+	_, inJob := os.LookupEnv("FLUX_KVS_NAMESPACE")
+	return KVSGuestKeyIn(id, key, inJob)
+}
+
+// KVSGuestKeyIn is KVSGuestKey with the caller saying whether
+// FLUX_KVS_NAMESPACE is set (the C library reads the C environment).
+func KVSGuestKeyIn(id ID, key *string, inJob bool) string {
+	if inJob {
 		if key == nil {
 			return "."
 		}

@@ -21,10 +21,23 @@ func Timeleft(ctx context.Context, h *runtime.Handle) (float64, error) {
 	if h == nil {
 		return 0, runtime.Errorf(syscall.EINVAL, "Invalid argument")
 	}
+	var jobID *string
+	if s, ok := os.LookupEnv("FLUX_JOB_ID"); ok {
+		jobID = &s
+	}
+	return TimeleftFor(ctx, h, jobID)
+}
+
+// TimeleftFor is Timeleft with the value of FLUX_JOB_ID given (nil: not
+// set), for callers that keep their own environment.
+func TimeleftFor(ctx context.Context, h *runtime.Handle, jobID *string) (float64, error) {
+	if h == nil {
+		return 0, runtime.Errorf(syscall.EINVAL, "Invalid argument")
+	}
 	var exp float64
 	var err error
-	if s, ok := os.LookupEnv("FLUX_JOB_ID"); ok {
-		exp, err = jobExpiration(ctx, h, s)
+	if jobID != nil {
+		exp, err = jobExpiration(ctx, h, *jobID)
 	} else {
 		exp, err = instanceExpiration(ctx, h)
 	}

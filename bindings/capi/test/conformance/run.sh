@@ -27,6 +27,8 @@ if [ ${#tests[@]} -eq 0 ]; then
         rpc_chained rpc_security rpcscale sync version; do
         tests+=("libflux/$t")
     done
+    # libjob: job.h and jobspec1.h (375 points).
+    tests+=(libjob/job libjob/jobspec1)
 fi
 
 [ -d "$src/src/common" ] || { echo "conformance: no flux-core source tree at $src" >&2; exit 2; }
