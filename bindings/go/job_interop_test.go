@@ -260,15 +260,20 @@ func TestJobBadJobspecs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct{ spec, text string }{
-		{`{`, "jobspec: invalid JSON"},
-		{`{"resources":[{"type":"slot","count":1,"with":[{"type":"core","count":1}],"label":"task"}],"tasks":[{"slot":"task","count":{"per_slot":1}}],"attributes":{"system":{"duration":0}},"version":1}`, "command"},
-		{`{"resources":[{"type":"slot","count":-1,"with":[{"type":"core","count":1}],"label":"task"}],"tasks":[{"command":["true"],"slot":"task","count":{"per_slot":1}}],"attributes":{"system":{"duration":0}},"version":1}`, "count"},
-		{`{"resources":[{"type":"slot","count":1,"with":[{"type":"core","count":1}],"label":"task"}],"tasks":[{"command":["true"],"slot":"task","count":{"per_slot":1}}],"attributes":{"system":{"duration":0}},"version":2}`, "version"},
+	// Non-JSON is refused by job-ingest itself (EINVAL), the rest by its
+	// validator (EPERM).
+	for _, c := range []struct {
+		spec, text string
+		errno      syscall.Errno
+	}{
+		{`{`, "jobspec: invalid JSON", syscall.EINVAL},
+		{`{"resources":[{"type":"slot","count":1,"with":[{"type":"core","count":1}],"label":"task"}],"tasks":[{"slot":"task","count":{"per_slot":1}}],"attributes":{"system":{"duration":0}},"version":1}`, "Missing key (command)", syscall.EPERM},
+		{`{"resources":[{"type":"slot","count":-1,"with":[{"type":"core","count":1}],"label":"task"}],"tasks":[{"command":["true"],"slot":"task","count":{"per_slot":1}}],"attributes":{"system":{"duration":0}},"version":1}`, "node, slot, or core count must be > 0", syscall.EPERM},
+		{`{"resources":[{"type":"slot","count":1,"with":[{"type":"core","count":1}],"label":"task"}],"tasks":[{"command":["true"],"slot":"task","count":{"per_slot":1}}],"attributes":{"system":{"duration":0}},"version":2}`, "version must be 1", syscall.EPERM},
 	} {
 		_, err := h.SubmitJSON(ctx, []byte(c.spec))
-		if !errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.EPERM) {
-			t.Errorf("%s: %v, want EINVAL", c.spec, err)
+		if !errors.Is(err, c.errno) {
+			t.Errorf("%s: %v, want %v", c.spec, err, c.errno)
 			continue
 		}
 		if !strings.Contains(err.Error(), c.text) {
