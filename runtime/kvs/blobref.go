@@ -39,7 +39,7 @@ func hashIndex(s string) int {
 // EINVAL.
 func ValidateBlobref(s string) error {
 	i := hashIndex(s)
-	if i < 0 {
+	if i < 0 || len(s) <= len(blobHashes[i].name) {
 		return runtime.ErrnoError(syscall.EINVAL)
 	}
 	digest := s[len(blobHashes[i].name)+1:]
