@@ -19,11 +19,18 @@ func NamespaceCreate(h *runtime.Handle, ns string, owner uint32, flags int) (*ru
 	if err != nil {
 		return nil, err
 	}
-	rootref, err := HashBlobref(hashType, []byte(NewDirTree().Encode()))
+	rootref, err := EmptyDirBlobref(hashType)
 	if err != nil {
 		return nil, err
 	}
 	return NamespaceCreateWith(h, ns, rootref, owner, flags)
+}
+
+// EmptyDirBlobref returns the blobref of an empty directory under hash
+// type hashType: the root of a new namespace (always in the content
+// store, since the primary namespace starts with it).
+func EmptyDirBlobref(hashType string) (string, error) {
+	return HashBlobref(hashType, []byte(NewDirTree().Encode()))
 }
 
 // NamespaceCreateWith creates namespace ns with the root directory whose
