@@ -120,6 +120,7 @@ func TestKVSWatchContextEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(testCtx(t))
+	defer cancel()
 	n := 0
 	for v, err := range kv.Watch(ctx, "w.ctx") {
 		if err != nil {
