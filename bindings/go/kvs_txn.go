@@ -2,6 +2,7 @@ package flux
 
 import (
 	"context"
+	"sync"
 	"syscall"
 
 	fluxrt "github.com/fluxgo/fluxgo/runtime"
@@ -23,6 +24,8 @@ import (
 type Txn struct {
 	kv  *KVS
 	txn *kvs.Txn
+
+	mu  sync.Mutex
 	bad error // first failure of a builder method
 }
 
@@ -33,10 +36,21 @@ func (kv *KVS) Txn() *Txn {
 
 // note records the first failure of op on key.
 func (t *Txn) note(op, key string, err error) *Txn {
-	if err != nil && t.bad == nil {
-		t.bad = t.kv.err(op, key, err)
+	if err != nil {
+		t.mu.Lock()
+		if t.bad == nil {
+			t.bad = t.kv.err(op, key, err)
+		}
+		t.mu.Unlock()
 	}
 	return t
+}
+
+// failure returns the first failure of a builder method.
+func (t *Txn) failure() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.bad
 }
 
 // Put sets key to v: a []byte or Value is stored as is, a string as its
@@ -106,8 +120,8 @@ const (
 // root they made. The first failure of a builder method is returned
 // instead, with nothing sent.
 func (t *Txn) Commit(ctx context.Context, opts ...CommitOption) (Root, error) {
-	if t.bad != nil {
-		return Root{}, t.bad
+	if err := t.failure(); err != nil {
+		return Root{}, err
 	}
 	flags := 0
 	for _, o := range opts {
