@@ -40,6 +40,36 @@
 //	kvs.namespace-remove   {"namespace":s} → {}
 //	kvs.namespace-list     (no payload) → {"namespaces":[{"namespace":s,"owner":i,"flags":i},…]}
 //
+// flux-core's functions and their Go calls (C's output pointers are
+// results; a NULL namespace is ""):
+//
+//	flux_kvs_lookup, _lookupat            Lookup, LookupAt
+//	flux_kvs_lookup_get, _get_raw         LookupGet, LookupGetRaw
+//	flux_kvs_lookup_get_unpack            LookupGetRaw (then jansson), LookupGetJSON
+//	flux_kvs_lookup_get_treeobj, _dir     LookupGetTreeObj, LookupGetDir
+//	flux_kvs_lookup_get_symlink, _key     LookupGetSymlink, LookupGetKey
+//	flux_kvs_lookup_cancel                LookupCancel
+//	flux_kvs_txn_create, _clear, _is_empty NewTxn, Txn.Clear, Txn.IsEmpty
+//	flux_kvs_txn_put, _put_raw, _pack     Txn.Put, Txn.PutRaw, Txn.PutRaw of the packed text
+//	flux_kvs_txn_put_treeobj, _mkdir      Txn.PutTreeObj, Txn.Mkdir
+//	flux_kvs_txn_unlink, _symlink         Txn.Unlink, Txn.Symlink
+//	flux_kvs_commit, _get_treeobj         Commit, CommitGetTreeObj
+//	flux_kvs_commit_get_rootref, _sequence CommitGetRootref, CommitGetSequence
+//	flux_kvs_getroot, _get_*              Getroot, GetrootGetTreeObj/Blobref/Sequence/Owner
+//	flux_kvs_copy, flux_kvs_move          Copy, Move
+//	flux_kvs_namespace_create, _with      NamespaceCreate, NamespaceCreateWith
+//	flux_kvs_namespace_remove             NamespaceRemove
+//	flux_kvs_get_version, _wait_version   GetVersion, WaitVersion
+//	flux_kvsdir_create, _copy             NewDir, Dir.Copy
+//	flux_kvsdir_get_size, _exists         Dir.Size, Dir.Exists
+//	flux_kvsdir_isdir, _issymlink         Dir.IsDir, Dir.IsSymlink
+//	flux_kvsdir_key, _handle, _rootref    Dir.Key, Dir.Handle, Dir.Rootref
+//	flux_kvsdir_key_at                    Dir.KeyAt
+//	flux_kvsitr_create, _next, _rewind    NewItr, Itr.Next, Itr.Rewind
+//
+// Reference counts (flux_kvsdir_incref, the _destroy functions) are the C
+// layer's; Go values are collected.
+//
 // Errors are *runtime.Error values carrying the errno a C caller sees
 // (EINVAL for bad arguments, EPROTO for a malformed response, the
 // service's errno and text otherwise).
