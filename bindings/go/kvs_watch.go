@@ -40,21 +40,38 @@ const (
 //		fmt.Println(v)
 //	}
 func (kv *KVS) Watch(ctx context.Context, key string, opts ...WatchOption) iter.Seq2[Value, error] {
+	flags := kvs.Watch
+	for _, o := range opts {
+		flags |= int(o)
+	}
+	return kv.stream(ctx, "watch", key, flags)
+}
+
+// Stream returns an iterator over the value of key in the pieces it is
+// stored in (one per append, for a key written with Txn.Append), so a
+// large value such as an eventlog can be read without holding it whole
+// in one response. The iteration ends after the last piece, or as Watch's
+// does.
+func (kv *KVS) Stream(ctx context.Context, key string) iter.Seq2[Value, error] {
+	return kv.stream(ctx, "stream", key, kvs.Stream)
+}
+
+// stream runs a streaming lookup of key with flags and yields its values
+// until ENODATA (the normal end), another error (yielded last), the end
+// of ctx or of the loop; it cancels the lookup on the broker unless the
+// broker ended it.
+func (kv *KVS) stream(ctx context.Context, op, key string, flags int) iter.Seq2[Value, error] {
 	return func(yield func(Value, error) bool) {
-		flags := kvs.Watch
-		for _, o := range opts {
-			flags |= int(o)
-		}
 		rt, err := kv.runtimeHandle()
 		if err == nil && kv.at != "" {
-			err = fluxrt.Errorf(syscall.EINVAL, "a snapshot cannot be watched")
+			err = fluxrt.Errorf(syscall.EINVAL, "a snapshot cannot be watched or streamed")
 		}
 		var f *fluxrt.Future
 		if err == nil {
 			f, err = kvs.Lookup(rt, kv.ns, flags, key)
 		}
 		if err != nil {
-			yield(nil, kv.err("watch", key, err))
+			yield(nil, kv.err(op, key, err))
 			return
 		}
 		ended := false
@@ -67,7 +84,7 @@ func (kv *KVS) Watch(ctx context.Context, key string, opts ...WatchOption) iter.
 		for {
 			if err := f.Wait(ctx); err != nil {
 				if ctx.Err() == nil {
-					yield(nil, kv.err("watch", key, err))
+					yield(nil, kv.err(op, key, err))
 				}
 				return
 			}
@@ -75,7 +92,7 @@ func (kv *KVS) Watch(ctx context.Context, key string, opts ...WatchOption) iter.
 			if err != nil {
 				ended = true
 				if !errors.Is(err, syscall.ENODATA) {
-					yield(nil, kv.err("watch", key, err))
+					yield(nil, kv.err(op, key, err))
 				}
 				return
 			}

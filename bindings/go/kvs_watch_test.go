@@ -168,3 +168,32 @@ func TestKVSWatchConnectionLost(t *testing.T) {
 		t.Fatal("watch did not end when the broker went away")
 	}
 }
+
+func TestKVSStream(t *testing.T) {
+	h := kvsHandle(t)
+	ctx := testCtx(t)
+	kv := h.KVS()
+	key := fmt.Sprintf("w.stream%d", time.Now().UnixNano())
+	want := []string{"first\n", "second\n", "third\n"}
+	for _, p := range want {
+		if _, err := kv.Txn().Append(key, []byte(p)).Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	for v, err := range kv.Stream(ctx, key) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, v.String())
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("streamed %q, want %q", got, want)
+	}
+	for _, err := range kv.Stream(ctx, key+"nope") {
+		if !errors.Is(err, syscall.ENOENT) {
+			t.Fatalf("stream of a missing key = %v", err)
+		}
+	}
+	pendingSettles(t, h)
+}

@@ -151,3 +151,32 @@ func TestRuntimeNamespaces(t *testing.T) {
 		t.Fatalf("lookup in removed namespace = %v", err)
 	}
 }
+
+func TestRuntimeStream(t *testing.T) {
+	h := open(t, true)
+	key := fmt.Sprintf("rtstream%d", time.Now().UnixNano())
+	for _, part := range []string{"one,", "two,", "three"} {
+		txn := kvs.NewTxn()
+		_ = txn.Put(kvs.Append, key, part)
+		commit(t, h, "", txn)
+	}
+	f, err := kvs.Lookup(h, "", kvs.Stream, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Destroy()
+	var parts []string
+	for {
+		v, err := next(t, f)
+		if errors.Is(err, syscall.ENODATA) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, v)
+	}
+	if fmt.Sprint(parts) != "[one, two, three]" {
+		t.Fatalf("streamed %q", parts)
+	}
+}
