@@ -198,3 +198,39 @@ func TestRuntimeRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// TestRuntimeEncodingMatchesKVS checks Tree.Encode byte for byte against
+// the KVS's own encoding: the blobref the KVS stored a directory under is
+// the hash of that directory's encoding, so re-encoding the directory we
+// read must give the same hash.
+func TestRuntimeEncodingMatchesKVS(t *testing.T) {
+	h := open(t, false)
+	txn := kvs.NewTxn()
+	for _, k := range []string{"plain", "quote\"d", "back\\slash", "tab\there", "nl\nx", "ctl\x01\x1f",
+		"slash/x", "ünïcødé", "emoji😀", "html<&>", "sep\u2028x"} {
+		if err := txn.Put(0, "encdir."+k, k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = txn.Symlink(0, "encdir.link", "other", "a\"b")
+	_ = txn.Mkdir(0, "encdir.sub")
+	commit(t, h, "", txn)
+
+	ref := lookup(t, h, "", kvs.TreeObj, "encdir")
+	dirref, err := kvs.LookupGetTree(ref)
+	if err != nil || !dirref.IsDirref() {
+		t.Fatalf("encdir tree object: %v, %v", dirref, err)
+	}
+	d, err := kvs.LookupGetTree(lookup(t, h, "", kvs.Readdir, "encdir"))
+	if err != nil || !d.IsDir() {
+		t.Fatalf("encdir dir: %v, %v", d, err)
+	}
+	hashType, err := h.AttrGet("content.hash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := kvs.HashBlobref(hashType, []byte(d.Encode()))
+	if want := dirref.Blobrefs()[0]; got != want {
+		t.Fatalf("our encoding hashes to %s, the KVS stored %s:\n%s", got, want, d.Encode())
+	}
+}

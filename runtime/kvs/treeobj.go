@@ -291,9 +291,11 @@ func (t *Tree) appendJSON(b []byte) []byte {
 }
 
 // appendJSONString appends s as a JSON string escaped as jansson escapes
-// it: quote, backslash and control characters only.
+// it: quote, backslash and control characters only, the latter as \b,
+// \f, \n, \r, \t or \u00XX with uppercase hex digits (the KVS hashes
+// this text, so it must match byte for byte).
 func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
+	const hex = "0123456789ABCDEF"
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); i++ {

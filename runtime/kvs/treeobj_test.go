@@ -54,6 +54,15 @@ func TestTreeEncode(t *testing.T) {
 	}
 }
 
+func TestTreeEncodeEscapes(t *testing.T) {
+	d := NewDirTree()
+	_ = d.SetEntry("c\x01\x1f\x7f/<&>\u2028é\b\f\r", NewVal(nil))
+	want := `{"data":{"c\u0001\u001F` + "\x7f" + `/<&>` + "\u2028é" + `\b\f\r":{"data":"","type":"val","ver":1}},"type":"dir","ver":1}`
+	if got := d.Encode(); got != want {
+		t.Fatalf("Encode:\n got %q\nwant %q", got, want)
+	}
+}
+
 func TestTreeEmptyVal(t *testing.T) {
 	v := NewVal(nil)
 	if got := v.Encode(); got != `{"data":"","type":"val","ver":1}` {
