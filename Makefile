@@ -84,6 +84,7 @@ fuzz-short:
 	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./runtime/msg
 	$(GO) test -run='^$$' -fuzz='^FuzzStream$$' -fuzztime=$(FUZZTIME) ./runtime/stream
 	$(GO) test -run='^$$' -fuzz='^FuzzLoad$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=200x ./gen
+	$(GO) test -run='^$$' -fuzz='^FuzzDecodeTree$$' -fuzztime=$(FUZZTIME) ./runtime/kvs
 
 fuzz:
 	$(MAKE) fuzz-short FUZZTIME=3000000x
