@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include "flux/core.h"
+#include "capi.h"
 #include "_cgo_export.h"
 
 flux_t *flux_open (const char *uri, int flags)
@@ -1863,4 +1864,1411 @@ void flux_log_set_redirect (flux_t *h, flux_log_f fun, void *arg)
     fluxgo_flux_log_set_redirect (h, fun, arg, &fluxgo_errno);
     if (fluxgo_errno != 0)
         errno = fluxgo_errno;
+}
+
+int flux_msg_set_control (flux_msg_t *msg, int type, int status)
+{
+    fluxgo_not_implemented (NULL, "flux_msg_set_control");
+    return -1;
+}
+
+int flux_msg_get_control (const flux_msg_t *msg, int *type, int *status)
+{
+    fluxgo_not_implemented (NULL, "flux_msg_get_control");
+    return -1;
+}
+
+flux_conf_t *flux_conf_create (void)
+{
+    fluxgo_not_implemented (NULL, "flux_conf_create");
+    return NULL;
+}
+
+flux_conf_t *flux_conf_copy (const flux_conf_t *conf)
+{
+    fluxgo_not_implemented (NULL, "flux_conf_copy");
+    return NULL;
+}
+
+const flux_conf_t *flux_conf_incref (const flux_conf_t *conf)
+{
+    fluxgo_not_implemented (NULL, "flux_conf_incref");
+    return NULL;
+}
+
+void flux_conf_decref (const flux_conf_t *conf)
+{
+    fluxgo_not_implemented (NULL, "flux_conf_decref");
+}
+
+flux_conf_t *flux_conf_parse (const char *path, flux_error_t *error)
+{
+    fluxgo_not_implemented (error, "flux_conf_parse");
+    return NULL;
+}
+
+int flux_conf_update (flux_conf_t *conf, const char *value, flux_error_t *error)
+{
+    fluxgo_not_implemented (error, "flux_conf_update");
+    return -1;
+}
+
+int flux_conf_vunpack (const flux_conf_t *conf, flux_error_t *error, const char *fmt, va_list ap)
+{
+    fluxgo_not_implemented (error, "flux_conf_vunpack");
+    return -1;
+}
+
+int flux_conf_unpack (const flux_conf_t *conf, flux_error_t *error, const char *fmt, ...)
+{
+    fluxgo_not_implemented (error, "flux_conf_unpack");
+    return -1;
+}
+
+flux_conf_t *flux_conf_vpack (const char *fmt, va_list ap)
+{
+    fluxgo_not_implemented (NULL, "flux_conf_vpack");
+    return NULL;
+}
+
+flux_conf_t *flux_conf_pack (const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_conf_pack");
+    return NULL;
+}
+
+const char *flux_conf_builtin_get (const char *key, enum flux_conf_builtin_hint hint)
+{
+    fluxgo_not_implemented (NULL, "flux_conf_builtin_get");
+    return NULL;
+}
+
+int flux_register_default_methods (flux_t *h, const char *service_name, flux_msg_handler_t **msg_handlers[])
+{
+    fluxgo_not_implemented (NULL, "flux_register_default_methods");
+    return -1;
+}
+
+flux_t *flux_handle_create (void *impl, const struct flux_handle_ops *ops, int flags)
+{
+    fluxgo_not_implemented (NULL, "flux_handle_create");
+    return NULL;
+}
+
+void flux_handle_destroy (flux_t *hp)
+{
+    fluxgo_not_implemented (NULL, "flux_handle_destroy");
+}
+
+struct flux_msglist *flux_msglist_create (void)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_create");
+    return NULL;
+}
+
+void flux_msglist_destroy (struct flux_msglist *l)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_destroy");
+}
+
+int flux_msglist_push (struct flux_msglist *l, const flux_msg_t *msg)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_push");
+    return -1;
+}
+
+int flux_msglist_append (struct flux_msglist *l, const flux_msg_t *msg)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_append");
+    return -1;
+}
+
+void flux_msglist_delete (struct flux_msglist *l)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_delete");
+}
+
+const flux_msg_t *flux_msglist_pop (struct flux_msglist *l)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_pop");
+    return NULL;
+}
+
+const flux_msg_t *flux_msglist_first (struct flux_msglist *l)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_first");
+    return NULL;
+}
+
+const flux_msg_t *flux_msglist_next (struct flux_msglist *l)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_next");
+    return NULL;
+}
+
+const flux_msg_t *flux_msglist_last (struct flux_msglist *l)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_last");
+    return NULL;
+}
+
+int flux_msglist_count (struct flux_msglist *l)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_count");
+    return -1;
+}
+
+flux_msg_t *flux_control_encode (int type, int status)
+{
+    fluxgo_not_implemented (NULL, "flux_control_encode");
+    return NULL;
+}
+
+int flux_control_decode (const flux_msg_t *msg, int *type, int *status)
+{
+    fluxgo_not_implemented (NULL, "flux_control_decode");
+    return -1;
+}
+
+bool flux_module_debug_test (flux_t *h, int flag, bool clear)
+{
+    fluxgo_not_implemented (NULL, "flux_module_debug_test");
+    return false;
+}
+
+int flux_module_set_running (flux_t *h)
+{
+    fluxgo_not_implemented (NULL, "flux_module_set_running");
+    return -1;
+}
+
+int flux_module_config_request_decode (const flux_msg_t *msg, flux_conf_t **conf)
+{
+    fluxgo_not_implemented (NULL, "flux_module_config_request_decode");
+    return -1;
+}
+
+int flux_module_initialize (flux_t *h, char **args, flux_error_t *error)
+{
+    fluxgo_not_implemented (error, "flux_module_initialize");
+    return -1;
+}
+
+int flux_module_register_handlers (flux_t *h, flux_error_t *error)
+{
+    fluxgo_not_implemented (error, "flux_module_register_handlers");
+    return -1;
+}
+
+int flux_module_finalize (flux_t *h, int errnum, flux_error_t *error)
+{
+    fluxgo_not_implemented (error, "flux_module_finalize");
+    return -1;
+}
+
+const char *flux_get_hostbyrank (flux_t *h, uint32_t rank)
+{
+    fluxgo_not_implemented (NULL, "flux_get_hostbyrank");
+    return NULL;
+}
+
+int flux_get_rankbyhost (flux_t *h, const char *host)
+{
+    fluxgo_not_implemented (NULL, "flux_get_rankbyhost");
+    return -1;
+}
+
+char *flux_hostmap_lookup (flux_t *h, const char *targets, flux_error_t *errp)
+{
+    fluxgo_not_implemented (errp, "flux_hostmap_lookup");
+    return NULL;
+}
+
+const char *flux_core_version_string (void)
+{
+    fluxgo_not_implemented (NULL, "flux_core_version_string");
+    return NULL;
+}
+
+int flux_core_version (int *major, int *minor, int *patch)
+{
+    fluxgo_not_implemented (NULL, "flux_core_version");
+    return -1;
+}
+
+flux_plugin_t * flux_plugin_create (void)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_create");
+    return NULL;
+}
+
+void flux_plugin_destroy (flux_plugin_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_destroy");
+}
+
+int flux_plugin_get_flags (flux_plugin_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_get_flags");
+    return -1;
+}
+
+int flux_plugin_set_flags (flux_plugin_t *p, int flags)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_set_flags");
+    return -1;
+}
+
+const char * flux_plugin_strerror (flux_plugin_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_strerror");
+    return NULL;
+}
+
+int flux_plugin_set_name (flux_plugin_t *p, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_set_name");
+    return -1;
+}
+
+const char * flux_plugin_get_name (flux_plugin_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_get_name");
+    return NULL;
+}
+
+const char * flux_plugin_get_uuid (flux_plugin_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_get_uuid");
+    return NULL;
+}
+
+const char * flux_plugin_get_path (flux_plugin_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_get_path");
+    return NULL;
+}
+
+int flux_plugin_add_handler (flux_plugin_t *p, const char *topic, flux_plugin_f cb, void *arg)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_add_handler");
+    return -1;
+}
+
+int flux_plugin_remove_handler (flux_plugin_t *p, const char *topic)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_remove_handler");
+    return -1;
+}
+
+flux_plugin_f flux_plugin_get_handler (flux_plugin_t *p, const char *topic)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_get_handler");
+    return NULL;
+}
+
+flux_plugin_f flux_plugin_match_handler (flux_plugin_t *p, const char *topic)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_match_handler");
+    return NULL;
+}
+
+int flux_plugin_register (flux_plugin_t *p, const char *name, const struct flux_plugin_handler t[])
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_register");
+    return -1;
+}
+
+int flux_plugin_aux_set (flux_plugin_t *p, const char *key, void *val, flux_free_f free_fn)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_aux_set");
+    return -1;
+}
+
+void * flux_plugin_aux_get (flux_plugin_t *p, const char *key)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_aux_get");
+    return NULL;
+}
+
+void flux_plugin_aux_delete_value (flux_plugin_t *p, const void *val)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_aux_delete_value");
+}
+
+void flux_plugin_aux_delete (flux_plugin_t *p, const void *val)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_aux_delete");
+}
+
+int flux_plugin_set_conf (flux_plugin_t *p, const char *json_str)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_set_conf");
+    return -1;
+}
+
+const char *flux_plugin_get_conf (flux_plugin_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_get_conf");
+    return NULL;
+}
+
+int flux_plugin_conf_unpack (flux_plugin_t *p, const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_conf_unpack");
+    return -1;
+}
+
+flux_plugin_arg_t *flux_plugin_arg_create ()
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_create");
+    return NULL;
+}
+
+void flux_plugin_arg_destroy (flux_plugin_arg_t *args)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_destroy");
+}
+
+const char *flux_plugin_arg_strerror (flux_plugin_arg_t *args)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_strerror");
+    return NULL;
+}
+
+int flux_plugin_arg_set (flux_plugin_arg_t *args, int flags, const char *json_str)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_set");
+    return -1;
+}
+
+int flux_plugin_arg_get (flux_plugin_arg_t *args, int flags, char **json_str)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_get");
+    return -1;
+}
+
+int flux_plugin_arg_pack (flux_plugin_arg_t *args, int flags, const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_pack");
+    return -1;
+}
+
+int flux_plugin_arg_vpack (flux_plugin_arg_t *args, int flags, const char *fmt, va_list ap)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_vpack");
+    return -1;
+}
+
+int flux_plugin_arg_unpack (flux_plugin_arg_t *args, int flags, const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_unpack");
+    return -1;
+}
+
+int flux_plugin_arg_vunpack (flux_plugin_arg_t *args, int flags, const char *fmt, va_list ap)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_vunpack");
+    return -1;
+}
+
+int flux_plugin_call (flux_plugin_t *p, const char *name, flux_plugin_arg_t *args)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_call");
+    return -1;
+}
+
+int flux_plugin_load_dso (flux_plugin_t *p, const char *path)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_load_dso");
+    return -1;
+}
+
+flux_future_t *flux_sync_create (flux_t *h, double minimum)
+{
+    fluxgo_not_implemented (NULL, "flux_sync_create");
+    return NULL;
+}
+
+bool flux_disconnect_match (const flux_msg_t *msg1, const flux_msg_t *msg2)
+{
+    fluxgo_not_implemented (NULL, "flux_disconnect_match");
+    return false;
+}
+
+int flux_msglist_disconnect (struct flux_msglist *l, const flux_msg_t *msg)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_disconnect");
+    return -1;
+}
+
+bool flux_cancel_match (const flux_msg_t *msg1, const flux_msg_t *msg2)
+{
+    fluxgo_not_implemented (NULL, "flux_cancel_match");
+    return false;
+}
+
+int flux_msglist_cancel (flux_t *h, struct flux_msglist *l, const flux_msg_t *msg)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_cancel");
+    return -1;
+}
+
+void flux_stats_count (flux_t *h, const char *name, ssize_t count)
+{
+    fluxgo_not_implemented (NULL, "flux_stats_count");
+}
+
+void flux_stats_gauge_set (flux_t *h, const char *name, ssize_t value)
+{
+    fluxgo_not_implemented (NULL, "flux_stats_gauge_set");
+}
+
+void flux_stats_gauge_inc (flux_t *h, const char *name, ssize_t inc)
+{
+    fluxgo_not_implemented (NULL, "flux_stats_gauge_inc");
+}
+
+void flux_stats_timing (flux_t *h, const char *name, double ms)
+{
+    fluxgo_not_implemented (NULL, "flux_stats_timing");
+}
+
+void flux_stats_set_period (flux_t *h, double period)
+{
+    fluxgo_not_implemented (NULL, "flux_stats_set_period");
+}
+
+void flux_stats_set_prefix (flux_t *h, const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_stats_set_prefix");
+}
+
+bool flux_stats_enabled (flux_t *h, const char *metric)
+{
+    fluxgo_not_implemented (NULL, "flux_stats_enabled");
+    return false;
+}
+
+flux_kvsdir_t *flux_kvsdir_create (flux_t *handle, const char *rootref, const char *key, const char *json_str)
+{
+    fluxgo_not_implemented (NULL, "flux_kvsdir_create");
+    return NULL;
+}
+
+void flux_kvsdir_destroy (flux_kvsdir_t *dir)
+{
+    fluxgo_not_implemented (NULL, "flux_kvsdir_destroy");
+}
+
+flux_kvsdir_t *flux_kvsdir_copy (const flux_kvsdir_t *dir)
+{
+    fluxgo_not_implemented (NULL, "flux_kvsdir_copy");
+    return NULL;
+}
+
+void flux_kvsdir_incref (flux_kvsdir_t *dir)
+{
+    fluxgo_not_implemented (NULL, "flux_kvsdir_incref");
+}
+
+flux_kvsitr_t *flux_kvsitr_create (const flux_kvsdir_t *dir)
+{
+    fluxgo_not_implemented (NULL, "flux_kvsitr_create");
+    return NULL;
+}
+
+void flux_kvsitr_destroy (flux_kvsitr_t *itr)
+{
+    fluxgo_not_implemented (NULL, "flux_kvsitr_destroy");
+}
+
+const char *flux_kvsitr_next (flux_kvsitr_t *itr)
+{
+    fluxgo_not_implemented (NULL, "flux_kvsitr_next");
+    return NULL;
+}
+
+void flux_kvsitr_rewind (flux_kvsitr_t *itr)
+{
+    fluxgo_not_implemented (NULL, "flux_kvsitr_rewind");
+}
+
+int flux_kvsdir_get_size (const flux_kvsdir_t *dir)
+{
+    fluxgo_not_implemented (NULL, "flux_kvsdir_get_size");
+    return -1;
+}
+
+bool flux_kvsdir_exists (const flux_kvsdir_t *dir, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_kvsdir_exists");
+    return false;
+}
+
+bool flux_kvsdir_isdir (const flux_kvsdir_t *dir, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_kvsdir_isdir");
+    return false;
+}
+
+bool flux_kvsdir_issymlink (const flux_kvsdir_t *dir, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_kvsdir_issymlink");
+    return false;
+}
+
+const char *flux_kvsdir_key (const flux_kvsdir_t *dir)
+{
+    fluxgo_not_implemented (NULL, "flux_kvsdir_key");
+    return NULL;
+}
+
+void *flux_kvsdir_handle (const flux_kvsdir_t *dir)
+{
+    fluxgo_not_implemented (NULL, "flux_kvsdir_handle");
+    return NULL;
+}
+
+const char *flux_kvsdir_rootref (const flux_kvsdir_t *dir)
+{
+    fluxgo_not_implemented (NULL, "flux_kvsdir_rootref");
+    return NULL;
+}
+
+char *flux_kvsdir_key_at (const flux_kvsdir_t *dir, const char *key)
+{
+    fluxgo_not_implemented (NULL, "flux_kvsdir_key_at");
+    return NULL;
+}
+
+flux_future_t *flux_kvs_lookup (flux_t *h, const char *ns, int flags, const char *key)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_lookup");
+    return NULL;
+}
+
+flux_future_t *flux_kvs_lookupat (flux_t *h, int flags, const char *key, const char *treeobj)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_lookupat");
+    return NULL;
+}
+
+int flux_kvs_lookup_get (flux_future_t *f, const char **value)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_lookup_get");
+    return -1;
+}
+
+int flux_kvs_lookup_get_unpack (flux_future_t *f, const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_lookup_get_unpack");
+    return -1;
+}
+
+int flux_kvs_lookup_get_raw (flux_future_t *f, const void **data, size_t *len)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_lookup_get_raw");
+    return -1;
+}
+
+int flux_kvs_lookup_get_treeobj (flux_future_t *f, const char **treeobj)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_lookup_get_treeobj");
+    return -1;
+}
+
+int flux_kvs_lookup_get_dir (flux_future_t *f, const flux_kvsdir_t **dir)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_lookup_get_dir");
+    return -1;
+}
+
+int flux_kvs_lookup_get_symlink (flux_future_t *f, const char **ns, const char **target)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_lookup_get_symlink");
+    return -1;
+}
+
+const char *flux_kvs_lookup_get_key (flux_future_t *f)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_lookup_get_key");
+    return NULL;
+}
+
+int flux_kvs_lookup_cancel (flux_future_t *f)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_lookup_cancel");
+    return -1;
+}
+
+flux_future_t *flux_kvs_getroot (flux_t *h, const char *ns, int flags)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_getroot");
+    return NULL;
+}
+
+int flux_kvs_getroot_get_treeobj (flux_future_t *f, const char **treeobj)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_getroot_get_treeobj");
+    return -1;
+}
+
+int flux_kvs_getroot_get_blobref (flux_future_t *f, const char **blobref)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_getroot_get_blobref");
+    return -1;
+}
+
+int flux_kvs_getroot_get_sequence (flux_future_t *f, int *seq)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_getroot_get_sequence");
+    return -1;
+}
+
+int flux_kvs_getroot_get_owner (flux_future_t *f, uint32_t *owner)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_getroot_get_owner");
+    return -1;
+}
+
+flux_kvs_txn_t *flux_kvs_txn_create (void)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_txn_create");
+    return NULL;
+}
+
+void flux_kvs_txn_destroy (flux_kvs_txn_t *txn)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_txn_destroy");
+}
+
+int flux_kvs_txn_put (flux_kvs_txn_t *txn, int flags, const char *key, const char *value)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_txn_put");
+    return -1;
+}
+
+int flux_kvs_txn_vpack (flux_kvs_txn_t *txn, int flags, const char *key, const char *fmt, va_list ap)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_txn_vpack");
+    return -1;
+}
+
+int flux_kvs_txn_pack (flux_kvs_txn_t *txn, int flags, const char *key, const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_txn_pack");
+    return -1;
+}
+
+int flux_kvs_txn_put_raw (flux_kvs_txn_t *txn, int flags, const char *key, const void *data, size_t len)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_txn_put_raw");
+    return -1;
+}
+
+int flux_kvs_txn_put_treeobj (flux_kvs_txn_t *txn, int flags, const char *key, const char *treeobj)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_txn_put_treeobj");
+    return -1;
+}
+
+int flux_kvs_txn_mkdir (flux_kvs_txn_t *txn, int flags, const char *key)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_txn_mkdir");
+    return -1;
+}
+
+int flux_kvs_txn_unlink (flux_kvs_txn_t *txn, int flags, const char *key)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_txn_unlink");
+    return -1;
+}
+
+int flux_kvs_txn_symlink (flux_kvs_txn_t *txn, int flags, const char *key, const char *ns, const char *target)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_txn_symlink");
+    return -1;
+}
+
+int flux_kvs_txn_clear (flux_kvs_txn_t *txn)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_txn_clear");
+    return -1;
+}
+
+bool flux_kvs_txn_is_empty (flux_kvs_txn_t *txn)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_txn_is_empty");
+    return false;
+}
+
+flux_future_t *flux_kvs_commit (flux_t *h, const char *ns, int flags, flux_kvs_txn_t *txn)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_commit");
+    return NULL;
+}
+
+int flux_kvs_commit_get_treeobj (flux_future_t *f, const char **treeobj)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_commit_get_treeobj");
+    return -1;
+}
+
+int flux_kvs_commit_get_rootref (flux_future_t *f, const char **rootref)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_commit_get_rootref");
+    return -1;
+}
+
+int flux_kvs_commit_get_sequence (flux_future_t *f, int *rootseq)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_commit_get_sequence");
+    return -1;
+}
+
+flux_future_t *flux_kvs_copy (flux_t *h, const char *srcns, const char *srckey, const char *dstns, const char *dstkey, int commit_flags)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_copy");
+    return NULL;
+}
+
+flux_future_t *flux_kvs_move (flux_t *h, const char *srcns, const char *srckey, const char *dstns, const char *dstkey, int commit_flags)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_move");
+    return NULL;
+}
+
+flux_future_t *flux_kvs_namespace_create (flux_t *h, const char *ns, uint32_t owner, int flags)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_namespace_create");
+    return NULL;
+}
+
+flux_future_t *flux_kvs_namespace_create_with (flux_t *h, const char *ns, const char *rootref, uint32_t owner, int flags)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_namespace_create_with");
+    return NULL;
+}
+
+flux_future_t *flux_kvs_namespace_remove (flux_t *h, const char *ns)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_namespace_remove");
+    return NULL;
+}
+
+int flux_kvs_get_version (flux_t *h, const char *ns, int *versionp)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_get_version");
+    return -1;
+}
+
+int flux_kvs_wait_version (flux_t *h, const char *ns, int version)
+{
+    fluxgo_not_implemented (NULL, "flux_kvs_wait_version");
+    return -1;
+}
+
+int flux_job_id_parse (const char *s, flux_jobid_t *id)
+{
+    fluxgo_not_implemented (NULL, "flux_job_id_parse");
+    return -1;
+}
+
+int flux_job_id_encode (flux_jobid_t id, const char *type, char *buf, size_t bufsz)
+{
+    fluxgo_not_implemented (NULL, "flux_job_id_encode");
+    return -1;
+}
+
+const char *flux_job_statetostr (flux_job_state_t state, const char *fmt)
+{
+    fluxgo_not_implemented (NULL, "flux_job_statetostr");
+    return NULL;
+}
+
+int flux_job_strtostate (const char *s, flux_job_state_t *state)
+{
+    fluxgo_not_implemented (NULL, "flux_job_strtostate");
+    return -1;
+}
+
+const char *flux_job_resulttostr (flux_job_result_t result, const char *fmt)
+{
+    fluxgo_not_implemented (NULL, "flux_job_resulttostr");
+    return NULL;
+}
+
+int flux_job_strtoresult (const char *s, flux_job_result_t *result)
+{
+    fluxgo_not_implemented (NULL, "flux_job_strtoresult");
+    return -1;
+}
+
+flux_future_t *flux_job_submit (flux_t *h, const char *jobspec, int urgency, int flags)
+{
+    fluxgo_not_implemented (NULL, "flux_job_submit");
+    return NULL;
+}
+
+int flux_job_submit_get_id (flux_future_t *f, flux_jobid_t *id)
+{
+    fluxgo_not_implemented (NULL, "flux_job_submit_get_id");
+    return -1;
+}
+
+flux_future_t *flux_job_wait (flux_t *h, flux_jobid_t id)
+{
+    fluxgo_not_implemented (NULL, "flux_job_wait");
+    return NULL;
+}
+
+int flux_job_wait_get_status (flux_future_t *f, bool *success, const char **errstr)
+{
+    fluxgo_not_implemented (NULL, "flux_job_wait_get_status");
+    return -1;
+}
+
+int flux_job_wait_get_id (flux_future_t *f, flux_jobid_t *id)
+{
+    fluxgo_not_implemented (NULL, "flux_job_wait_get_id");
+    return -1;
+}
+
+flux_future_t *flux_job_list (flux_t *h, int max_entries, const char *attrs_json_str, uint32_t userid, int states)
+{
+    fluxgo_not_implemented (NULL, "flux_job_list");
+    return NULL;
+}
+
+flux_future_t *flux_job_list_inactive (flux_t *h, int max_entries, double since, const char *attrs_json_str)
+{
+    fluxgo_not_implemented (NULL, "flux_job_list_inactive");
+    return NULL;
+}
+
+flux_future_t *flux_job_list_id (flux_t *h, flux_jobid_t id, const char *attrs_json_str)
+{
+    fluxgo_not_implemented (NULL, "flux_job_list_id");
+    return NULL;
+}
+
+flux_future_t *flux_job_raise (flux_t *h, flux_jobid_t id, const char *type, int severity, const char *note)
+{
+    fluxgo_not_implemented (NULL, "flux_job_raise");
+    return NULL;
+}
+
+flux_future_t *flux_job_cancel (flux_t *h, flux_jobid_t id, const char *reason)
+{
+    fluxgo_not_implemented (NULL, "flux_job_cancel");
+    return NULL;
+}
+
+flux_future_t *flux_job_kill (flux_t *h, flux_jobid_t id, int signum)
+{
+    fluxgo_not_implemented (NULL, "flux_job_kill");
+    return NULL;
+}
+
+flux_future_t *flux_job_set_urgency (flux_t *h, flux_jobid_t id, int urgency)
+{
+    fluxgo_not_implemented (NULL, "flux_job_set_urgency");
+    return NULL;
+}
+
+int flux_job_kvs_key (char *buf, int bufsz, flux_jobid_t id, const char *key)
+{
+    fluxgo_not_implemented (NULL, "flux_job_kvs_key");
+    return -1;
+}
+
+int flux_job_kvs_guest_key (char *buf, int bufsz, flux_jobid_t id, const char *key)
+{
+    fluxgo_not_implemented (NULL, "flux_job_kvs_guest_key");
+    return -1;
+}
+
+int flux_job_kvs_namespace (char *buf, int bufsz, flux_jobid_t id)
+{
+    fluxgo_not_implemented (NULL, "flux_job_kvs_namespace");
+    return -1;
+}
+
+flux_future_t *flux_job_event_watch (flux_t *h, flux_jobid_t id, const char *path, int flags)
+{
+    fluxgo_not_implemented (NULL, "flux_job_event_watch");
+    return NULL;
+}
+
+int flux_job_event_watch_get (flux_future_t *f, const char **event)
+{
+    fluxgo_not_implemented (NULL, "flux_job_event_watch_get");
+    return -1;
+}
+
+int flux_job_event_watch_cancel (flux_future_t *f)
+{
+    fluxgo_not_implemented (NULL, "flux_job_event_watch_cancel");
+    return -1;
+}
+
+flux_future_t *flux_job_result (flux_t *h, flux_jobid_t id, int flags)
+{
+    fluxgo_not_implemented (NULL, "flux_job_result");
+    return NULL;
+}
+
+int flux_job_result_get (flux_future_t *f, const char **json_str)
+{
+    fluxgo_not_implemented (NULL, "flux_job_result_get");
+    return -1;
+}
+
+int flux_job_result_get_unpack (flux_future_t *f, const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_job_result_get_unpack");
+    return -1;
+}
+
+int flux_job_timeleft (flux_t *h, flux_error_t *errp, double *timeleft)
+{
+    fluxgo_not_implemented (errp, "flux_job_timeleft");
+    return -1;
+}
+
+char *flux_unwrap_string (const char *in, bool verify, uint32_t *userid, flux_error_t *error)
+{
+    fluxgo_not_implemented (error, "flux_unwrap_string");
+    return NULL;
+}
+
+int flux_job_waitstatus_to_exitcode (int waitstatus, flux_error_t *errp)
+{
+    fluxgo_not_implemented (errp, "flux_job_waitstatus_to_exitcode");
+    return -1;
+}
+
+int flux_jobspec1_attr_del (flux_jobspec1_t *jobspec, const char *path)
+{
+    fluxgo_not_implemented (NULL, "flux_jobspec1_attr_del");
+    return -1;
+}
+
+int flux_jobspec1_attr_pack (flux_jobspec1_t *jobspec, const char *path, const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_jobspec1_attr_pack");
+    return -1;
+}
+
+int flux_jobspec1_attr_unpack (flux_jobspec1_t *jobspec, const char *path, const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_jobspec1_attr_unpack");
+    return -1;
+}
+
+int flux_jobspec1_attr_check (flux_jobspec1_t *jobspec, flux_jobspec1_error_t *error)
+{
+    fluxgo_not_implemented (error, "flux_jobspec1_attr_check");
+    return -1;
+}
+
+int flux_jobspec1_check (flux_jobspec1_t *jobspec, flux_jobspec1_error_t *error)
+{
+    fluxgo_not_implemented (error, "flux_jobspec1_check");
+    return -1;
+}
+
+int flux_jobspec1_unsetenv (flux_jobspec1_t *jobspec, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_jobspec1_unsetenv");
+    return -1;
+}
+
+int flux_jobspec1_setenv (flux_jobspec1_t *jobspec, const char *name, const char *value, int overwrite)
+{
+    fluxgo_not_implemented (NULL, "flux_jobspec1_setenv");
+    return -1;
+}
+
+int flux_jobspec1_set_stdin (flux_jobspec1_t *jobspec, const char *path)
+{
+    fluxgo_not_implemented (NULL, "flux_jobspec1_set_stdin");
+    return -1;
+}
+
+int flux_jobspec1_set_stdout (flux_jobspec1_t *jobspec, const char *path)
+{
+    fluxgo_not_implemented (NULL, "flux_jobspec1_set_stdout");
+    return -1;
+}
+
+int flux_jobspec1_set_stderr (flux_jobspec1_t *jobspec, const char *path)
+{
+    fluxgo_not_implemented (NULL, "flux_jobspec1_set_stderr");
+    return -1;
+}
+
+int flux_jobspec1_set_cwd (flux_jobspec1_t *jobspec, const char *cwd)
+{
+    fluxgo_not_implemented (NULL, "flux_jobspec1_set_cwd");
+    return -1;
+}
+
+char *flux_jobspec1_encode (flux_jobspec1_t *jobspec, size_t flags)
+{
+    fluxgo_not_implemented (NULL, "flux_jobspec1_encode");
+    return NULL;
+}
+
+flux_jobspec1_t *flux_jobspec1_decode (const char *s, flux_jobspec1_error_t *error)
+{
+    fluxgo_not_implemented (error, "flux_jobspec1_decode");
+    return NULL;
+}
+
+flux_jobspec1_t *flux_jobspec1_from_command (int argc, char **argv, char **env, int ntasks, int cores_per_task, int gpus_per_task, int nnodes, double duration)
+{
+    fluxgo_not_implemented (NULL, "flux_jobspec1_from_command");
+    return NULL;
+}
+
+void flux_jobspec1_destroy (flux_jobspec1_t *jobspec)
+{
+    fluxgo_not_implemented (NULL, "flux_jobspec1_destroy");
+}
+
+flux_cmd_t * flux_cmd_create (int argc, char *argv[], char **env)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_create");
+    return NULL;
+}
+
+flux_cmd_t * flux_cmd_copy (const flux_cmd_t *cmd)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_copy");
+    return NULL;
+}
+
+void flux_cmd_destroy (flux_cmd_t *cmd)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_destroy");
+}
+
+int flux_cmd_argv_appendf (flux_cmd_t *cmd, const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_argv_appendf");
+    return -1;
+}
+
+int flux_cmd_argv_append (flux_cmd_t *cmd, const char *arg)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_argv_append");
+    return -1;
+}
+
+int flux_cmd_argv_delete (flux_cmd_t *cmd, int n)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_argv_delete");
+    return -1;
+}
+
+int flux_cmd_argv_insert (flux_cmd_t *cmd, int n, const char *arg)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_argv_insert");
+    return -1;
+}
+
+int flux_cmd_argc (const flux_cmd_t *cmd)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_argc");
+    return -1;
+}
+
+const char *flux_cmd_arg (const flux_cmd_t *cmd, int n)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_arg");
+    return NULL;
+}
+
+char *flux_cmd_stringify (const flux_cmd_t *cmd)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_stringify");
+    return NULL;
+}
+
+int flux_cmd_setenvf (flux_cmd_t *cmd, int overwrite, const char *name, const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_setenvf");
+    return -1;
+}
+
+void flux_cmd_unsetenv (flux_cmd_t *cmd, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_unsetenv");
+}
+
+const char *flux_cmd_getenv (const flux_cmd_t *cmd, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_getenv");
+    return NULL;
+}
+
+int flux_cmd_env_replace (flux_cmd_t *cmd, char **env)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_env_replace");
+    return -1;
+}
+
+int flux_cmd_setcwd (flux_cmd_t *cmd, const char *cwd)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_setcwd");
+    return -1;
+}
+
+const char *flux_cmd_getcwd (const flux_cmd_t *cmd)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_getcwd");
+    return NULL;
+}
+
+int flux_cmd_add_channel (flux_cmd_t *cmd, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_add_channel");
+    return -1;
+}
+
+int flux_cmd_setopt (flux_cmd_t *cmd, const char *var, const char *val)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_setopt");
+    return -1;
+}
+
+const char *flux_cmd_getopt (flux_cmd_t *cmd, const char *var)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_getopt");
+    return NULL;
+}
+
+int flux_cmd_add_message_channel (flux_cmd_t *cmd, const char *name, const char *uri)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_add_message_channel");
+    return -1;
+}
+
+int flux_cmd_set_label (flux_cmd_t *cmd, const char *label)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_set_label");
+    return -1;
+}
+
+const char *flux_cmd_get_label (flux_cmd_t *cmd)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_get_label");
+    return NULL;
+}
+
+flux_subprocess_t *flux_local_exec (flux_reactor_t *r, int flags, const flux_cmd_t *cmd, const flux_subprocess_ops_t *ops)
+{
+    fluxgo_not_implemented (NULL, "flux_local_exec");
+    return NULL;
+}
+
+flux_subprocess_t *flux_local_exec_ex (flux_reactor_t *r, int flags, const flux_cmd_t *cmd, const flux_subprocess_ops_t *ops, const flux_subprocess_hooks_t *hooks, subprocess_log_f log_fn, void *log_data)
+{
+    fluxgo_not_implemented (NULL, "flux_local_exec_ex");
+    return NULL;
+}
+
+flux_subprocess_t *flux_rexec (flux_t *h, int rank, int flags, const flux_cmd_t *cmd, const flux_subprocess_ops_t *ops)
+{
+    fluxgo_not_implemented (NULL, "flux_rexec");
+    return NULL;
+}
+
+flux_subprocess_t *flux_rexec_ex (flux_t *h, const char *service_name, int rank, int flags, const flux_cmd_t *cmd, const flux_subprocess_ops_t *ops, subprocess_log_f log_fn, void *log_data)
+{
+    fluxgo_not_implemented (NULL, "flux_rexec_ex");
+    return NULL;
+}
+
+flux_subprocess_t *flux_rexec_attach (flux_t *h, const char *service_name, int rank, int flags, pid_t pid, const char *label, const flux_subprocess_ops_t *ops)
+{
+    fluxgo_not_implemented (NULL, "flux_rexec_attach");
+    return NULL;
+}
+
+flux_future_t *flux_rexec_bg (flux_t *h, const char *service_name, int rank, int flags, const flux_cmd_t *cmd)
+{
+    fluxgo_not_implemented (NULL, "flux_rexec_bg");
+    return NULL;
+}
+
+flux_future_t *flux_rexec_wait (flux_t *h, const char *service_name, int rank, pid_t pid, const char *label)
+{
+    fluxgo_not_implemented (NULL, "flux_rexec_wait");
+    return NULL;
+}
+
+void flux_subprocess_stream_start (flux_subprocess_t *p, const char *stream)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_stream_start");
+}
+
+void flux_subprocess_stream_stop (flux_subprocess_t *p, const char *stream)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_stream_stop");
+}
+
+int flux_subprocess_write (flux_subprocess_t *p, const char *stream, const char *buf, size_t len)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_write");
+    return -1;
+}
+
+int flux_subprocess_close (flux_subprocess_t *p, const char *stream)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_close");
+    return -1;
+}
+
+int flux_subprocess_read (flux_subprocess_t *p, const char *stream, const char **bufp)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_read");
+    return -1;
+}
+
+int flux_subprocess_read_line (flux_subprocess_t *p, const char *stream, const char **bufp)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_read_line");
+    return -1;
+}
+
+int flux_subprocess_read_trimmed_line (flux_subprocess_t *p, const char *stream, const char **bufp)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_read_trimmed_line");
+    return -1;
+}
+
+bool flux_subprocess_read_stream_closed (flux_subprocess_t *p, const char *stream)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_read_stream_closed");
+    return false;
+}
+
+int flux_subprocess_getline (flux_subprocess_t *p, const char *stream, const char **bufp)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_getline");
+    return -1;
+}
+
+flux_future_t *flux_subprocess_kill (flux_subprocess_t *p, int signum)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_kill");
+    return NULL;
+}
+
+void flux_subprocess_destroy (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_destroy");
+}
+
+flux_subprocess_state_t flux_subprocess_state (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_state");
+    return (flux_subprocess_state_t)-1;
+}
+
+const char *flux_subprocess_state_string (flux_subprocess_state_t state)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_state_string");
+    return NULL;
+}
+
+bool flux_subprocess_active (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_active");
+    return false;
+}
+
+int flux_subprocess_rank (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_rank");
+    return -1;
+}
+
+int flux_subprocess_fail_errno (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_fail_errno");
+    return -1;
+}
+
+const char *flux_subprocess_fail_error (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_fail_error");
+    return NULL;
+}
+
+int flux_subprocess_status (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_status");
+    return -1;
+}
+
+int flux_subprocess_exit_code (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_exit_code");
+    return -1;
+}
+
+int flux_subprocess_signaled (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_signaled");
+    return -1;
+}
+
+pid_t flux_subprocess_pid (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_pid");
+    return -1;
+}
+
+flux_cmd_t *flux_subprocess_get_cmd (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_get_cmd");
+    return NULL;
+}
+
+flux_reactor_t * flux_subprocess_get_reactor (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_get_reactor");
+    return NULL;
+}
+
+int flux_subprocess_aux_set (flux_subprocess_t *p, const char *name, void *ctx, flux_free_f free)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_aux_set");
+    return -1;
+}
+
+void *flux_subprocess_aux_get (flux_subprocess_t *p, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_aux_get");
+    return NULL;
+}
+
+void flux_subprocess_channel_incref (flux_subprocess_t *p, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_channel_incref");
+}
+
+void flux_subprocess_channel_decref (flux_subprocess_t *p, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_channel_decref");
+}
+
+int flux_set_default_subprocess_log (flux_t *h, subprocess_log_f log_fn, void *log_data)
+{
+    fluxgo_not_implemented (NULL, "flux_set_default_subprocess_log");
+    return -1;
 }

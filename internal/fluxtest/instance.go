@@ -24,6 +24,9 @@ type Options struct {
 	// normal instance are loaded. Without it the brokers serve only
 	// their built-in services and start in about a second.
 	Full bool
+	// Topo is the tree's shape (the tbon.topo attribute, e.g. "kary:2");
+	// "" keeps flux start's default, a flat kary:32 for test sizes.
+	Topo string
 }
 
 func (o Options) size() int {
@@ -84,6 +87,9 @@ func StartPrefix(prefix string, o Options) (*Instance, error) {
 	}
 	if !o.Full {
 		args = append(args, "-o,-Sbroker.rc1_path=,-Sbroker.rc3_path=")
+	}
+	if o.Topo != "" {
+		args = append(args, "-o,-Stbon.topo="+o.Topo)
 	}
 	args = append(args, "sh", "-c", initialProgram, flux)
 	cmd := exec.Command(flux, args...)
