@@ -13,9 +13,6 @@ import (
 	"github.com/fluxgo/fluxgo/internal/fluxtest"
 )
 
-// TestMain stops the shared flux-core instances the KVS tests start.
-func TestMain(m *testing.M) { os.Exit(fluxtest.Main(m)) }
-
 // kvsHandle opens a handle on the shared full flux-core instance (the KVS
 // tests skip without flux-core).
 func kvsHandle(t *testing.T) *Handle {
