@@ -28,7 +28,7 @@ CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/*.h) $
 
 CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings/capi/test/*_test.c))
 
-.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank conformance flux-core-suites need-flux-core bench bench-go bench-c install clean
+.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank kvs-ctest conformance flux-core-suites need-flux-core bench bench-go bench-c install clean
 
 all: lib
 
@@ -45,6 +45,7 @@ help:
 	@echo "make interop   Go binding, examples and C tests against a real one-rank flux-core broker"
 	@echo "make multirank the C multi-rank suite under flux start --test-size=4, on both libraries"
 	@echo "make ctest-flux-core   run the C tests against flux-core's own library"
+	@echo "make kvs-ctest          the C KVS suite on both libraries in a full flux-core instance"
 	@echo "make conformance       flux-core's public-API unit tests against our library (CONFORMANCE=libflux/rpc: one)"
 	@echo "make check-prototypes  compare the spec's prototypes with flux-core's headers"
 	@echo "  (these find flux-core through FLUX_CORE=PREFIX or flux on PATH)"
@@ -126,7 +127,7 @@ ifeq ($(FLUX_CORE),)
 		echo "FLUXGO_REQUIRE_FLUX_CORE=1 but no flux-core: set FLUX_CORE=PREFIX or put flux on PATH"; exit 1; fi
 	@echo "skipped: the real flux-core suites (Go tests on real brokers, interop, multirank, ctest-flux-core, check-prototypes): no flux-core; set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"
 else
-	$(MAKE) interop multirank ctest-flux-core check-prototypes
+	$(MAKE) interop multirank kvs-ctest ctest-flux-core check-prototypes
 endif
 
 need-flux-core:
@@ -176,6 +177,20 @@ multirank: need-flux-core $(BUILD)/multirank/fluxgo
 		-L$(FLUX_CORE)/lib -Wl,-rpath,$(FLUX_CORE)/lib -lflux-core
 	@set -e; for lib in fluxgo flux-core; do echo "== multirank ($$lib library, 4 flux-core brokers)"; \
 		$(FLUX) start --test-size=4 -o,-Stbon.topo=kary:2 $(BUILD)/multirank/$$lib; done
+
+# The KVS suite's C half, built against our library and against
+# flux-core's, each run as the initial program of a full flux-core
+# instance (the kvs and kvs-watch modules loaded).
+KVS_CTEST_SRC := bindings/capi/test/kvs/kvs_test.c
+$(BUILD)/kvs/fluxgo: $(KVS_CTEST_SRC) bindings/capi/test/tap.h $(LIB) $(INCDIR)/flux/core.h
+	@mkdir -p $(dir $@)
+	$(CC) -Wall -Werror -I$(INCDIR) -o $@ $< -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -lflux-core
+
+kvs-ctest: need-flux-core $(BUILD)/kvs/fluxgo
+	$(CC) -Wall -I$(FLUX_CORE)/include -o $(BUILD)/kvs/flux-core $(KVS_CTEST_SRC) \
+		-L$(FLUX_CORE)/lib -Wl,-rpath,$(FLUX_CORE)/lib -lflux-core
+	@echo "== kvs (flux-core library, full instance)"; $(FLUX) start $(BUILD)/kvs/flux-core
+	@echo "== kvs (fluxgo library, full instance)"; FLUXGO_CTEST_EXTENSIONS=1 $(FLUX) start $(BUILD)/kvs/fluxgo
 
 $(BUILD)/examples/flux_open_example: examples/flux_open_example.c lib
 	@mkdir -p $(dir $@)

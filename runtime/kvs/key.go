@@ -3,16 +3,38 @@ package kvs
 import (
 	"os"
 	"strings"
+	"sync/atomic"
 )
 
 // NamespaceEnv is the environment variable naming the namespace used when
 // a call is given none.
 const NamespaceEnv = "FLUX_KVS_NAMESPACE"
 
+// envLookup reads environment variables: os.LookupEnv unless
+// SetEnvLookup replaced it.
+var envLookup atomic.Pointer[func(string) (string, bool)]
+
+// SetEnvLookup replaces how the package reads $FLUX_KVS_NAMESPACE (nil
+// restores os.LookupEnv). The C library installs a reader of the C
+// environment, which a C host may change with setenv after the Go
+// runtime copied it; package runtime has the same hook for its own
+// variables but does not export its reader.
+func SetEnvLookup(fn func(key string) (string, bool)) {
+	if fn == nil {
+		envLookup.Store(nil)
+		return
+	}
+	envLookup.Store(&fn)
+}
+
 // DefaultNamespace returns the namespace a call given none uses:
 // $FLUX_KVS_NAMESPACE when set, else "primary".
 func DefaultNamespace() string {
-	if ns, ok := os.LookupEnv(NamespaceEnv); ok {
+	lookup := os.LookupEnv
+	if fn := envLookup.Load(); fn != nil {
+		lookup = *fn
+	}
+	if ns, ok := lookup(NamespaceEnv); ok {
 		return ns
 	}
 	return PrimaryNamespace
