@@ -3982,3 +3982,22 @@ func fluxgo_flux_core_version(major *C.int, minor *C.int, patch *C.int, errp *C.
 	}
 	return C.int(r3)
 }
+
+// fluxgo_flux_sync_create implements flux_sync_create.
+//
+//export fluxgo_flux_sync_create
+func fluxgo_flux_sync_create(h *C.flux_t, minimum C.double, errp *C.int) (ret *C.flux_future_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.SyncCreate(float64(minimum))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_future_t)(registerFuture(r0))
+}

@@ -2343,8 +2343,11 @@ int flux_plugin_load_dso (flux_plugin_t *p, const char *path)
 
 flux_future_t *flux_sync_create (flux_t *h, double minimum)
 {
-    fluxgo_not_implemented (NULL, "flux_sync_create");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_sync_create (h, minimum, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 bool flux_disconnect_match (const flux_msg_t *msg1, const flux_msg_t *msg2)

@@ -8,7 +8,10 @@
 extern "C" {
 #endif
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Return a future fulfilled (with no value) on each heartbeat.pulse event,
+ * at most every minimum seconds if minimum > 0; reset it to wait for the
+ * next one, and bound a wait with a timeout.
+ */
 flux_future_t *flux_sync_create (flux_t *h, double minimum);
 
 #ifdef __cplusplus
