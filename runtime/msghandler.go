@@ -547,9 +547,11 @@ func (d *dispatch) deliver(r *Reactor, m *msg.Message) {
 	matched := d.dispatchMessage(m)
 	switch m.Type {
 	case msg.TypeEvent:
-		if postWanting(d.others(), m) {
-			matched = true
-		}
+		// As in flux-core, handlers never consume an event: a clone
+		// keeps it for DispatchRequeue even after its own handlers ran
+		// (so the original handle still sees it), unless another
+		// dispatcher of the root took it here.
+		matched = postWanting(d.others(), m)
 	case msg.TypeRequest, msg.TypeResponse:
 		if !matched {
 			matched = postWanting(d.others(), m)
