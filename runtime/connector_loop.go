@@ -119,6 +119,8 @@ func (l *loopConn) recv(flags int, w waiter) (*msg.Message, error) {
 
 func (l *loopConn) pollFD() (int, error) { return l.queue.fd() }
 
+func (l *loopConn) pollOutFD() (int, error) { return l.queue.pollOutFD() }
+
 func (l *loopConn) pollEvents() int { return l.queue.pollEvents() }
 
 func (l *loopConn) close() { l.queue.close() }

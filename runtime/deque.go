@@ -20,10 +20,33 @@ type msgDeque struct {
 	efd    int // -1 until created
 	raised bool
 	closed bool
+	// outFD, created on demand, is an eventfd written each time the
+	// deque stops being full (PollOut comes back): an edge for a
+	// pollfd's epoll set (see pollOutFD).
+	outFD int
 }
 
 func newMsgDeque() *msgDeque {
-	return &msgDeque{efd: -1}
+	return &msgDeque{efd: -1, outFD: -1}
+}
+
+// pollOutFD returns the eventfd written whenever the deque stops being
+// full, creating it on first use. It is only meant for an edge-triggered
+// epoll set; nothing drains it.
+func (q *msgDeque) pollOutFD() (int, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
+		return -1, ErrnoError(syscall.EBADF)
+	}
+	if q.outFD < 0 {
+		fd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+		if err != nil {
+			return -1, errnoErr(err)
+		}
+		q.outFD = fd
+	}
+	return q.outFD, nil
 }
 
 // signal keeps the eventfd in step with emptiness. Call with mu held.
@@ -78,6 +101,9 @@ func (q *msgDeque) popFront() *msg.Message {
 	defer q.mu.Unlock()
 	if len(q.items) == 0 {
 		return nil
+	}
+	if q.full() && q.outFD >= 0 {
+		raiseEventfd(q.outFD) // PollOut is back
 	}
 	m := shiftMsg(&q.items)
 	if len(q.items) == 0 {
@@ -159,9 +185,11 @@ func (q *msgDeque) close() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.items = nil
-	if q.efd >= 0 {
-		_ = unix.Close(q.efd)
-		q.efd = -1
+	for _, fd := range []*int{&q.efd, &q.outFD} {
+		if *fd >= 0 {
+			_ = unix.Close(*fd)
+			*fd = -1
+		}
 	}
 	q.closed = true
 }

@@ -84,8 +84,25 @@ func (c *core) pollFDLocked() (int, error) {
 			return fail(err)
 		}
 	}
+	if o, ok := c.conn.(pollOuter); ok {
+		ofd, err := o.pollOutFD()
+		if err != nil {
+			return fail(err)
+		}
+		ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLET, Fd: int32(ofd)}
+		if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, ofd, &ev); err != nil {
+			return fail(err)
+		}
+	}
 	c.epfd = epfd
 	return epfd, nil
+}
+
+// pollOuter is a connector with a limited queue: pollOutFD is written
+// each time sending stops being refused, so the pollfd wakes when
+// PollEvents gains PollOut, as flux-core's does.
+type pollOuter interface {
+	pollOutFD() (int, error)
 }
 
 // PollEvents drains the pollfd's pending events and returns the current

@@ -12,6 +12,15 @@
 // Threads: every export runs on the thread of the C call that entered it,
 // and so does every C callback it makes (destructors, comms-error
 // callbacks): none is called from a goroutine of its own.
+//
+// File descriptors: a C host sees only the descriptors of its handles, as
+// with flux-core (whose own tests count them). The Go runtime would keep
+// the cgroup CPU-limit files open to track GOMAXPROCS, opened on a thread
+// of its own after the library loads; the go:debug settings below turn
+// that off, so GOMAXPROCS is the machine's CPU count as before Go 1.25.
+//
+//go:debug containermaxprocs=0
+//go:debug updatemaxprocs=0
 package main
 
 /*

@@ -8,6 +8,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <dirent.h>
+#include <unistd.h>
+#include <sys/socket.h>
 #include <flux/core.h>
 #include "tap.h"
 
@@ -186,8 +190,62 @@ static void test_hosts (void)
     flux_close (h);
 }
 
+static int fdcount (void)
+{
+    DIR *d = opendir ("/proc/self/fd");
+    int n = 0;
+    if (!d)
+        return -1;
+    while (readdir (d))
+        n++;
+    closedir (d);
+    return n;
+}
+
+/* Handles (with their pollfd and reactor) leave no file descriptor
+ * behind, on loop:// and on a fd:// pair. */
+static void test_fd_leaks (void)
+{
+    int sock[2];
+    char uri[2][32];
+    flux_t *h[2];
+    flux_msg_t *msg;
+    int before = fdcount ();
+
+    h[0] = flux_open ("loop://", 0);
+    ok (h[0] && flux_pollfd (h[0]) >= 0 && flux_pollevents (h[0]) == FLUX_POLLOUT
+        && flux_get_reactor (h[0]) != NULL,
+        "loop://: pollfd, pollevents (POLLOUT) and reactor");
+    flux_close (h[0]);
+
+    char c = 0;
+    if (socketpair (PF_LOCAL, SOCK_STREAM, 0, sock) < 0
+        || write (sock[0], &c, 1) < 0 || write (sock[1], &c, 1) < 0) {
+        ok (0, "socketpair with an auth byte each way (flux_open reads one)");
+        return;
+    }
+    for (int i = 0; i < 2; i++) {
+        snprintf (uri[i], sizeof (uri[i]), "fd://%d", sock[i]);
+        h[i] = flux_open (uri[i], 0);
+    }
+    msg = flux_request_encode ("a.b", NULL);
+    ok (h[0] && h[1] && flux_send (h[0], msg, 0) == 0 && flux_pollfd (h[1]) >= 0,
+        "fd:// pair: send and pollfd");
+    flux_msg_destroy (msg);
+    msg = flux_recv (h[1], FLUX_MATCH_ANY, 0);
+    ok (msg != NULL, "fd:// pair: receive");
+    flux_msg_destroy (msg);
+    flux_close (h[0]);
+    flux_close (h[1]);
+    close (sock[0]);
+    close (sock[1]);
+    ok (fdcount () == before, "no file descriptors leaked (%d before, %d after)",
+        before, fdcount ());
+}
+
 int main (void)
 {
+    test_fd_leaks ();
     test_mirror ();
     test_requeue_same_message ();
     test_version ();
