@@ -28,7 +28,7 @@ CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/*.h) $
 
 CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings/capi/test/*_test.c))
 
-.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank ctest-jobs kvs-ctest kvs-commands conformance flux-core-suites need-flux-core bench bench-go bench-c install clean
+.PHONY: commands all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank ctest-jobs kvs-ctest kvs-commands conformance flux-core-suites need-flux-core bench bench-go bench-c install clean
 
 all: lib
 
@@ -49,6 +49,7 @@ help:
 	@echo "make kvs-ctest          the C KVS suite on both libraries in a full flux-core instance"
 	@echo "make kvs-commands       flux-core's flux kvs with both libraries: the same output"
 	@echo "make conformance       flux-core's public-API unit tests against our library (CONFORMANCE=libflux/rpc: one)"
+	@echo "make commands          flux-core's commands on our library and on flux-core's, outputs compared"
 	@echo "make check-prototypes  compare the spec's prototypes with flux-core's headers"
 	@echo "  (these find flux-core through FLUX_CORE=PREFIX or flux on PATH)"
 
@@ -129,9 +130,9 @@ flux-core-suites:
 ifeq ($(FLUX_CORE),)
 	@if [ "$$FLUXGO_REQUIRE_FLUX_CORE" = 1 ]; then \
 		echo "FLUXGO_REQUIRE_FLUX_CORE=1 but no flux-core: set FLUX_CORE=PREFIX or put flux on PATH"; exit 1; fi
-	@echo "skipped: the real flux-core suites (Go tests on real brokers, interop, multirank, ctest-flux-core, check-prototypes): no flux-core; set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"
+	@echo "skipped: the real flux-core suites (Go tests on real brokers, interop, multirank, ctest-flux-core, check-prototypes, commands): no flux-core; set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"
 else
-	$(MAKE) interop multirank ctest-jobs kvs-ctest kvs-commands ctest-flux-core check-prototypes
+	$(MAKE) interop multirank ctest-jobs kvs-ctest kvs-commands ctest-flux-core check-prototypes commands
 endif
 
 need-flux-core:
@@ -167,6 +168,12 @@ ctest-flux-core: need-flux-core
 CONFORMANCE ?=
 conformance: need-flux-core lib
 	bindings/capi/test/conformance/run.sh $(FLUX_CORE) $(INCDIR) $(LIBDIR) $(BUILD)/conformance $(CONFORMANCE)
+
+# flux-core's own commands (flux getattr, setattr, lsattr, dmesg, logger,
+# event, ping, module list, uptime) run on our library and on flux-core's
+# in one full instance; their outputs must match (times, uuids masked).
+commands: need-flux-core lib
+	bindings/capi/test/commands/run.sh $(FLUX_CORE) $(LIBDIR) $(BUILD)/commands
 
 # The multi-rank suite's C half, built against our library and against
 # flux-core's, each run as the initial program of four brokers in a
