@@ -22,11 +22,19 @@ FLUX := $(FLUX_CORE)/bin/flux
 FLUX_START := $(FLUX) start -o,-Sbroker.rc1_path=,-Sbroker.rc3_path=
 endif
 
+# The flux-core install whose paths flux_conf_builtin_get reports
+# (connector_path, exec_path, ...): FLUX_PREFIX, else FLUX_CORE, else
+# flux-core's default prefix.
+FLUX_PREFIX ?= $(if $(FLUX_CORE),$(FLUX_CORE),/usr/local)
+
 HEADERS  := $(wildcard bindings/capi/include/flux/*.h bindings/capi/include/flux/core/*.h)
 CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/*.h) $(HEADERS) \
             bindings/capi/exports.map $(shell find runtime -name '*.go' -not -name '*_test.go') go.mod go.sum
 
 CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings/capi/test/*_test.c))
+# DSOs the C tests load (a connector, plugins): built without linking
+# libflux-core, so they use whichever library the test program loaded.
+CTEST_DSOS := $(patsubst bindings/capi/test/dso/%.c,$(BUILD)/ctest-dso/%.so,$(wildcard bindings/capi/test/dso/*.c))
 
 .PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank conformance flux-core-suites need-flux-core bench bench-go bench-c install clean
 
@@ -67,7 +75,7 @@ lib: $(LIB) $(INCDIR)/flux/core.h $(LIBDIR)/pkgconfig/flux-core.pc
 $(LIB): $(CAPI_SRC)
 	@mkdir -p $(LIBDIR)
 	CGO_ENABLED=1 $(GO) build -buildmode=c-shared -o $@ \
-		-ldflags '-w -extldflags "-Wl,-soname,$(LIBNAME) -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
+		-ldflags '-w -X main.builtinPrefix=$(FLUX_PREFIX) -extldflags "-Wl,-soname,$(LIBNAME) -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
 		./bindings/capi
 	rm -f $(LIBDIR)/*.h
 	ln -sf $(LIBNAME) $(LIBDIR)/libflux-core.so
@@ -104,9 +112,13 @@ fuzz-short:
 fuzz:
 	$(MAKE) fuzz-short FUZZTIME=3000000x
 
-$(BUILD)/ctest/%: bindings/capi/test/%.c bindings/capi/test/tap.h $(LIB) $(INCDIR)/flux/core.h
+$(BUILD)/ctest/%: bindings/capi/test/%.c $(wildcard bindings/capi/test/*.h) $(LIB) $(INCDIR)/flux/core.h $(CTEST_DSOS)
 	@mkdir -p $(dir $@)
 	$(CC) -Wall -Werror -I$(INCDIR) -o $@ $< -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -lflux-core
+
+$(BUILD)/ctest-dso/%.so: bindings/capi/test/dso/%.c $(wildcard bindings/capi/test/*.h) $(INCDIR)/flux/core.h
+	@mkdir -p $(dir $@)
+	$(CC) -Wall -Werror -fPIC -shared -I$(INCDIR) -o $@ $<
 
 # Each C test runs under its own stand-in broker (some need one, and
 # rpc_test restarts it).
@@ -147,7 +159,7 @@ valgrind-ctest: $(CTESTS) $(BUILD)/bin/fluxbroker
 # against flux-core's own library and broker (flux start) to check that
 # they pin flux-core's behaviour. (Not the generated NULL test: flux-core
 # crashes on NULL handles rather than failing with EINVAL.)
-ctest-flux-core: need-flux-core
+ctest-flux-core: need-flux-core $(CTEST_DSOS)
 	@mkdir -p $(BUILD)/ctest-flux-core
 	@set -e; for t in $(filter-out %/zz_generated_null_test.c,$(wildcard bindings/capi/test/*_test.c)); do \
 		n=$$(basename $$t .c); \

@@ -73,7 +73,8 @@ func open(uri *string, flags int) (*Handle, error) {
 	}
 	scheme, path, hasPath := splitURI(u)
 	init := builtinConnector(scheme)
-	if init == nil {
+	loader := loadedConnector()
+	if init == nil && loader == nil {
 		return nil, Errorf(syscall.ENOENT, "Unable to find connector name '%s'", scheme)
 	}
 	if _, ok := lookupEnv("FLUX_HANDLE_TRACE"); ok {
@@ -82,13 +83,25 @@ func open(uri *string, flags int) (*Handle, error) {
 	if _, ok := lookupEnv("FLUX_HANDLE_MATCHDEBUG"); ok {
 		flags |= OMatchdebug
 	}
-	conn, err := init(path, hasPath, flags)
-	if err != nil {
-		return nil, err
-	}
-	h, err := newRootHandle(conn, flags)
-	if err != nil {
-		return nil, err
+	var h *Handle
+	if init == nil {
+		var p *string
+		if strings.Contains(u, "://") {
+			p = &path
+		}
+		hl, err := loader(scheme, p, flags)
+		if err != nil {
+			return nil, err
+		}
+		h = hl
+	} else {
+		conn, err := init(path, hasPath, flags)
+		if err != nil {
+			return nil, err
+		}
+		if h, err = newRootHandle(conn, flags); err != nil {
+			return nil, err
+		}
 	}
 	if s, ok := lookupEnv("FLUX_HANDLE_USERID"); ok {
 		if err := h.OptSet(OptTestingUserid, uint32Bytes(uint32(strtoul(s, 10)))); err != nil {

@@ -3822,3 +3822,19 @@ func fluxgo_flux_log_set_redirect(h *C.flux_t, fun C.flux_log_f, arg unsafe.Poin
 	}
 	a0.LogSetRedirect(logFunc(fun, arg))
 }
+
+// fluxgo_flux_handle_destroy implements flux_handle_destroy.
+//
+//export fluxgo_flux_handle_destroy
+func fluxgo_flux_handle_destroy(hp *C.flux_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if hp == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(hp))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.Close()
+}

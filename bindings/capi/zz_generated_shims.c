@@ -1937,12 +1937,6 @@ flux_conf_t *flux_conf_pack (const char *fmt, ...)
     return NULL;
 }
 
-const char *flux_conf_builtin_get (const char *key, enum flux_conf_builtin_hint hint)
-{
-    fluxgo_not_implemented (NULL, "flux_conf_builtin_get");
-    return NULL;
-}
-
 int flux_register_default_methods (flux_t *h, const char *service_name, flux_msg_handler_t **msg_handlers[])
 {
     fluxgo_not_implemented (NULL, "flux_register_default_methods");
@@ -1951,13 +1945,19 @@ int flux_register_default_methods (flux_t *h, const char *service_name, flux_msg
 
 flux_t *flux_handle_create (void *impl, const struct flux_handle_ops *ops, int flags)
 {
-    fluxgo_not_implemented (NULL, "flux_handle_create");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_t *fluxgo_result = fluxgo_flux_handle_create (impl, (struct flux_handle_ops *)ops, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void flux_handle_destroy (flux_t *hp)
 {
-    fluxgo_not_implemented (NULL, "flux_handle_destroy");
+    int fluxgo_errno = 0;
+    fluxgo_flux_handle_destroy (hp, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 struct flux_msglist *flux_msglist_create (void)
