@@ -51,100 +51,130 @@ struct flux_plugin_handler {
     void *data;
 };
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Create an empty plugin (flags FLUX_PLUGIN_RTLD_LAZY, a fresh UUID). */
 flux_plugin_t * flux_plugin_create (void);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Destroy a plugin: its aux items, handlers and configuration, then close
+ * the shared objects it loaded.
+ */
 void flux_plugin_destroy (flux_plugin_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The plugin's FLUX_PLUGIN_RTLD_* flags (0 for NULL). */
 int flux_plugin_get_flags (flux_plugin_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set the FLUX_PLUGIN_RTLD_* flags flux_plugin_load_dso() passes to
+ * dlopen(3); other bits fail with EINVAL.
+ */
 int flux_plugin_set_flags (flux_plugin_t *p, int flags);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Why the plugin's last call failed ("" after a success). */
 const char * flux_plugin_strerror (flux_plugin_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Name the plugin. */
 int flux_plugin_set_name (flux_plugin_t *p, const char *name);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The plugin's name: set by flux_plugin_set_name() or
+ * flux_plugin_register(), else the path of its shared object, else NULL.
+ */
 const char * flux_plugin_get_name (flux_plugin_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The plugin's UUID, made when it was created. */
 const char * flux_plugin_get_uuid (flux_plugin_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The path of the shared object the plugin was loaded from, or NULL. */
 const char * flux_plugin_get_path (flux_plugin_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Add a handler for the topics glob matches (after those already added); a
+ * NULL cb removes the handler for glob.
+ */
 int flux_plugin_add_handler (flux_plugin_t *p, const char *topic, flux_plugin_f cb, void *arg);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Remove the first handler added for exactly topic; no such handler is not
+ * an error.
+ */
 int flux_plugin_remove_handler (flux_plugin_t *p, const char *topic);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The callback of the first handler added for exactly topic, or NULL. */
 flux_plugin_f flux_plugin_get_handler (flux_plugin_t *p, const char *topic);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The callback of the first handler whose glob matches topic, or NULL. */
 flux_plugin_f flux_plugin_match_handler (flux_plugin_t *p, const char *topic);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set the name (when not NULL) and add every handler of the table t, ended
+ * by an entry with a NULL topic.
+ */
 int flux_plugin_register (flux_plugin_t *p, const char *name, const struct flux_plugin_handler t[]);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Store val under key with an optional destructor, with the rules of
+ * flux_aux_set(); items are destroyed with the plugin.
+ */
 int flux_plugin_aux_set (flux_plugin_t *p, const char *key, void *val, flux_free_f free_fn);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The value stored under key (ENOENT when none). */
 void * flux_plugin_aux_get (flux_plugin_t *p, const char *key);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Remove the aux item holding val, calling its destructor. */
 void flux_plugin_aux_delete_value (flux_plugin_t *p, const void *val);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Deprecated name of flux_plugin_aux_delete_value(). */
 FLUX_DEPRECATED (void flux_plugin_aux_delete (flux_plugin_t *p, const void *val));
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set the plugin's configuration from a JSON string ("parse error: col N:
+ * ..." on bad JSON).
+ */
 int flux_plugin_set_conf (flux_plugin_t *p, const char *json_str);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The plugin's configuration as compact JSON, owned by the plugin; ENOENT
+ * when none is set.
+ */
 const char *flux_plugin_get_conf (flux_plugin_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Unpack the plugin's configuration with a jansson format. */
 int flux_plugin_conf_unpack (flux_plugin_t *p, const char *fmt, ...);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Create an empty set of plugin arguments. */
 flux_plugin_arg_t *flux_plugin_arg_create ();
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Destroy a set of plugin arguments. */
 void flux_plugin_arg_destroy (flux_plugin_arg_t *args);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Why the last call on args failed; for NULL args, strerror(errno). */
 const char *flux_plugin_arg_strerror (flux_plugin_arg_t *args);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set the input (FLUX_PLUGIN_ARG_IN) or output (FLUX_PLUGIN_ARG_OUT)
+ * arguments from a JSON object string, merged into those present unless
+ * FLUX_PLUGIN_ARG_REPLACE.
+ */
 int flux_plugin_arg_set (flux_plugin_arg_t *args, int flags, const char *json_str);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The input or output arguments as a compact JSON string, to be freed by
+ * the caller; ENOENT when none are set.
+ */
 int flux_plugin_arg_get (flux_plugin_arg_t *args, int flags, char **json_str);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set input or output arguments built with a jansson pack format, as
+ * flux_plugin_arg_set().
+ */
 int flux_plugin_arg_pack (flux_plugin_arg_t *args, int flags, const char *fmt, ...);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* flux_plugin_arg_pack() with a va_list. */
 int flux_plugin_arg_vpack (flux_plugin_arg_t *args, int flags, const char *fmt, va_list ap);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Unpack the input or output arguments with a jansson format. */
 int flux_plugin_arg_unpack (flux_plugin_arg_t *args, int flags, const char *fmt, ...);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* flux_plugin_arg_unpack() with a va_list. */
 int flux_plugin_arg_vunpack (flux_plugin_arg_t *args, int flags, const char *fmt, va_list ap);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Call the first handler whose glob matches name: 1 if it succeeded, -1 if
+ * it failed, 0 if no handler matches.
+ */
 int flux_plugin_call (flux_plugin_t *p, const char *name, flux_plugin_arg_t *args);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Load the shared object at path with dlopen(3) and call its
+ * flux_plugin_init(), if any; the plugin takes the path as its path and
+ * name.
+ */
 int flux_plugin_load_dso (flux_plugin_t *p, const char *path);
 
 #ifdef __cplusplus
