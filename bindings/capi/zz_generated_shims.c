@@ -1880,61 +1880,46 @@ int flux_msg_get_control (const flux_msg_t *msg, int *type, int *status)
 
 flux_conf_t *flux_conf_create (void)
 {
-    fluxgo_not_implemented (NULL, "flux_conf_create");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_conf_t *fluxgo_result = fluxgo_flux_conf_create (&fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_conf_t *flux_conf_copy (const flux_conf_t *conf)
 {
-    fluxgo_not_implemented (NULL, "flux_conf_copy");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_conf_t *fluxgo_result = fluxgo_flux_conf_copy ((flux_conf_t *)conf, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 const flux_conf_t *flux_conf_incref (const flux_conf_t *conf)
 {
-    fluxgo_not_implemented (NULL, "flux_conf_incref");
-    return NULL;
+    int fluxgo_errno = 0;
+    const flux_conf_t *fluxgo_result = fluxgo_flux_conf_incref ((flux_conf_t *)conf, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void flux_conf_decref (const flux_conf_t *conf)
 {
-    fluxgo_not_implemented (NULL, "flux_conf_decref");
+    int fluxgo_errno = 0;
+    fluxgo_flux_conf_decref ((flux_conf_t *)conf, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 flux_conf_t *flux_conf_parse (const char *path, flux_error_t *error)
 {
-    fluxgo_not_implemented (error, "flux_conf_parse");
-    return NULL;
-}
-
-int flux_conf_update (flux_conf_t *conf, const char *value, flux_error_t *error)
-{
-    fluxgo_not_implemented (error, "flux_conf_update");
-    return -1;
-}
-
-int flux_conf_vunpack (const flux_conf_t *conf, flux_error_t *error, const char *fmt, va_list ap)
-{
-    fluxgo_not_implemented (error, "flux_conf_vunpack");
-    return -1;
-}
-
-int flux_conf_unpack (const flux_conf_t *conf, flux_error_t *error, const char *fmt, ...)
-{
-    fluxgo_not_implemented (error, "flux_conf_unpack");
-    return -1;
-}
-
-flux_conf_t *flux_conf_vpack (const char *fmt, va_list ap)
-{
-    fluxgo_not_implemented (NULL, "flux_conf_vpack");
-    return NULL;
-}
-
-flux_conf_t *flux_conf_pack (const char *fmt, ...)
-{
-    fluxgo_not_implemented (NULL, "flux_conf_pack");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_conf_t *fluxgo_result = fluxgo_flux_conf_parse ((char *)path, error, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_register_default_methods (flux_t *h, const char *service_name, flux_msg_handler_t **msg_handlers[])
