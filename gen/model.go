@@ -372,8 +372,9 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 		"flux_future_t *": "NULL", "double": "0", "char *": "NULL",
 		"const flux_msg_t *": "NULL", "struct flux_match": "",
 		"flux_reactor_t *": "NULL", "flux_watcher_t *": "NULL", "flux_msg_handler_t *": "NULL",
-		"const flux_conf_t *": "NULL",
-		"uint32_t":            "0", "bool": "false", "flux_msg_t *": "NULL", "const char *": "NULL"}
+		"const flux_conf_t *": "NULL", "flux_jobspec1_t *": "NULL",
+		"flux_kvsdir_t *": "NULL", "flux_kvsitr_t *": "NULL", "flux_kvs_txn_t *": "NULL",
+		"uint32_t": "0", "bool": "false", "flux_msg_t *": "NULL", "const char *": "NULL"}
 	// Types of the plugin and conf objects (hand-written C in the library).
 	for _, t := range []string{"flux_plugin_t *", "flux_plugin_arg_t *", "flux_plugin_f", "flux_conf_t *"} {
 		retOK[t] = "NULL"
