@@ -3,13 +3,20 @@
  * send, receive, options, reconnect, the reactor, message handlers, RPCs
  * and clones — absent operations fail as flux-core's do, and flux_open()
  * loads connector DSOs from FLUX_CONNECTOR_PATH (built by the Makefile
- * into ../ctest-dso next to this test's directory). */
+ * into ../ctest-dso next to this test's directory).
+ *
+ * With FLUX_CORE set (make exports it) and a broker at FLUX_URI, it also
+ * loads flux-core's own ssh connector DSO under another scheme name and
+ * talks to the broker through it, with a stand-in ssh that runs the
+ * remote command (flux relay) locally. */
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <flux/core.h>
 #include "tap.h"
 #include "fakeconn.h"
@@ -196,6 +203,61 @@ static void test_dso (const char *dsodir)
     unsetenv ("FLUX_CONNECTOR_PATH");
 }
 
+/* flux-core's ssh.so as the connector of scheme "fcssh": FLUX_SSH is a
+ * script that drops ssh's options and host and runs the rest here. */
+static void test_flux_core_dso (void)
+{
+    const char *prefix = getenv ("FLUX_CORE");
+    const char *uri = getenv ("FLUX_URI");
+    char dir[] = "/tmp/connector_test.XXXXXX";
+    char so[PATH_MAX], link[PATH_MAX + 16], ssh[PATH_MAX + 16], rcmd[PATH_MAX];
+    char u[PATH_MAX + 32], cmd[PATH_MAX + 16];
+    flux_error_t error;
+    flux_future_t *f;
+    const char *rank;
+    FILE *fp;
+    flux_t *h;
+
+    if (!prefix || !uri || strncmp (uri, "local://", 8) != 0)
+        return;
+    snprintf (so, sizeof (so), "%s/lib/flux/connectors/ssh.so", prefix);
+    if (access (so, R_OK) < 0 || !mkdtemp (dir))
+        return;
+    snprintf (link, sizeof (link), "%s/fcssh.so", dir);
+    snprintf (ssh, sizeof (ssh), "%s/ssh", dir);
+    snprintf (rcmd, sizeof (rcmd), "%s/bin/flux", prefix);
+    if (symlink (so, link) < 0 || !(fp = fopen (ssh, "w"))) {
+        ok (0, "could not set up %s", dir);
+        return;
+    }
+    fprintf (fp, "#!/bin/sh\n"
+                 "while [ $# -gt 0 ]; do case \"$1\" in -p) shift 2;; -*) shift;; *) shift; break;; esac; done\n"
+                 "exec sh -c \"$*\"\n");
+    fclose (fp);
+    chmod (ssh, 0755);
+    setenv ("FLUX_CONNECTOR_PATH", dir, 1);
+    setenv ("FLUX_SSH", ssh, 1);
+    setenv ("FLUX_SSH_RCMD", rcmd, 1);
+    snprintf (u, sizeof (u), "fcssh://localhost%s", uri + 8);
+    h = flux_open_ex (u, 0, &error);
+    ok (h != NULL, "flux-core's ssh connector DSO opens a handle on our library: %s",
+        h ? "" : error.text);
+    if (h) {
+        rank = flux_attr_get (h, "rank");
+        ok (rank && strcmp (rank, "0") == 0, "flux_attr_get works through it");
+        f = flux_rpc (h, "broker.ping", "{}", FLUX_NODEID_ANY, 0);
+        ok (f && flux_rpc_get (f, NULL) == 0, "an RPC works through it");
+        flux_future_destroy (f);
+        flux_close (h);
+    }
+    unsetenv ("FLUX_CONNECTOR_PATH");
+    unsetenv ("FLUX_SSH");
+    unsetenv ("FLUX_SSH_RCMD");
+    snprintf (cmd, sizeof (cmd), "rm -rf %s", dir);
+    if (system (cmd) != 0)
+        fprintf (stderr, "could not remove %s\n", dir);
+}
+
 int main (int argc, char *argv[])
 {
     char self[PATH_MAX], dsodir[PATH_MAX];
@@ -208,5 +270,6 @@ int main (int argc, char *argv[])
     test_reactor_rpc ();
     test_clone ();
     test_dso (dsodir);
+    test_flux_core_dso ();
     return done_testing ();
 }
