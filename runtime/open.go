@@ -12,7 +12,8 @@ import (
 // $FLUX_URI, else DefaultURI; a uri starting with '.' or '/' is a path in
 // the instance hierarchy ("/" = root, ".." = parent) resolved through the
 // current instance. The scheme before "://" picks the connector (loop,
-// interthread, local, fd); the rest, with trailing blanks and tabs
+// interthread, local, fd, ssh; any other scheme goes to the loader set
+// with SetConnectorLoader); the rest, with trailing blanks and tabs
 // removed, is its path. FLUX_HANDLE_TRACE and FLUX_HANDLE_MATCHDEBUG in
 // the environment add OTrace and OMatchdebug; FLUX_HANDLE_USERID and
 // FLUX_HANDLE_ROLEMASK set the testing credential options. Every error is
@@ -73,8 +74,8 @@ func open(uri *string, flags int) (*Handle, error) {
 	}
 	scheme, path, hasPath := splitURI(u)
 	init := builtinConnector(scheme)
-	loader := loadedConnector()
-	if init == nil && loader == nil {
+	load := loadedConnector()
+	if init == nil && load == nil {
 		return nil, Errorf(syscall.ENOENT, "Unable to find connector name '%s'", scheme)
 	}
 	if _, ok := lookupEnv("FLUX_HANDLE_TRACE"); ok {
@@ -89,7 +90,7 @@ func open(uri *string, flags int) (*Handle, error) {
 		if strings.Contains(u, "://") {
 			p = &path
 		}
-		hl, err := loader(scheme, p, flags)
+		hl, err := load(scheme, p, flags)
 		if err != nil {
 			return nil, err
 		}
