@@ -28,7 +28,7 @@ CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/*.h) $
 
 CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings/capi/test/*_test.c))
 
-.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank kvs-ctest kvs-commands conformance flux-core-suites need-flux-core bench bench-go bench-c install clean
+.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank ctest-jobs kvs-ctest kvs-commands conformance flux-core-suites need-flux-core bench bench-go bench-c install clean
 
 all: lib
 
@@ -43,6 +43,7 @@ help:
 	@echo "make bench     Go benchmarks"
 	@echo "make bench-c   the C benchmark kit against our library and the stand-in broker"
 	@echo "make interop   Go binding, examples and C tests against a real one-rank flux-core broker"
+	@echo "make ctest-jobs the C job suite in a full flux-core instance, on both libraries"
 	@echo "make multirank the C multi-rank suite under flux start --test-size=4, on both libraries"
 	@echo "make ctest-flux-core   run the C tests against flux-core's own library"
 	@echo "make kvs-ctest          the C KVS suite on both libraries in a full flux-core instance"
@@ -102,6 +103,8 @@ fuzz-short:
 	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./runtime/msg
 	$(GO) test -run='^$$' -fuzz='^FuzzStream$$' -fuzztime=$(FUZZTIME) ./runtime/stream
 	$(GO) test -run='^$$' -fuzz='^FuzzLoad$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=200x ./gen
+	$(GO) test -run='^$$' -fuzz='^FuzzIDParse$$' -fuzztime=$(FUZZTIME) ./runtime/job
+	$(GO) test -run='^$$' -fuzz='^FuzzJobspecCheck$$' -fuzztime=$(FUZZTIME) ./runtime/job
 	$(GO) test -run='^$$' -fuzz='^FuzzDecodeTree$$' -fuzztime=$(FUZZTIME) ./runtime/kvs
 
 fuzz:
@@ -128,7 +131,7 @@ ifeq ($(FLUX_CORE),)
 		echo "FLUXGO_REQUIRE_FLUX_CORE=1 but no flux-core: set FLUX_CORE=PREFIX or put flux on PATH"; exit 1; fi
 	@echo "skipped: the real flux-core suites (Go tests on real brokers, interop, multirank, ctest-flux-core, check-prototypes): no flux-core; set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"
 else
-	$(MAKE) interop multirank kvs-ctest kvs-commands ctest-flux-core check-prototypes
+	$(MAKE) interop multirank ctest-jobs kvs-ctest kvs-commands ctest-flux-core check-prototypes
 endif
 
 need-flux-core:
@@ -172,6 +175,20 @@ MULTIRANK_SRC := bindings/capi/test/multirank/multirank_test.c
 $(BUILD)/multirank/fluxgo: $(MULTIRANK_SRC) bindings/capi/test/tap.h $(LIB) $(INCDIR)/flux/core.h
 	@mkdir -p $(dir $@)
 	$(CC) -Wall -Werror -I$(INCDIR) -o $@ $< -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -lflux-core
+
+# Jobs: job.h and jobspec1.h in a full flux-core instance (job modules
+# loaded), the same program on our library and on flux-core's.
+JOBS_SRC := bindings/capi/test/jobs/job_test.c
+
+$(BUILD)/jobs/fluxgo: $(JOBS_SRC) bindings/capi/test/tap.h $(LIB) $(INCDIR)/flux/core.h
+	@mkdir -p $(dir $@)
+	$(CC) -Wall -Werror -I$(INCDIR) -o $@ $< -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -lflux-core -ljansson
+
+ctest-jobs: need-flux-core $(BUILD)/jobs/fluxgo
+	$(CC) -Wall -I$(FLUX_CORE)/include -o $(BUILD)/jobs/flux-core $(JOBS_SRC) \
+		-L$(FLUX_CORE)/lib -Wl,-rpath,$(FLUX_CORE)/lib -lflux-core -ljansson
+	@set -e; for lib in fluxgo flux-core; do echo "== jobs ($$lib library, full flux-core instance)"; \
+		$(FLUX) start $(BUILD)/jobs/$$lib; done
 
 multirank: need-flux-core $(BUILD)/multirank/fluxgo
 	$(CC) -Wall -I$(FLUX_CORE)/include -o $(BUILD)/multirank/flux-core $(MULTIRANK_SRC) \

@@ -2806,271 +2806,379 @@ int flux_kvs_wait_version (flux_t *h, const char *ns, int version)
 
 int flux_job_id_parse (const char *s, flux_jobid_t *id)
 {
-    fluxgo_not_implemented (NULL, "flux_job_id_parse");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_id_parse ((char *)s, id, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_job_id_encode (flux_jobid_t id, const char *type, char *buf, size_t bufsz)
 {
-    fluxgo_not_implemented (NULL, "flux_job_id_encode");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_id_encode (id, (char *)type, buf, bufsz, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 const char *flux_job_statetostr (flux_job_state_t state, const char *fmt)
 {
-    fluxgo_not_implemented (NULL, "flux_job_statetostr");
-    return NULL;
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_job_statetostr (state, (char *)fmt, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_job_strtostate (const char *s, flux_job_state_t *state)
 {
-    fluxgo_not_implemented (NULL, "flux_job_strtostate");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_strtostate ((char *)s, state, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 const char *flux_job_resulttostr (flux_job_result_t result, const char *fmt)
 {
-    fluxgo_not_implemented (NULL, "flux_job_resulttostr");
-    return NULL;
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_job_resulttostr (result, (char *)fmt, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_job_strtoresult (const char *s, flux_job_result_t *result)
 {
-    fluxgo_not_implemented (NULL, "flux_job_strtoresult");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_strtoresult ((char *)s, result, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_job_submit (flux_t *h, const char *jobspec, int urgency, int flags)
 {
-    fluxgo_not_implemented (NULL, "flux_job_submit");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_submit (h, (char *)jobspec, urgency, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_job_submit_get_id (flux_future_t *f, flux_jobid_t *id)
 {
-    fluxgo_not_implemented (NULL, "flux_job_submit_get_id");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_submit_get_id (f, id, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_job_wait (flux_t *h, flux_jobid_t id)
 {
-    fluxgo_not_implemented (NULL, "flux_job_wait");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_wait (h, id, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_job_wait_get_status (flux_future_t *f, bool *success, const char **errstr)
 {
-    fluxgo_not_implemented (NULL, "flux_job_wait_get_status");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_wait_get_status (f, success, (char **)errstr, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_job_wait_get_id (flux_future_t *f, flux_jobid_t *id)
 {
-    fluxgo_not_implemented (NULL, "flux_job_wait_get_id");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_wait_get_id (f, id, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_job_list (flux_t *h, int max_entries, const char *attrs_json_str, uint32_t userid, int states)
 {
-    fluxgo_not_implemented (NULL, "flux_job_list");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_list (h, max_entries, (char *)attrs_json_str, userid, states, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_job_list_inactive (flux_t *h, int max_entries, double since, const char *attrs_json_str)
 {
-    fluxgo_not_implemented (NULL, "flux_job_list_inactive");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_list_inactive (h, max_entries, since, (char *)attrs_json_str, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_job_list_id (flux_t *h, flux_jobid_t id, const char *attrs_json_str)
 {
-    fluxgo_not_implemented (NULL, "flux_job_list_id");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_list_id (h, id, (char *)attrs_json_str, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_job_raise (flux_t *h, flux_jobid_t id, const char *type, int severity, const char *note)
 {
-    fluxgo_not_implemented (NULL, "flux_job_raise");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_raise (h, id, (char *)type, severity, (char *)note, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_job_cancel (flux_t *h, flux_jobid_t id, const char *reason)
 {
-    fluxgo_not_implemented (NULL, "flux_job_cancel");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_cancel (h, id, (char *)reason, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_job_kill (flux_t *h, flux_jobid_t id, int signum)
 {
-    fluxgo_not_implemented (NULL, "flux_job_kill");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_kill (h, id, signum, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_job_set_urgency (flux_t *h, flux_jobid_t id, int urgency)
 {
-    fluxgo_not_implemented (NULL, "flux_job_set_urgency");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_set_urgency (h, id, urgency, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_job_kvs_key (char *buf, int bufsz, flux_jobid_t id, const char *key)
 {
-    fluxgo_not_implemented (NULL, "flux_job_kvs_key");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_kvs_key (buf, bufsz, id, (char *)key, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_job_kvs_guest_key (char *buf, int bufsz, flux_jobid_t id, const char *key)
 {
-    fluxgo_not_implemented (NULL, "flux_job_kvs_guest_key");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_kvs_guest_key (buf, bufsz, id, (char *)key, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_job_kvs_namespace (char *buf, int bufsz, flux_jobid_t id)
 {
-    fluxgo_not_implemented (NULL, "flux_job_kvs_namespace");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_kvs_namespace (buf, bufsz, id, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_job_event_watch (flux_t *h, flux_jobid_t id, const char *path, int flags)
 {
-    fluxgo_not_implemented (NULL, "flux_job_event_watch");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_event_watch (h, id, (char *)path, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_job_event_watch_get (flux_future_t *f, const char **event)
 {
-    fluxgo_not_implemented (NULL, "flux_job_event_watch_get");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_event_watch_get (f, (char **)event, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_job_event_watch_cancel (flux_future_t *f)
 {
-    fluxgo_not_implemented (NULL, "flux_job_event_watch_cancel");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_event_watch_cancel (f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_job_result (flux_t *h, flux_jobid_t id, int flags)
 {
-    fluxgo_not_implemented (NULL, "flux_job_result");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_result (h, id, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_job_result_get (flux_future_t *f, const char **json_str)
 {
-    fluxgo_not_implemented (NULL, "flux_job_result_get");
-    return -1;
-}
-
-int flux_job_result_get_unpack (flux_future_t *f, const char *fmt, ...)
-{
-    fluxgo_not_implemented (NULL, "flux_job_result_get_unpack");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_result_get (f, (char **)json_str, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_job_timeleft (flux_t *h, flux_error_t *errp, double *timeleft)
 {
-    fluxgo_not_implemented (errp, "flux_job_timeleft");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_timeleft (h, errp, timeleft, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 char *flux_unwrap_string (const char *in, bool verify, uint32_t *userid, flux_error_t *error)
 {
-    fluxgo_not_implemented (error, "flux_unwrap_string");
-    return NULL;
+    int fluxgo_errno = 0;
+    char *fluxgo_result = fluxgo_flux_unwrap_string ((char *)in, verify, userid, error, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_job_waitstatus_to_exitcode (int waitstatus, flux_error_t *errp)
 {
-    fluxgo_not_implemented (errp, "flux_job_waitstatus_to_exitcode");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_waitstatus_to_exitcode (waitstatus, errp, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_jobspec1_attr_del (flux_jobspec1_t *jobspec, const char *path)
 {
-    fluxgo_not_implemented (NULL, "flux_jobspec1_attr_del");
-    return -1;
-}
-
-int flux_jobspec1_attr_pack (flux_jobspec1_t *jobspec, const char *path, const char *fmt, ...)
-{
-    fluxgo_not_implemented (NULL, "flux_jobspec1_attr_pack");
-    return -1;
-}
-
-int flux_jobspec1_attr_unpack (flux_jobspec1_t *jobspec, const char *path, const char *fmt, ...)
-{
-    fluxgo_not_implemented (NULL, "flux_jobspec1_attr_unpack");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_attr_del (jobspec, (char *)path, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_jobspec1_attr_check (flux_jobspec1_t *jobspec, flux_jobspec1_error_t *error)
 {
-    fluxgo_not_implemented (error, "flux_jobspec1_attr_check");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_attr_check (jobspec, error, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_jobspec1_check (flux_jobspec1_t *jobspec, flux_jobspec1_error_t *error)
 {
-    fluxgo_not_implemented (error, "flux_jobspec1_check");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_check (jobspec, error, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_jobspec1_unsetenv (flux_jobspec1_t *jobspec, const char *name)
 {
-    fluxgo_not_implemented (NULL, "flux_jobspec1_unsetenv");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_unsetenv (jobspec, (char *)name, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_jobspec1_setenv (flux_jobspec1_t *jobspec, const char *name, const char *value, int overwrite)
 {
-    fluxgo_not_implemented (NULL, "flux_jobspec1_setenv");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_setenv (jobspec, (char *)name, (char *)value, overwrite, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_jobspec1_set_stdin (flux_jobspec1_t *jobspec, const char *path)
 {
-    fluxgo_not_implemented (NULL, "flux_jobspec1_set_stdin");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_set_stdin (jobspec, (char *)path, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_jobspec1_set_stdout (flux_jobspec1_t *jobspec, const char *path)
 {
-    fluxgo_not_implemented (NULL, "flux_jobspec1_set_stdout");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_set_stdout (jobspec, (char *)path, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_jobspec1_set_stderr (flux_jobspec1_t *jobspec, const char *path)
 {
-    fluxgo_not_implemented (NULL, "flux_jobspec1_set_stderr");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_set_stderr (jobspec, (char *)path, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_jobspec1_set_cwd (flux_jobspec1_t *jobspec, const char *cwd)
 {
-    fluxgo_not_implemented (NULL, "flux_jobspec1_set_cwd");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_set_cwd (jobspec, (char *)cwd, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 char *flux_jobspec1_encode (flux_jobspec1_t *jobspec, size_t flags)
 {
-    fluxgo_not_implemented (NULL, "flux_jobspec1_encode");
-    return NULL;
+    int fluxgo_errno = 0;
+    char *fluxgo_result = fluxgo_flux_jobspec1_encode (jobspec, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_jobspec1_t *flux_jobspec1_decode (const char *s, flux_jobspec1_error_t *error)
 {
-    fluxgo_not_implemented (error, "flux_jobspec1_decode");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_jobspec1_t *fluxgo_result = fluxgo_flux_jobspec1_decode ((char *)s, error, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_jobspec1_t *flux_jobspec1_from_command (int argc, char **argv, char **env, int ntasks, int cores_per_task, int gpus_per_task, int nnodes, double duration)
 {
-    fluxgo_not_implemented (NULL, "flux_jobspec1_from_command");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_jobspec1_t *fluxgo_result = fluxgo_flux_jobspec1_from_command (argc, argv, env, ntasks, cores_per_task, gpus_per_task, nnodes, duration, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void flux_jobspec1_destroy (flux_jobspec1_t *jobspec)
 {
-    fluxgo_not_implemented (NULL, "flux_jobspec1_destroy");
+    int fluxgo_errno = 0;
+    fluxgo_flux_jobspec1_destroy (jobspec, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 flux_cmd_t * flux_cmd_create (int argc, char *argv[], char **env)

@@ -27,6 +27,8 @@ if [ ${#tests[@]} -eq 0 ]; then
         rpc_chained rpc_security rpcscale sync version; do
         tests+=("libflux/$t")
     done
+    # libjob: job.h and jobspec1.h (375 points).
+    tests+=(libjob/job libjob/jobspec1)
     # libkvs: its public-API tests.
     for t in kvs kvs_commit kvs_copy kvs_getroot kvs_lookup; do
         tests+=("libkvs/$t")

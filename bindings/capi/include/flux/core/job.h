@@ -82,94 +82,64 @@ typedef enum {
 /* A job id. */
 typedef uint64_t flux_jobid_t;
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_job_id_parse (const char *s, flux_jobid_t *id);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_job_id_encode (flux_jobid_t id, const char *type, char *buf, size_t bufsz);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 const char *flux_job_statetostr (flux_job_state_t state, const char *fmt);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_job_strtostate (const char *s, flux_job_state_t *state);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 const char *flux_job_resulttostr (flux_job_result_t result, const char *fmt);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_job_strtoresult (const char *s, flux_job_result_t *result);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_job_submit (flux_t *h, const char *jobspec, int urgency, int flags);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_job_submit_get_id (flux_future_t *f, flux_jobid_t *id);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_job_wait (flux_t *h, flux_jobid_t id);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_job_wait_get_status (flux_future_t *f, bool *success, const char **errstr);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_job_wait_get_id (flux_future_t *f, flux_jobid_t *id);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 FLUX_DEPRECATED (flux_future_t *flux_job_list (flux_t *h, int max_entries, const char *attrs_json_str, uint32_t userid, int states));
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 FLUX_DEPRECATED (flux_future_t *flux_job_list_inactive (flux_t *h, int max_entries, double since, const char *attrs_json_str));
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_job_list_id (flux_t *h, flux_jobid_t id, const char *attrs_json_str);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_job_raise (flux_t *h, flux_jobid_t id, const char *type, int severity, const char *note);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_job_cancel (flux_t *h, flux_jobid_t id, const char *reason);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_job_kill (flux_t *h, flux_jobid_t id, int signum);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_job_set_urgency (flux_t *h, flux_jobid_t id, int urgency);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_job_kvs_key (char *buf, int bufsz, flux_jobid_t id, const char *key);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_job_kvs_guest_key (char *buf, int bufsz, flux_jobid_t id, const char *key);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_job_kvs_namespace (char *buf, int bufsz, flux_jobid_t id);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_job_event_watch (flux_t *h, flux_jobid_t id, const char *path, int flags);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_job_event_watch_get (flux_future_t *f, const char **event);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_job_event_watch_cancel (flux_future_t *f);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_job_result (flux_t *h, flux_jobid_t id, int flags);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_job_result_get (flux_future_t *f, const char **json_str);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_job_result_get_unpack (flux_future_t *f, const char *fmt, ...);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_job_timeleft (flux_t *h, flux_error_t *errp, double *timeleft);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 char *flux_unwrap_string (const char *in, bool verify, uint32_t *userid, flux_error_t *error);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_job_waitstatus_to_exitcode (int waitstatus, flux_error_t *errp);
 
 #ifdef __cplusplus

@@ -16,49 +16,34 @@ typedef struct flux_jobspec1 flux_jobspec1_t;
 /* The error text of a jobspec function. */
 typedef flux_error_t flux_jobspec1_error_t;
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_jobspec1_attr_del (flux_jobspec1_t *jobspec, const char *path);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_jobspec1_attr_pack (flux_jobspec1_t *jobspec, const char *path, const char *fmt, ...);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_jobspec1_attr_unpack (flux_jobspec1_t *jobspec, const char *path, const char *fmt, ...);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_jobspec1_attr_check (flux_jobspec1_t *jobspec, flux_jobspec1_error_t *error);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_jobspec1_check (flux_jobspec1_t *jobspec, flux_jobspec1_error_t *error);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_jobspec1_unsetenv (flux_jobspec1_t *jobspec, const char *name);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_jobspec1_setenv (flux_jobspec1_t *jobspec, const char *name, const char *value, int overwrite);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_jobspec1_set_stdin (flux_jobspec1_t *jobspec, const char *path);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_jobspec1_set_stdout (flux_jobspec1_t *jobspec, const char *path);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_jobspec1_set_stderr (flux_jobspec1_t *jobspec, const char *path);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_jobspec1_set_cwd (flux_jobspec1_t *jobspec, const char *cwd);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 char *flux_jobspec1_encode (flux_jobspec1_t *jobspec, size_t flags);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_jobspec1_t *flux_jobspec1_decode (const char *s, flux_jobspec1_error_t *error);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_jobspec1_t *flux_jobspec1_from_command (int argc, char **argv, char **env, int ntasks, int cores_per_task, int gpus_per_task, int nnodes, double duration);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 void flux_jobspec1_destroy (flux_jobspec1_t *jobspec);
 
 #ifdef __cplusplus
