@@ -28,7 +28,7 @@ CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/*.h) $
 
 CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings/capi/test/*_test.c))
 
-.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank ctest-jobs conformance flux-core-suites need-flux-core bench bench-go bench-c install clean
+.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank ctest-jobs kvs-ctest kvs-commands conformance flux-core-suites need-flux-core bench bench-go bench-c install clean
 
 all: lib
 
@@ -46,6 +46,8 @@ help:
 	@echo "make ctest-jobs the C job suite in a full flux-core instance, on both libraries"
 	@echo "make multirank the C multi-rank suite under flux start --test-size=4, on both libraries"
 	@echo "make ctest-flux-core   run the C tests against flux-core's own library"
+	@echo "make kvs-ctest          the C KVS suite on both libraries in a full flux-core instance"
+	@echo "make kvs-commands       flux-core's flux kvs with both libraries: the same output"
 	@echo "make conformance       flux-core's public-API unit tests against our library (CONFORMANCE=libflux/rpc: one)"
 	@echo "make check-prototypes  compare the spec's prototypes with flux-core's headers"
 	@echo "  (these find flux-core through FLUX_CORE=PREFIX or flux on PATH)"
@@ -103,6 +105,7 @@ fuzz-short:
 	$(GO) test -run='^$$' -fuzz='^FuzzLoad$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=200x ./gen
 	$(GO) test -run='^$$' -fuzz='^FuzzIDParse$$' -fuzztime=$(FUZZTIME) ./runtime/job
 	$(GO) test -run='^$$' -fuzz='^FuzzJobspecCheck$$' -fuzztime=$(FUZZTIME) ./runtime/job
+	$(GO) test -run='^$$' -fuzz='^FuzzDecodeTree$$' -fuzztime=$(FUZZTIME) ./runtime/kvs
 
 fuzz:
 	$(MAKE) fuzz-short FUZZTIME=3000000x
@@ -128,7 +131,7 @@ ifeq ($(FLUX_CORE),)
 		echo "FLUXGO_REQUIRE_FLUX_CORE=1 but no flux-core: set FLUX_CORE=PREFIX or put flux on PATH"; exit 1; fi
 	@echo "skipped: the real flux-core suites (Go tests on real brokers, interop, multirank, ctest-flux-core, check-prototypes): no flux-core; set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"
 else
-	$(MAKE) interop multirank ctest-jobs ctest-flux-core check-prototypes
+	$(MAKE) interop multirank ctest-jobs kvs-ctest kvs-commands ctest-flux-core check-prototypes
 endif
 
 need-flux-core:
@@ -193,6 +196,34 @@ multirank: need-flux-core $(BUILD)/multirank/fluxgo
 		-L$(FLUX_CORE)/lib -Wl,-rpath,$(FLUX_CORE)/lib -lflux-core
 	@set -e; for lib in fluxgo flux-core; do echo "== multirank ($$lib library, 4 flux-core brokers)"; \
 		$(FLUX) start --test-size=4 -o,-Stbon.topo=kary:2 $(BUILD)/multirank/$$lib; done
+
+# The KVS suite's C half, built against our library and against
+# flux-core's, each run as the initial program of a full flux-core
+# instance (the kvs and kvs-watch modules loaded).
+KVS_CTEST_SRC := bindings/capi/test/kvs/kvs_test.c
+$(BUILD)/kvs/fluxgo: $(KVS_CTEST_SRC) bindings/capi/test/tap.h $(LIB) $(INCDIR)/flux/core.h
+	@mkdir -p $(dir $@)
+	$(CC) -Wall -Werror -I$(INCDIR) -o $@ $< -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -lflux-core
+
+kvs-ctest: need-flux-core $(BUILD)/kvs/fluxgo
+	$(CC) -Wall -I$(FLUX_CORE)/include -o $(BUILD)/kvs/flux-core $(KVS_CTEST_SRC) \
+		-L$(FLUX_CORE)/lib -Wl,-rpath,$(FLUX_CORE)/lib -lflux-core
+	@echo "== kvs (flux-core library, full instance)"; $(FLUX) start $(BUILD)/kvs/flux-core
+	@echo "== kvs (fluxgo library, full instance)"; FLUXGO_CTEST_EXTENSIONS=1 $(FLUX) start $(BUILD)/kvs/fluxgo
+
+# flux-core's `flux kvs` command, run through the same script with
+# flux-core's library and with ours (LD_LIBRARY_PATH, client side only) in
+# one full instance: the outputs must be identical.
+KVS_COMMANDS := bindings/capi/test/kvs/flux_kvs_commands.sh
+kvs-commands: need-flux-core lib
+	@mkdir -p $(BUILD)/kvs
+	@LD_LIBRARY_PATH=$(LIBDIR) LD_DEBUG=libs $(FLUX_CORE)/libexec/flux/cmd/flux-kvs --help 2>&1 | \
+		grep -q "init: $(LIBDIR)/libflux-core.so.2" || { echo "kvs-commands: flux-kvs does not load $(LIBDIR)/libflux-core.so.2"; exit 1; }
+	$(FLUX) start sh -c '$(KVS_COMMANDS) pa > $(BUILD)/kvs/commands.flux-core 2>&1; \
+		LD_LIBRARY_PATH=$(LIBDIR) $(KVS_COMMANDS) pa_go > $(BUILD)/kvs/commands.fluxgo 2>&1'
+	@sed -i 's/pa_go/pa/g' $(BUILD)/kvs/commands.fluxgo
+	@diff -u $(BUILD)/kvs/commands.flux-core $(BUILD)/kvs/commands.fluxgo && \
+		echo "kvs-commands: flux kvs prints the same with both libraries ($$(grep -c '^\$$ ' $(BUILD)/kvs/commands.fluxgo) commands)"
 
 $(BUILD)/examples/flux_open_example: examples/flux_open_example.c lib
 	@mkdir -p $(dir $@)

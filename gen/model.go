@@ -373,6 +373,7 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 		"const flux_msg_t *": "NULL", "struct flux_match": "",
 		"flux_reactor_t *": "NULL", "flux_watcher_t *": "NULL", "flux_msg_handler_t *": "NULL",
 		"const flux_conf_t *": "NULL", "flux_jobspec1_t *": "NULL",
+		"flux_kvsdir_t *": "NULL", "flux_kvsitr_t *": "NULL", "flux_kvs_txn_t *": "NULL",
 		"uint32_t": "0", "bool": "false", "flux_msg_t *": "NULL", "const char *": "NULL"}
 	ev, ok := retOK[decl.Return]
 	if !ok && !fm.Implemented && strings.HasSuffix(decl.Return, "*") {

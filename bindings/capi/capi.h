@@ -13,4 +13,8 @@ void fluxgo_free_with (flux_free_f fn, void *p);
  * ENOSYS. */
 void fluxgo_not_implemented (flux_error_t *error, const char *name);
 
+/* flux_kvsdir_destroy as a flux_free_f, for directories kept on a
+ * future. */
+flux_free_f fluxgo_kvsdir_destroy_fn (void);
+
 #endif

@@ -2352,321 +2352,456 @@ bool flux_stats_enabled (flux_t *h, const char *metric)
 
 flux_kvsdir_t *flux_kvsdir_create (flux_t *handle, const char *rootref, const char *key, const char *json_str)
 {
-    fluxgo_not_implemented (NULL, "flux_kvsdir_create");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_kvsdir_t *fluxgo_result = fluxgo_flux_kvsdir_create (handle, (char *)rootref, (char *)key, (char *)json_str, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void flux_kvsdir_destroy (flux_kvsdir_t *dir)
 {
-    fluxgo_not_implemented (NULL, "flux_kvsdir_destroy");
+    int fluxgo_errno = 0;
+    fluxgo_flux_kvsdir_destroy (dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 flux_kvsdir_t *flux_kvsdir_copy (const flux_kvsdir_t *dir)
 {
-    fluxgo_not_implemented (NULL, "flux_kvsdir_copy");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_kvsdir_t *fluxgo_result = fluxgo_flux_kvsdir_copy ((flux_kvsdir_t *)dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void flux_kvsdir_incref (flux_kvsdir_t *dir)
 {
-    fluxgo_not_implemented (NULL, "flux_kvsdir_incref");
+    int fluxgo_errno = 0;
+    fluxgo_flux_kvsdir_incref (dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 flux_kvsitr_t *flux_kvsitr_create (const flux_kvsdir_t *dir)
 {
-    fluxgo_not_implemented (NULL, "flux_kvsitr_create");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_kvsitr_t *fluxgo_result = fluxgo_flux_kvsitr_create ((flux_kvsdir_t *)dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void flux_kvsitr_destroy (flux_kvsitr_t *itr)
 {
-    fluxgo_not_implemented (NULL, "flux_kvsitr_destroy");
+    int fluxgo_errno = 0;
+    fluxgo_flux_kvsitr_destroy (itr, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 const char *flux_kvsitr_next (flux_kvsitr_t *itr)
 {
-    fluxgo_not_implemented (NULL, "flux_kvsitr_next");
-    return NULL;
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_kvsitr_next (itr, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void flux_kvsitr_rewind (flux_kvsitr_t *itr)
 {
-    fluxgo_not_implemented (NULL, "flux_kvsitr_rewind");
+    int fluxgo_errno = 0;
+    fluxgo_flux_kvsitr_rewind (itr, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 int flux_kvsdir_get_size (const flux_kvsdir_t *dir)
 {
-    fluxgo_not_implemented (NULL, "flux_kvsdir_get_size");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvsdir_get_size ((flux_kvsdir_t *)dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 bool flux_kvsdir_exists (const flux_kvsdir_t *dir, const char *name)
 {
-    fluxgo_not_implemented (NULL, "flux_kvsdir_exists");
-    return false;
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_kvsdir_exists ((flux_kvsdir_t *)dir, (char *)name, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 bool flux_kvsdir_isdir (const flux_kvsdir_t *dir, const char *name)
 {
-    fluxgo_not_implemented (NULL, "flux_kvsdir_isdir");
-    return false;
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_kvsdir_isdir ((flux_kvsdir_t *)dir, (char *)name, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 bool flux_kvsdir_issymlink (const flux_kvsdir_t *dir, const char *name)
 {
-    fluxgo_not_implemented (NULL, "flux_kvsdir_issymlink");
-    return false;
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_kvsdir_issymlink ((flux_kvsdir_t *)dir, (char *)name, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 const char *flux_kvsdir_key (const flux_kvsdir_t *dir)
 {
-    fluxgo_not_implemented (NULL, "flux_kvsdir_key");
-    return NULL;
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_kvsdir_key ((flux_kvsdir_t *)dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void *flux_kvsdir_handle (const flux_kvsdir_t *dir)
 {
-    fluxgo_not_implemented (NULL, "flux_kvsdir_handle");
-    return NULL;
+    int fluxgo_errno = 0;
+    void *fluxgo_result = fluxgo_flux_kvsdir_handle ((flux_kvsdir_t *)dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 const char *flux_kvsdir_rootref (const flux_kvsdir_t *dir)
 {
-    fluxgo_not_implemented (NULL, "flux_kvsdir_rootref");
-    return NULL;
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_kvsdir_rootref ((flux_kvsdir_t *)dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 char *flux_kvsdir_key_at (const flux_kvsdir_t *dir, const char *key)
 {
-    fluxgo_not_implemented (NULL, "flux_kvsdir_key_at");
-    return NULL;
+    int fluxgo_errno = 0;
+    char *fluxgo_result = fluxgo_flux_kvsdir_key_at ((flux_kvsdir_t *)dir, (char *)key, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_kvs_lookup (flux_t *h, const char *ns, int flags, const char *key)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_lookup");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_lookup (h, (char *)ns, flags, (char *)key, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_kvs_lookupat (flux_t *h, int flags, const char *key, const char *treeobj)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_lookupat");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_lookupat (h, flags, (char *)key, (char *)treeobj, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_lookup_get (flux_future_t *f, const char **value)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_lookup_get");
-    return -1;
-}
-
-int flux_kvs_lookup_get_unpack (flux_future_t *f, const char *fmt, ...)
-{
-    fluxgo_not_implemented (NULL, "flux_kvs_lookup_get_unpack");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_lookup_get (f, (char **)value, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_lookup_get_raw (flux_future_t *f, const void **data, size_t *len)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_lookup_get_raw");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_lookup_get_raw (f, (void **)data, len, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_lookup_get_treeobj (flux_future_t *f, const char **treeobj)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_lookup_get_treeobj");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_lookup_get_treeobj (f, (char **)treeobj, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_lookup_get_dir (flux_future_t *f, const flux_kvsdir_t **dir)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_lookup_get_dir");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_lookup_get_dir (f, (flux_kvsdir_t **)dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_lookup_get_symlink (flux_future_t *f, const char **ns, const char **target)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_lookup_get_symlink");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_lookup_get_symlink (f, (char **)ns, (char **)target, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 const char *flux_kvs_lookup_get_key (flux_future_t *f)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_lookup_get_key");
-    return NULL;
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_kvs_lookup_get_key (f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_lookup_cancel (flux_future_t *f)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_lookup_cancel");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_lookup_cancel (f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_kvs_getroot (flux_t *h, const char *ns, int flags)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_getroot");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_getroot (h, (char *)ns, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_getroot_get_treeobj (flux_future_t *f, const char **treeobj)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_getroot_get_treeobj");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_getroot_get_treeobj (f, (char **)treeobj, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_getroot_get_blobref (flux_future_t *f, const char **blobref)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_getroot_get_blobref");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_getroot_get_blobref (f, (char **)blobref, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_getroot_get_sequence (flux_future_t *f, int *seq)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_getroot_get_sequence");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_getroot_get_sequence (f, seq, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_getroot_get_owner (flux_future_t *f, uint32_t *owner)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_getroot_get_owner");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_getroot_get_owner (f, owner, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_kvs_txn_t *flux_kvs_txn_create (void)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_txn_create");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_kvs_txn_t *fluxgo_result = fluxgo_flux_kvs_txn_create (&fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void flux_kvs_txn_destroy (flux_kvs_txn_t *txn)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_txn_destroy");
+    int fluxgo_errno = 0;
+    fluxgo_flux_kvs_txn_destroy (txn, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 int flux_kvs_txn_put (flux_kvs_txn_t *txn, int flags, const char *key, const char *value)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_txn_put");
-    return -1;
-}
-
-int flux_kvs_txn_vpack (flux_kvs_txn_t *txn, int flags, const char *key, const char *fmt, va_list ap)
-{
-    fluxgo_not_implemented (NULL, "flux_kvs_txn_vpack");
-    return -1;
-}
-
-int flux_kvs_txn_pack (flux_kvs_txn_t *txn, int flags, const char *key, const char *fmt, ...)
-{
-    fluxgo_not_implemented (NULL, "flux_kvs_txn_pack");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_txn_put (txn, flags, (char *)key, (char *)value, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_txn_put_raw (flux_kvs_txn_t *txn, int flags, const char *key, const void *data, size_t len)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_txn_put_raw");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_txn_put_raw (txn, flags, (char *)key, (void *)data, len, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_txn_put_treeobj (flux_kvs_txn_t *txn, int flags, const char *key, const char *treeobj)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_txn_put_treeobj");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_txn_put_treeobj (txn, flags, (char *)key, (char *)treeobj, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_txn_mkdir (flux_kvs_txn_t *txn, int flags, const char *key)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_txn_mkdir");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_txn_mkdir (txn, flags, (char *)key, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_txn_unlink (flux_kvs_txn_t *txn, int flags, const char *key)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_txn_unlink");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_txn_unlink (txn, flags, (char *)key, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_txn_symlink (flux_kvs_txn_t *txn, int flags, const char *key, const char *ns, const char *target)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_txn_symlink");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_txn_symlink (txn, flags, (char *)key, (char *)ns, (char *)target, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_txn_clear (flux_kvs_txn_t *txn)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_txn_clear");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_txn_clear (txn, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 bool flux_kvs_txn_is_empty (flux_kvs_txn_t *txn)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_txn_is_empty");
-    return false;
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_kvs_txn_is_empty (txn, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_kvs_commit (flux_t *h, const char *ns, int flags, flux_kvs_txn_t *txn)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_commit");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_commit (h, (char *)ns, flags, txn, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_commit_get_treeobj (flux_future_t *f, const char **treeobj)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_commit_get_treeobj");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_commit_get_treeobj (f, (char **)treeobj, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_commit_get_rootref (flux_future_t *f, const char **rootref)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_commit_get_rootref");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_commit_get_rootref (f, (char **)rootref, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_commit_get_sequence (flux_future_t *f, int *rootseq)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_commit_get_sequence");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_commit_get_sequence (f, rootseq, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_kvs_copy (flux_t *h, const char *srcns, const char *srckey, const char *dstns, const char *dstkey, int commit_flags)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_copy");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_copy (h, (char *)srcns, (char *)srckey, (char *)dstns, (char *)dstkey, commit_flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_kvs_move (flux_t *h, const char *srcns, const char *srckey, const char *dstns, const char *dstkey, int commit_flags)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_move");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_move (h, (char *)srcns, (char *)srckey, (char *)dstns, (char *)dstkey, commit_flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_kvs_namespace_create (flux_t *h, const char *ns, uint32_t owner, int flags)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_namespace_create");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_namespace_create (h, (char *)ns, owner, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_kvs_namespace_create_with (flux_t *h, const char *ns, const char *rootref, uint32_t owner, int flags)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_namespace_create_with");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_namespace_create_with (h, (char *)ns, (char *)rootref, owner, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_future_t *flux_kvs_namespace_remove (flux_t *h, const char *ns)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_namespace_remove");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_namespace_remove (h, (char *)ns, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_get_version (flux_t *h, const char *ns, int *versionp)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_get_version");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_get_version (h, (char *)ns, versionp, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_kvs_wait_version (flux_t *h, const char *ns, int version)
 {
-    fluxgo_not_implemented (NULL, "flux_kvs_wait_version");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_wait_version (h, (char *)ns, version, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_job_id_parse (const char *s, flux_jobid_t *id)

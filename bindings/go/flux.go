@@ -96,6 +96,16 @@
 // The job behaviour itself is package runtime/job, shared with the C
 // library.
 //
+// # Key-value store
+//
+// Handle.KVS gives the instance's key-value store (served by flux-core's
+// kvs and kvs-watch modules): Get, GetInto and KVSGet read values, Dir
+// and List directories, Txn builds a transaction whose Commit returns the
+// new root, Watch iterates over a key's values as they change, and
+// CreateKVSNamespace, Copy and Move do the rest. Errors are *KVSError
+// values naming the operation, key and namespace. Package runtime/kvs
+// holds the behaviour, shared with the C library.
+//
 // # Reconnecting
 //
 // Reconnect (flux_reconnect) replaces the connection; with the RPCTrack

@@ -56,9 +56,9 @@ type eventsConfig struct {
 // Eventlog picks the eventlog to read (default EventlogMain).
 func Eventlog(path string) EventsOption { return func(c *eventsConfig) { c.path = path } }
 
-// WaitCreate waits for the eventlog to be created instead of failing
+// EventlogWaitCreate waits for the eventlog to be created instead of failing
 // with ENOENT (guest eventlogs appear when the job starts).
-func WaitCreate() EventsOption {
+func EventlogWaitCreate() EventsOption {
 	return func(c *eventsConfig) { c.flags |= job.EventWatchWaitCreate }
 }
 

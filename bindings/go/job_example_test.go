@@ -53,7 +53,7 @@ func ExampleHandle_Submit() {
 		fmt.Fprintln(os.Stderr, err)
 		return
 	}
-	for ev, err := range h.Events(ctx, id, flux.Eventlog(flux.EventlogOutput), flux.WaitCreate()) {
+	for ev, err := range h.Events(ctx, id, flux.Eventlog(flux.EventlogOutput), flux.EventlogWaitCreate()) {
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return

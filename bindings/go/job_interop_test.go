@@ -128,7 +128,7 @@ func TestJobOutputStreams(t *testing.T) {
 	h, ctx := jobInstance(t)
 	id := submit(t, h, ctx, []string{"sh", "-c", "echo out; echo err >&2"})
 	var stdout, stderr strings.Builder
-	for ev, err := range h.Events(ctx, id, flux.Eventlog(flux.EventlogOutput), flux.WaitCreate()) {
+	for ev, err := range h.Events(ctx, id, flux.Eventlog(flux.EventlogOutput), flux.EventlogWaitCreate()) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -301,7 +301,7 @@ func TestJobKill(t *testing.T) {
 	h, ctx := jobInstance(t)
 	id := submit(t, h, ctx, []string{"sleep", "300"})
 	// The signal goes to the tasks: wait until the shell has started them.
-	for ev, err := range h.Events(ctx, id, flux.Eventlog(flux.EventlogExec), flux.WaitCreate()) {
+	for ev, err := range h.Events(ctx, id, flux.Eventlog(flux.EventlogExec), flux.EventlogWaitCreate()) {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -47,7 +47,7 @@ func run(ctx context.Context, argv []string) (int, error) {
 	if err != nil {
 		return 1, err
 	}
-	for ev, err := range h.Events(ctx, id, flux.Eventlog(flux.EventlogOutput), flux.WaitCreate()) {
+	for ev, err := range h.Events(ctx, id, flux.Eventlog(flux.EventlogOutput), flux.EventlogWaitCreate()) {
 		if err != nil {
 			// Interrupted, or the job never started: cancel it.
 			h.Cancel(context.Background(), id, "interrupted")

@@ -29,6 +29,10 @@ if [ ${#tests[@]} -eq 0 ]; then
     done
     # libjob: job.h and jobspec1.h (375 points).
     tests+=(libjob/job libjob/jobspec1)
+    # libkvs: its public-API tests.
+    for t in kvs kvs_commit kvs_copy kvs_getroot kvs_lookup; do
+        tests+=("libkvs/$t")
+    done
 fi
 
 [ -d "$src/src/common" ] || { echo "conformance: no flux-core source tree at $src" >&2; exit 2; }

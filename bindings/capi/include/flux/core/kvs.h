@@ -34,19 +34,14 @@ enum kvs_op {
     FLUX_KVS_WATCH_INITIAL_SENTINEL = 1024, /* Send an empty response after the initial value. */
 };
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_kvs_namespace_create (flux_t *h, const char *ns, uint32_t owner, int flags);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_kvs_namespace_create_with (flux_t *h, const char *ns, const char *rootref, uint32_t owner, int flags);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_kvs_namespace_remove (flux_t *h, const char *ns);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_get_version (flux_t *h, const char *ns, int *versionp);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_wait_version (flux_t *h, const char *ns, int version);
 
 #ifdef __cplusplus

@@ -15,16 +15,12 @@ enum kvs_commit_flags {
     FLUX_KVS_SYNC = 4, /* Flush the content store before answering. */
 };
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_kvs_commit (flux_t *h, const char *ns, int flags, flux_kvs_txn_t *txn);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_commit_get_treeobj (flux_future_t *f, const char **treeobj);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_commit_get_rootref (flux_future_t *f, const char **rootref);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_commit_get_sequence (flux_future_t *f, int *rootseq);
 
 #ifdef __cplusplus

@@ -8,10 +8,8 @@
 extern "C" {
 #endif
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_kvs_copy (flux_t *h, const char *srcns, const char *srckey, const char *dstns, const char *dstkey, int commit_flags);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_kvs_move (flux_t *h, const char *srcns, const char *srckey, const char *dstns, const char *dstkey, int commit_flags);
 
 #ifdef __cplusplus

@@ -14,52 +14,36 @@ typedef struct flux_kvsdir flux_kvsdir_t;
 /* An iterator over the keys of a KVS directory. */
 typedef struct flux_kvsitr flux_kvsitr_t;
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_kvsdir_t *flux_kvsdir_create (flux_t *handle, const char *rootref, const char *key, const char *json_str);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 void flux_kvsdir_destroy (flux_kvsdir_t *dir);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_kvsdir_t *flux_kvsdir_copy (const flux_kvsdir_t *dir);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 void flux_kvsdir_incref (flux_kvsdir_t *dir);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_kvsitr_t *flux_kvsitr_create (const flux_kvsdir_t *dir);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 void flux_kvsitr_destroy (flux_kvsitr_t *itr);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 const char *flux_kvsitr_next (flux_kvsitr_t *itr);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 void flux_kvsitr_rewind (flux_kvsitr_t *itr);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvsdir_get_size (const flux_kvsdir_t *dir);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 bool flux_kvsdir_exists (const flux_kvsdir_t *dir, const char *name);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 bool flux_kvsdir_isdir (const flux_kvsdir_t *dir, const char *name);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 bool flux_kvsdir_issymlink (const flux_kvsdir_t *dir, const char *name);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 const char *flux_kvsdir_key (const flux_kvsdir_t *dir);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 void *flux_kvsdir_handle (const flux_kvsdir_t *dir);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 const char *flux_kvsdir_rootref (const flux_kvsdir_t *dir);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 char *flux_kvsdir_key_at (const flux_kvsdir_t *dir, const char *key);
 
 #ifdef __cplusplus

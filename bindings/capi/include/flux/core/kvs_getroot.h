@@ -8,19 +8,14 @@
 extern "C" {
 #endif
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_kvs_getroot (flux_t *h, const char *ns, int flags);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_getroot_get_treeobj (flux_future_t *f, const char **treeobj);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_getroot_get_blobref (flux_future_t *f, const char **blobref);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_getroot_get_sequence (flux_future_t *f, int *seq);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_getroot_get_owner (flux_future_t *f, uint32_t *owner);
 
 #ifdef __cplusplus

@@ -8,34 +8,24 @@
 extern "C" {
 #endif
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_kvs_lookup (flux_t *h, const char *ns, int flags, const char *key);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_future_t *flux_kvs_lookupat (flux_t *h, int flags, const char *key, const char *treeobj);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_lookup_get (flux_future_t *f, const char **value);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_lookup_get_unpack (flux_future_t *f, const char *fmt, ...);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_lookup_get_raw (flux_future_t *f, const void **data, size_t *len);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_lookup_get_treeobj (flux_future_t *f, const char **treeobj);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_lookup_get_dir (flux_future_t *f, const flux_kvsdir_t **dir);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_lookup_get_symlink (flux_future_t *f, const char **ns, const char **target);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 const char *flux_kvs_lookup_get_key (flux_future_t *f);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_lookup_cancel (flux_future_t *f);
 
 #ifdef __cplusplus

@@ -13,40 +13,28 @@ extern "C" {
 /* A KVS transaction. */
 typedef struct flux_kvs_txn flux_kvs_txn_t;
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 flux_kvs_txn_t *flux_kvs_txn_create (void);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 void flux_kvs_txn_destroy (flux_kvs_txn_t *txn);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_txn_put (flux_kvs_txn_t *txn, int flags, const char *key, const char *value);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_txn_vpack (flux_kvs_txn_t *txn, int flags, const char *key, const char *fmt, va_list ap);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_txn_pack (flux_kvs_txn_t *txn, int flags, const char *key, const char *fmt, ...);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_txn_put_raw (flux_kvs_txn_t *txn, int flags, const char *key, const void *data, size_t len);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_txn_put_treeobj (flux_kvs_txn_t *txn, int flags, const char *key, const char *treeobj);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_txn_mkdir (flux_kvs_txn_t *txn, int flags, const char *key);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_txn_unlink (flux_kvs_txn_t *txn, int flags, const char *key);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_txn_symlink (flux_kvs_txn_t *txn, int flags, const char *key, const char *ns, const char *target);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 int flux_kvs_txn_clear (flux_kvs_txn_t *txn);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
 bool flux_kvs_txn_is_empty (flux_kvs_txn_t *txn);
 
 #ifdef __cplusplus
