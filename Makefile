@@ -209,6 +209,7 @@ ctest-jobs: need-flux-core $(BUILD)/jobs/fluxgo
 		-L$(FLUX_CORE)/lib -Wl,-rpath,$(FLUX_CORE)/lib -lflux-core -ljansson
 	@set -e; for lib in fluxgo flux-core; do echo "== jobs ($$lib library, full flux-core instance)"; \
 		$(FLUX) start $(BUILD)/jobs/$$lib; done
+	bindings/capi/test/jobs/flux_job_compare.sh $(FLUX_CORE) $(LIBDIR)
 
 multirank: need-flux-core $(BUILD)/multirank/fluxgo
 	$(CC) -Wall -I$(FLUX_CORE)/include -o $(BUILD)/multirank/flux-core $(MULTIRANK_SRC) \
