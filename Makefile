@@ -169,7 +169,7 @@ VALGRIND := env LD_LIBRARY_PATH=$(VGLIBDIR) GODEBUG=cpu.rdtscp=off \
 $(VGLIBDIR)/$(LIBNAME): $(CAPI_SRC)
 	@mkdir -p $(VGLIBDIR)
 	GOEXPERIMENT=nogreenteagc CGO_ENABLED=1 $(GO) build -buildmode=c-shared -o $@ \
-		-ldflags '-w -extldflags "-Wl,-soname,$(LIBNAME) -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
+		-ldflags '-w -X main.builtinPrefix=$(FLUX_PREFIX) -extldflags "-Wl,-soname,$(LIBNAME) -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
 		./bindings/capi
 	rm -f $(VGLIBDIR)/*.h
 
