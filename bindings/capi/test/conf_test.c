@@ -229,6 +229,34 @@ static void test_handle (void)
     flux_close (h);
 }
 
+/* Install paths: those of the flux-core at FLUX_CORE when make set it
+ * (the library is built for that prefix). */
+static void test_builtin (void)
+{
+    const char *prefix = getenv ("FLUX_CORE");
+    const char *s;
+    char want[512];
+
+    s = flux_conf_builtin_get ("connector_path", FLUX_CONF_INSTALLED);
+    ok (s && s[0] == '/' && strstr (s, "/lib/flux/connectors") != NULL,
+        "connector_path is an install path: %s", s ? s : "(null)");
+    if (prefix && s) {
+        snprintf (want, sizeof (want), "%s/lib/flux/connectors", prefix);
+        ok (strcmp (s, want) == 0, "it is under FLUX_CORE");
+        s = flux_conf_builtin_get ("exec_path", FLUX_CONF_AUTO);
+        snprintf (want, sizeof (want), "%s/libexec/flux/cmd", prefix);
+        ok (s && strcmp (s, want) == 0, "exec_path is FLUX_CORE's: %s", s ? s : "(null)");
+    }
+    s = flux_conf_builtin_get ("rc1_path", FLUX_CONF_INSTALLED);
+    ok (s && strcmp (s, "flux modprobe rc1") == 0, "rc1_path is flux modprobe rc1");
+    errno = 0;
+    ok (flux_conf_builtin_get ("nope", FLUX_CONF_INSTALLED) == NULL && errno == EINVAL,
+        "an unknown key fails with EINVAL");
+    errno = 0;
+    ok (flux_conf_builtin_get (NULL, FLUX_CONF_AUTO) == NULL && errno == EINVAL,
+        "a NULL key fails with EINVAL");
+}
+
 int main (int argc, char *argv[])
 {
     char cmd[300];
@@ -242,6 +270,7 @@ int main (int argc, char *argv[])
     test_parse ();
     test_update ();
     test_handle ();
+    test_builtin ();
     snprintf (cmd, sizeof (cmd), "rm -rf %s", dir);
     if (system (cmd) != 0)
         fprintf (stderr, "could not remove %s\n", dir);
