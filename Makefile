@@ -137,26 +137,23 @@ endif
 need-flux-core:
 	@test -n "$(FLUX_CORE)" || { echo "no flux-core: set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"; exit 2; }
 
-# The demo and the C tests under valgrind. memcheck cannot follow the Go
-# runtime's own stack and heap handling: errors in it are suppressed
-# (bindings/capi/test/valgrind.supp), nothing else. Two things about the Go
-# runtime make valgrind 3.19 misreport, so these runs load a build of the
-# library (same sources) made for it:
-#  - Go 1.26's default garbage collector ("Green Tea") writes span metadata
-#    into freshly mapped heap pages that memcheck still takes for
-#    unaddressable, so Go code of every package appears to make invalid
-#    accesses; the library under valgrind is built with the classic
-#    collector (GOEXPERIMENT=nogreenteagc);
-#  - the runtime reads the clock with RDTSCP where CPUID offers it, and
-#    valgrind offers it without emulating it (SIGILL in runtime.cputicks):
-#    GODEBUG=cpu.rdtscp=off.
+# The demo and the C tests under valgrind, with a build of the library (same
+# sources) made for it: `-tags valgrind` makes the Go runtime describe its
+# heap and stacks to memcheck (client requests), so memcheck checks C and Go
+# accesses alike instead of taking freshly mapped Go heap pages for
+# unaddressable memory. Suppressed (bindings/capi/test/valgrind.supp): the
+# Go runtime's own stack and heap handling, and Go heap objects the
+# collector had not freed at exit; C leaks are reported. GODEBUG
+# cpu.rdtscp=off: the runtime reads the clock with RDTSCP where CPUID
+# offers it, and valgrind 3.19 offers it without emulating it (SIGILL in
+# runtime.cputicks on some machines).
 VGLIBDIR := $(BUILD)/valgrind/lib
 VALGRIND := env LD_LIBRARY_PATH=$(VGLIBDIR) GODEBUG=cpu.rdtscp=off \
 	valgrind -q --error-exitcode=1 --leak-check=full --suppressions=bindings/capi/test/valgrind.supp
 
 $(VGLIBDIR)/$(LIBNAME): $(CAPI_SRC)
 	@mkdir -p $(VGLIBDIR)
-	GOEXPERIMENT=nogreenteagc CGO_ENABLED=1 $(GO) build -buildmode=c-shared -o $@ \
+	CGO_ENABLED=1 $(GO) build -tags valgrind -buildmode=c-shared -o $@ \
 		-ldflags '-w -extldflags "-Wl,-soname,$(LIBNAME) -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
 		./bindings/capi
 	rm -f $(VGLIBDIR)/*.h
