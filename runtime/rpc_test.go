@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/fluxgo/fluxgo/broker"
+	"github.com/fluxgo/fluxgo/internal/brokertest"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
 
@@ -16,14 +17,7 @@ import (
 func standIn(t *testing.T, flags int) (*broker.Broker, *Handle) {
 	t.Helper()
 	clearHandleEnv(t)
-	b, err := broker.New(broker.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
+	b := brokertest.Start(t)
 	h := mustOpen(t, b.URI(), flags)
 	t.Cleanup(h.Close)
 	return b, h

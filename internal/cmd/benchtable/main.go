@@ -1,7 +1,7 @@
 // Command benchtable runs the Go benchmarks (go test -bench -benchmem) of
 // the given packages and prints their results as one Markdown table.
 //
-//	go run ./cmd/benchtable [-bench regexp] [-benchtime 1s] [-count 1] [packages]
+//	go run ./internal/cmd/benchtable [-bench regexp] [-benchtime 1s] [-count 1] [packages]
 //
 // With no packages it runs the codec benchmarks (./runtime/msg) and the
 // end-to-end ones (./bindings/go). The end-to-end benchmarks start a
