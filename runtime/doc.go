@@ -45,7 +45,24 @@
 // eventfd and the connector's fd (the socket, or the connector queue's
 // eventfd), so a C event loop can wait on it and then call PollEvents.
 //
-// # RPCs, futures and the dispatcher
+// # Who receives
+//
+// Three paths take messages off a root's connection; the first two hold
+// the root's pump token while they do, so they never run at once:
+//
+//	receiver                started by                  serves                            code
+//	pump                    Get/Wait on an RPC future   the waiting goroutine (C callers   pump.go
+//	                        while no RecvLoop runs      and the runtime's own waits)
+//	RecvLoop                RecvLoopStart (the Go       Go callers: futures, events,       recvloop.go
+//	                        binding's Open)             services, GoMsgHandlerCreate
+//	reactor handle watcher  MsgHandlerCreate, Future.   C callers with a reactor: message  msghandler.go
+//	                        ThenReactor; runs in Run    handlers, reactor continuations
+//
+// The handle watcher does not take the token: it must not be combined
+// with a RecvLoop on one root, and it wakes a pumping waiter whose
+// response it routed.
+//
+// # RPCs, futures and the receive loop
 //
 // RPC sends a request with a matchtag from the root's pool and returns a
 // *Future registered under that tag; responses are matched by tag (and no
@@ -59,7 +76,7 @@
 //     put back at the head of the requeue queue, in order, when it stops.
 //     Between receives it polls the connector, the requeue queue and a
 //     wake eventfd, so timeouts and contexts interrupt it.
-//   - By a Dispatcher (DispatcherStart), for Go callers: one goroutine per
+//   - By a RecvLoop (RecvLoopStart), for Go callers: one goroutine per
 //     root receives everything, routes responses to futures, events to
 //     event handlers (topic prefix), and requests to the message handlers
 //     of the root and its clones made with GoMsgHandlerCreate, else to
@@ -83,9 +100,9 @@
 // answered, when RPC tracking is off.
 //
 // Continuations (Future.Then) run on a new goroutine per readiness, never
-// two at a time for one future; RPC futures need a running Dispatcher.
+// two at a time for one future; RPC futures need a running RecvLoop.
 // Future.ThenReactor instead runs them on a reactor (see below). A
-// Dispatcher and reactor-driven message handlers must not be used on the
+// RecvLoop and reactor-driven message handlers must not be used on the
 // same root at once (both would receive).
 //
 // # Reactor and message handlers
@@ -111,7 +128,7 @@
 //
 // Go callers get the same message handlers without a reactor:
 // GoMsgHandlerCreate registers a handler whose handle's dispatcher is fed
-// by the root's Dispatcher instead of a handle watcher. The matching
+// by the root's RecvLoop instead of a handle watcher. The matching
 // order, role check (EPERM) and ENOSYS answer are the same code; each
 // handle (root or clone) runs its handlers on a goroutine of its own, one
 // message at a time, which plays the part of the thread running that

@@ -154,16 +154,16 @@ func (c *core) pump(ctx context.Context, once bool, done func() bool, route func
 // driveFuture makes progress towards f being ready (its ready channel is
 // ready) and returns when f may have changed, ctx is done, or receiving
 // failed. When another goroutine is already receiving for the root (a
-// Dispatcher, or another waiter) it just waits for f; otherwise it becomes
+// RecvLoop, or another waiter) it just waits for f; otherwise it becomes
 // the receiver, routing responses to their futures and setting every other
 // message aside, to be put back at the head of the requeue queue in their
 // original order when it stops.
 func (c *core) driveFuture(ctx context.Context, f *Future, ready chan struct{}) error {
 	r := &c.rpc
-	if d := c.dispatcher(); d != nil {
-		// The Dispatcher receives for the root, even before its loop has
+	if d := c.recvLoop(); d != nil {
+		// The RecvLoop receives for the root, even before its loop has
 		// taken pumpToken: competing with it then would set aside (or, on
-		// loop://, fail over) messages that are the Dispatcher's.
+		// loop://, fail over) messages that are the RecvLoop's.
 		select {
 		case <-ready:
 		case <-ctx.Done():

@@ -70,7 +70,7 @@ func (h *Handle) Reconnect() error {
 	c.connMu.Unlock()
 	c.traceText("reconnected")
 	c.purgeTracked()
-	if d := c.dispatcher(); d != nil {
+	if d := c.recvLoop(); d != nil {
 		d.reconnected()
 	}
 	c.kickPump()

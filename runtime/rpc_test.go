@@ -231,7 +231,7 @@ func TestUserFuture(t *testing.T) {
 	wantErrno(t, err, syscall.EINVAL, "")
 }
 
-func TestThenNeedsDispatcher(t *testing.T) {
+func TestThenNeedsRecvLoop(t *testing.T) {
 	_, h := standIn(t, 0)
 	f, err := h.RPC("broker.ping", []byte("{}\x00"), msg.NodeIDAny, 0)
 	if err != nil {
@@ -239,7 +239,7 @@ func TestThenNeedsDispatcher(t *testing.T) {
 	}
 	defer f.Destroy()
 	wantErrno(t, f.Then(func(*Future) {}), syscall.EINVAL, "")
-	d, err := h.DispatcherStart()
+	d, err := h.RecvLoopStart()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
 
-// Dispatcher is the receive loop of a root handle for Go callers: one
+// RecvLoop is the receive loop of a root handle for Go callers: one
 // goroutine that receives every message and routes responses to their RPC
 // futures by matchtag, events to event handlers by topic prefix, and
 // requests to the handler of their service (the topic's first word). It
@@ -21,9 +21,9 @@ import (
 // Event and service handlers are called on the loop goroutine, one
 // message at a time: they must not block (hand the message to another
 // goroutine instead). Message handlers run on their handle's handler
-// goroutine instead. There is at most one Dispatcher per root; it stops
+// goroutine instead. There is at most one RecvLoop per root; it stops
 // when the root is destroyed or Stop is called.
-type Dispatcher struct {
+type RecvLoop struct {
 	c *core
 
 	mu       sync.Mutex
@@ -49,19 +49,19 @@ type eventHandler struct {
 	fn     func(*msg.Message)
 }
 
-// dispatcher returns the root's running dispatcher, or nil.
-func (c *core) dispatcher() *Dispatcher {
+// recvLoop returns the root's running receive loop, or nil.
+func (c *core) recvLoop() *RecvLoop {
 	r := &c.rpc
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.disp
+	return r.loop
 }
 
-// DispatcherStart starts the root's dispatcher, or returns the one that is
+// RecvLoopStart starts the root's receive loop, or returns the one that is
 // already running. From then on RPC futures of the root and of all its
-// clones are fulfilled by the dispatcher, and Recv on the handle competes
+// clones are fulfilled by the loop, and Recv on the handle competes
 // with it (do not mix the two). A destroyed handle gives ENOSYS.
-func (h *Handle) DispatcherStart() (*Dispatcher, error) {
+func (h *Handle) RecvLoopStart() (*RecvLoop, error) {
 	if h == nil {
 		return nil, ErrnoError(syscall.EINVAL)
 	}
@@ -72,12 +72,12 @@ func (h *Handle) DispatcherStart() (*Dispatcher, error) {
 		r.mu.Unlock()
 		return nil, destroyedErr()
 	}
-	if r.disp != nil {
-		d := r.disp
+	if r.loop != nil {
+		d := r.loop
 		r.mu.Unlock()
 		return d, nil
 	}
-	d := &Dispatcher{
+	d := &RecvLoop{
 		c:        c,
 		events:   map[uint64]eventHandler{},
 		services: map[string]func(*msg.Message){},
@@ -86,25 +86,25 @@ func (h *Handle) DispatcherStart() (*Dispatcher, error) {
 		resume:   make(chan struct{}, 1),
 		lostCh:   make(chan struct{}),
 	}
-	r.disp = d
+	r.loop = d
 	r.mu.Unlock()
 	go d.run()
 	return d, nil
 }
 
-// Dispatcher returns the root's running dispatcher, or nil when none was
+// RecvLoop returns the root's running receive loop, or nil when none was
 // started (or it has stopped).
-func (h *Handle) Dispatcher() *Dispatcher {
+func (h *Handle) RecvLoop() *RecvLoop {
 	if h == nil {
 		return nil
 	}
-	return h.core.dispatcher()
+	return h.core.recvLoop()
 }
 
 // Stop ends the receive loop (idempotent); Done is closed once it has
 // returned. Futures that are still pending are then driven by their
 // waiters again.
-func (d *Dispatcher) Stop() {
+func (d *RecvLoop) Stop() {
 	if d == nil {
 		return
 	}
@@ -113,7 +113,7 @@ func (d *Dispatcher) Stop() {
 }
 
 // signalStop asks the loop to end without waiting for it.
-func (d *Dispatcher) signalStop() {
+func (d *RecvLoop) signalStop() {
 	d.stopOnce.Do(func() {
 		close(d.stopCh)
 		d.c.kickPump()
@@ -121,7 +121,7 @@ func (d *Dispatcher) signalStop() {
 }
 
 // Done is closed when the receive loop has ended.
-func (d *Dispatcher) Done() <-chan struct{} {
+func (d *RecvLoop) Done() <-chan struct{} {
 	if d == nil {
 		c := make(chan struct{})
 		close(c)
@@ -131,7 +131,7 @@ func (d *Dispatcher) Done() <-chan struct{} {
 }
 
 // stopped reports whether Stop was called.
-func (d *Dispatcher) stopped() bool {
+func (d *RecvLoop) stopped() bool {
 	select {
 	case <-d.stopCh:
 		return true
@@ -142,9 +142,9 @@ func (d *Dispatcher) stopped() bool {
 
 // SetErrorHandler installs fn, called on the loop goroutine when receiving
 // fails (the connection broke and no comms-error callback fixed it). The
-// dispatcher then fails every pending RPC with that error and waits for a
+// loop then fails every pending RPC with that error and waits for a
 // Reconnect (or Stop, or destruction).
-func (d *Dispatcher) SetErrorHandler(fn func(error)) {
+func (d *RecvLoop) SetErrorHandler(fn func(error)) {
 	if d == nil {
 		return
 	}
@@ -156,7 +156,7 @@ func (d *Dispatcher) SetErrorHandler(fn func(error)) {
 // AddEventHandler calls fn for every event whose topic starts with prefix
 // ("" matches all) and returns an id for RemoveEventHandler. It does not
 // subscribe: see EventSubscribe.
-func (d *Dispatcher) AddEventHandler(prefix string, fn func(*msg.Message)) (uint64, error) {
+func (d *RecvLoop) AddEventHandler(prefix string, fn func(*msg.Message)) (uint64, error) {
 	if d == nil || fn == nil {
 		return 0, ErrnoError(syscall.EINVAL)
 	}
@@ -168,7 +168,7 @@ func (d *Dispatcher) AddEventHandler(prefix string, fn func(*msg.Message)) (uint
 }
 
 // RemoveEventHandler removes an event handler; unknown ids are ignored.
-func (d *Dispatcher) RemoveEventHandler(id uint64) {
+func (d *RecvLoop) RemoveEventHandler(id uint64) {
 	if d == nil {
 		return
 	}
@@ -180,7 +180,7 @@ func (d *Dispatcher) RemoveEventHandler(id uint64) {
 // AddRequestHandler calls fn for every request to service (topics
 // "<service>.<method>"); EEXIST when service already has a handler. It
 // does not register the service with the broker: see ServiceRegister.
-func (d *Dispatcher) AddRequestHandler(service string, fn func(*msg.Message)) error {
+func (d *RecvLoop) AddRequestHandler(service string, fn func(*msg.Message)) error {
 	if d == nil || fn == nil || service == "" || strings.Contains(service, ".") {
 		return ErrnoError(syscall.EINVAL)
 	}
@@ -194,7 +194,7 @@ func (d *Dispatcher) AddRequestHandler(service string, fn func(*msg.Message)) er
 }
 
 // RemoveRequestHandler removes the handler of service, if any.
-func (d *Dispatcher) RemoveRequestHandler(service string) {
+func (d *RecvLoop) RemoveRequestHandler(service string) {
 	if d == nil {
 		return
 	}
@@ -207,7 +207,7 @@ func (d *Dispatcher) RemoveRequestHandler(service string) {
 // connection error that nothing recovered (no AutoReconnect, or it gave
 // up), and that error; both are nil-safe to read from any goroutine. A
 // later Reconnect resumes the loop with a new channel.
-func (d *Dispatcher) Lost() (<-chan struct{}, func() error) {
+func (d *RecvLoop) Lost() (<-chan struct{}, func() error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.lostCh, func() error {
@@ -218,7 +218,7 @@ func (d *Dispatcher) Lost() (<-chan struct{}, func() error) {
 }
 
 // reconnected tells the loop that a Reconnect succeeded.
-func (d *Dispatcher) reconnected() {
+func (d *RecvLoop) reconnected() {
 	d.mu.Lock()
 	select {
 	case <-d.lostCh:
@@ -233,13 +233,13 @@ func (d *Dispatcher) reconnected() {
 }
 
 // run is the receive loop.
-func (d *Dispatcher) run() {
+func (d *RecvLoop) run() {
 	c := d.c
 	r := &c.rpc
 	defer func() {
 		r.mu.Lock()
-		if r.disp == d {
-			r.disp = nil
+		if r.loop == d {
+			r.loop = nil
 		}
 		r.mu.Unlock()
 		close(d.done)
@@ -295,7 +295,7 @@ func (d *Dispatcher) run() {
 //   - a request goes to the first message handler that wants it, else to
 //     the request handler of its service, else gets ENOSYS;
 //   - other messages go to the first message handler that wants them.
-func (d *Dispatcher) route(m *msg.Message) {
+func (d *RecvLoop) route(m *msg.Message) {
 	c := d.c
 	switch m.Type {
 	case msg.TypeResponse:

@@ -6,14 +6,14 @@ import (
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
 
-// A future waited for right after DispatcherStart is fulfilled by the
-// Dispatcher, even when its loop has not started receiving yet: the
+// A future waited for right after RecvLoopStart is fulfilled by the
+// RecvLoop, even when its loop has not started receiving yet: the
 // waiter must not receive for the root itself (on loop:// it would take
 // the request and give up with EAGAIN).
-func TestDispatcherStartThenWait(t *testing.T) {
+func TestRecvLoopStartThenWait(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		h := mustOpen(t, "loop://", 0)
-		d, err := h.DispatcherStart()
+		d, err := h.RecvLoopStart()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,14 +36,14 @@ func TestDispatcherStartThenWait(t *testing.T) {
 	}
 }
 
-// A waiter blocked while the Dispatcher runs drives its future itself
-// once the Dispatcher is stopped: here the answer only comes afterwards.
-func TestDispatcherStopHandsBackToWaiters(t *testing.T) {
+// A waiter blocked while the RecvLoop runs drives its future itself
+// once the RecvLoop is stopped: here the answer only comes afterwards.
+func TestRecvLoopStopHandsBackToWaiters(t *testing.T) {
 	cli := mustOpen(t, "interthread://handback", 0)
 	defer cli.Close()
 	srv := mustOpen(t, "interthread://handback", 0)
 	defer srv.Close()
-	d, err := cli.DispatcherStart()
+	d, err := cli.RecvLoopStart()
 	if err != nil {
 		t.Fatal(err)
 	}
