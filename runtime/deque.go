@@ -165,15 +165,3 @@ func (q *msgDeque) close() {
 	}
 	q.closed = true
 }
-
-// errnoErr converts an error from x/sys/unix into an *Error carrying its
-// errno (EIO when it carries none).
-func errnoErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	if e, ok := err.(*Error); ok {
-		return e
-	}
-	return ErrnoError(ErrnoOf(err))
-}

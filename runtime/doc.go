@@ -107,13 +107,11 @@
 //
 // # Reactor and message handlers
 //
-// Reactor is flux-core's event loop on epoll: watchers (fd, timer,
-// periodic, prepare, check, idle, signal, stat, handle) hold a reference
-// on it, and their callbacks are plain calls made by Run on the goroutine
-// (in a C host: the thread) that called Run. Other goroutines may start
-// and stop watchers or stop the loop at any time; a blocked Run is woken
-// through an eventfd. Signals are taken with os/signal while watched and
-// forwarded to the loop.
+// Reactor is flux-core's event loop on epoll, package runtime/reactor
+// (Reactor, Watcher and WatcherFunc here are aliases of its types; a
+// handle watcher watches a *Handle through the reactor's Source
+// interface). Its callbacks are plain calls made by Run on the goroutine
+// (in a C host: the thread) that called Run.
 //
 // Each handle (root or clone) has its own reactor (GetReactor, SetReactor)
 // and message dispatcher (MsgHandlerCreate), matching in flux-core's

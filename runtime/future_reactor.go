@@ -449,7 +449,7 @@ func (f *Future) waitNow(ctx context.Context) error {
 			f.mu.Unlock()
 			return err
 		}
-		wake, err := r.newAsync(func(r *Reactor, _ *Watcher, _ int) { r.Stop() })
+		wake, err := r.NewWakeWatcher(func(r *Reactor, _ *Watcher, _ int) { r.Stop() })
 		if err != nil {
 			r.Decref()
 			f.mu.Unlock()
@@ -465,7 +465,7 @@ func (f *Future) waitNow(ctx context.Context) error {
 	now.initCalled = true
 	f.mu.Unlock()
 
-	stop := context.AfterFunc(ctx, now.wake.asyncSend)
+	stop := context.AfterFunc(ctx, now.wake.Wake)
 	// A deadline is a timer on the private reactor, as flux-core's
 	// wait_for timeout is: it keeps Run going until then, so a future
 	// nothing else can fulfill times out rather than failing with EDEADLK.

@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/fluxgo/fluxgo/runtime/internal/eventfd"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -206,18 +208,11 @@ func (c *core) isDestroying() bool {
 	return c.destroying
 }
 
-// raiseEventfd adds 1 to an eventfd counter.
-func raiseEventfd(fd int) {
-	var b [8]byte
-	b[0] = 1
-	_, _ = unix.Write(fd, b[:])
-}
+// raiseEventfd makes an eventfd readable.
+func raiseEventfd(fd int) { eventfd.Raise(fd) }
 
 // drainEventfd resets an eventfd counter to zero.
-func drainEventfd(fd int) {
-	var b [8]byte
-	_, _ = unix.Read(fd, b[:])
-}
+func drainEventfd(fd int) { eventfd.Drain(fd) }
 
 // Clone returns a new handle sharing h's root (connection, queue,
 // matchtags, counters, comms-error callback) with a snapshot of h's flags

@@ -87,7 +87,7 @@ func (h *Handle) dispatchGet() (*dispatch, error) {
 	if d.w, err = r.NewHandleWatcher(h, PollIn, d.handleCB); err != nil {
 		return nil, err
 	}
-	if d.async, err = r.newAsync(d.inboxCB); err != nil {
+	if d.async, err = r.NewWakeWatcher(d.inboxCB); err != nil {
 		d.w.Destroy()
 		return nil, err
 	}
@@ -501,7 +501,7 @@ func (d *dispatch) handleCB(r *Reactor, _ *Watcher, revents int) {
 	m, err := h.Recv(Match{}, ONonblock)
 	if err != nil {
 		if !isWouldBlock(err) {
-			r.stopErrorWith(err)
+			r.StopWithError(err)
 		}
 		return
 	}
@@ -593,7 +593,7 @@ func (d *dispatch) post(m *msg.Message) {
 	}
 	d.inbox = append(d.inbox, m)
 	d.mu.Unlock()
-	d.async.asyncSend()
+	d.async.Wake()
 }
 
 // directLocked returns the hashed handler for m (by matchtag for
@@ -718,7 +718,7 @@ func (d *dispatch) unmatchedMsg(r *Reactor, m *msg.Message) {
 	switch m.Type {
 	case msg.TypeRequest:
 		if err := h.respondUnknown(m); err != nil {
-			r.stopErrorWith(err)
+			r.StopWithError(err)
 		}
 	case msg.TypeEvent:
 	case msg.TypeResponse:

@@ -1,6 +1,6 @@
-package runtime
+package reactor
 
-import "syscall"
+import "reflect"
 
 // handleWatch is the machinery of a handle watcher, built like flux-core's
 // from four internal watchers: before each wait a prepare watcher asks the
@@ -12,7 +12,7 @@ import "syscall"
 // handle watcher is started).
 type handleWatch struct {
 	w      *Watcher // the user-visible watcher
-	h      *Handle
+	h      Source
 	events int
 	prep   *Watcher
 	check  *Watcher
@@ -20,25 +20,41 @@ type handleWatch struct {
 	fdw    *Watcher
 }
 
+// Source is what a handle watcher watches: in the runtime, a *Handle
+// (flux_pollfd and flux_pollevents). PollFD is an edge-triggered
+// descriptor that becomes readable when the events may have changed.
+type Source interface {
+	PollFD() (int, error)
+	PollEvents() (int, error)
+}
+
+// handleWatch is the ops of a handle watcher: its state is that of its
+// parts, so it is never active itself.
+func (hw *handleWatch) phase() phase                                          { return phaseNone }
+func (hw *handleWatch) armLocked(*Reactor, *Watcher)                          {}
+func (hw *handleWatch) waitLocked(*Reactor, *Watcher) (float64, bool)         { return 0, false }
+func (hw *handleWatch) dueLocked(*Reactor, *Watcher, map[int]int) (int, bool) { return 0, false }
+func (hw *handleWatch) isActive() bool                                        { return hw.prep.IsActive() }
+
 // NewHandleWatcher makes a watcher that calls cb when h has any of events
 // (PollIn, PollOut; PollErr is always added) per PollEvents
 // (flux_handle_watcher_create). revents is PollErr when PollEvents fails.
 // A nil reactor or handle, or a handle whose PollFD fails, gives an
 // error.
-func (r *Reactor) NewHandleWatcher(h *Handle, events int, cb WatcherFunc) (*Watcher, error) {
-	if r == nil || h == nil {
-		return nil, ErrnoError(syscall.EINVAL)
+func (r *Reactor) NewHandleWatcher(h Source, events int, cb WatcherFunc) (*Watcher, error) {
+	if r == nil || isNil(h) {
+		return nil, einval()
 	}
 	fd, err := h.PollFD()
 	if err != nil {
 		return nil, err
 	}
-	w, err := r.newWatcher(kindHandle, cb)
+	hw := &handleWatch{h: h, events: events | PollErr}
+	w, err := r.newWatcher(hw, cb)
 	if err != nil {
 		return nil, err
 	}
-	hw := &handleWatch{w: w, h: h, events: events | PollErr}
-	w.hw = hw
+	hw.w = w
 	fail := func(err error) (*Watcher, error) {
 		w.Destroy()
 		return nil, err
@@ -58,13 +74,26 @@ func (r *Reactor) NewHandleWatcher(h *Handle, events int, cb WatcherFunc) (*Watc
 	return w, nil
 }
 
-// Handle returns the handle of a handle watcher
+// Source returns what a handle watcher watches
 // (flux_handle_watcher_get_flux); EINVAL for other watchers.
-func (w *Watcher) Handle() (*Handle, error) {
-	if w == nil || w.kind != kindHandle {
-		return nil, ErrnoError(syscall.EINVAL)
+func (w *Watcher) Source() (Source, error) {
+	if w == nil {
+		return nil, einval()
 	}
-	return w.hw.h, nil
+	hw, ok := w.ops.(*handleWatch)
+	if !ok {
+		return nil, einval()
+	}
+	return hw.h, nil
+}
+
+// isNil reports whether s is nil or a nil pointer in an interface.
+func isNil(s Source) bool {
+	if s == nil {
+		return true
+	}
+	v := reflect.ValueOf(s)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // hevents returns the handle's current events, PollErr on failure.

@@ -1,4 +1,4 @@
-package runtime
+package reactor
 
 import (
 	"math"
@@ -8,7 +8,27 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/fluxgo/fluxgo/runtime/internal/errno"
+	"github.com/fluxgo/fluxgo/runtime/internal/eventfd"
 )
+
+// Event bits of fd and handle watchers (the values of FLUX_POLLIN,
+// FLUX_POLLOUT and FLUX_POLLERR, which package runtime also has).
+const (
+	PollIn  = 1
+	PollOut = 2
+	PollErr = 4
+)
+
+// Run flags (FLUX_REACTOR_NOWAIT and FLUX_REACTOR_ONCE).
+const (
+	Nowait = 1
+	Once   = 2
+)
+
+// einval is the error of calls with invalid arguments.
+func einval() error { return errno.New(syscall.EINVAL) }
 
 // maxBlock caps one epoll wait, as libev does, so that clock jumps are
 // noticed eventually.
@@ -62,25 +82,25 @@ type pendingCall struct {
 	revents int
 }
 
-// NewReactor creates a reactor (flux_reactor_create). flags must be 0.
-func NewReactor(flags int) (*Reactor, error) {
+// New creates a reactor (flux_reactor_create). flags must be 0.
+func New(flags int) (*Reactor, error) {
 	if flags != 0 {
-		return nil, ErrnoError(syscall.EINVAL)
+		return nil, einval()
 	}
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
-		return nil, errnoErr(err)
+		return nil, errno.FromUnix(err)
 	}
 	wakefd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
 	if err != nil {
 		_ = unix.Close(epfd)
-		return nil, errnoErr(err)
+		return nil, errno.FromUnix(err)
 	}
 	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(wakefd)}
 	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, wakefd, &ev); err != nil {
 		_ = unix.Close(epfd)
 		_ = unix.Close(wakefd)
-		return nil, errnoErr(err)
+		return nil, errno.FromUnix(err)
 	}
 	r := &Reactor{
 		refs:     1,
@@ -155,9 +175,9 @@ func (r *Reactor) OnDestroy(fn func()) {
 // Destroy is Decref (flux_reactor_destroy).
 func (r *Reactor) Destroy() { r.Decref() }
 
-// ReactorTime returns the current wall-clock time in seconds
+// Time returns the current wall-clock time in seconds
 // (flux_reactor_time).
-func ReactorTime() float64 {
+func Time() float64 {
 	return float64(time.Now().UnixNano()) / 1e9
 }
 
@@ -207,11 +227,12 @@ func (r *Reactor) Stop() {
 
 // StopError is Stop, but Run then returns -1 (flux_reactor_stop_error).
 func (r *Reactor) StopError() {
-	r.stopErrorWith(nil)
+	r.StopWithError(nil)
 }
 
-// stopErrorWith is StopError with the error Run should return.
-func (r *Reactor) stopErrorWith(err error) {
+// StopWithError is StopError with the error Run should return (the
+// runtime stops a loop for reasons of its own with it).
+func (r *Reactor) StopWithError(err error) {
 	if r == nil {
 		return
 	}
@@ -226,7 +247,7 @@ func (r *Reactor) stopErrorWith(err error) {
 // wakeLocked interrupts a blocked epoll wait. Call with mu held.
 func (r *Reactor) wakeLocked() {
 	if r.inPoll && !r.woken && r.wakefd >= 0 {
-		raiseEventfd(r.wakefd)
+		eventfd.Raise(r.wakefd)
 		r.woken = true
 	}
 }
@@ -253,8 +274,8 @@ func (r *Reactor) ActiveCount() int {
 }
 
 // Run runs the loop (flux_reactor_run) until Stop or StopError is called
-// or no active referenced watcher is left; ReactorNowait runs a single
-// iteration without blocking and ReactorOnce a single iteration that may
+// or no active referenced watcher is left; Nowait runs a single
+// iteration without blocking and Once a single iteration that may
 // block. It returns the number of active referenced watchers left, or -1
 // after StopError (with a nil error, unless the runtime stopped the loop
 // for a reason of its own). Other flags or a nil reactor give EINVAL.
@@ -266,13 +287,13 @@ func (r *Reactor) ActiveCount() int {
 // idle (only when nothing else is due), periodic, timer (by deadline),
 // stat, signal, internal and fd watchers.
 func (r *Reactor) Run(flags int) (int, error) {
-	if r == nil || flags&^(ReactorNowait|ReactorOnce) != 0 {
-		return -1, ErrnoError(syscall.EINVAL)
+	if r == nil || flags&^(Nowait|Once) != 0 {
+		return -1, einval()
 	}
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
-		return -1, ErrnoError(syscall.EINVAL)
+		return -1, einval()
 	}
 	r.loopDone = false
 	r.errflag = false
@@ -280,7 +301,7 @@ func (r *Reactor) Run(flags int) (int, error) {
 	r.mu.Unlock()
 	evs := make([]unix.EpollEvent, 64)
 	for {
-		r.invoke(r.collectKind(kindPrepare, 0))
+		r.invoke(r.collectPhase(phasePrepare))
 		r.reschedule()
 		r.mu.Lock()
 		if r.loopDone || r.closed {
@@ -301,7 +322,7 @@ func (r *Reactor) Run(flags int) (int, error) {
 				r.mu.Lock()
 				r.inPoll = false
 				r.mu.Unlock()
-				return -1, errnoErr(err)
+				return -1, errno.FromUnix(err)
 			}
 		}
 
@@ -316,7 +337,7 @@ func (r *Reactor) Run(flags int) (int, error) {
 
 		r.mu.Lock()
 		again := r.activeCountLocked() > 0 && !r.loopDone && !r.closed &&
-			flags&(ReactorNowait|ReactorOnce) == 0
+			flags&(Nowait|Once) == 0
 		r.mu.Unlock()
 		if !again {
 			break
@@ -330,40 +351,20 @@ func (r *Reactor) Run(flags int) (int, error) {
 	return r.activeCountLocked(), nil
 }
 
-// waitTimeLocked returns the epoll timeout in milliseconds.
+// waitTimeLocked returns the epoll timeout in milliseconds: the nearest
+// bound any active watcher sets (see watcherOps.waitLocked).
 func (r *Reactor) waitTimeLocked(flags int) int {
-	if flags&ReactorNowait != 0 || r.loopDone || r.activeCountLocked() == 0 {
+	if flags&Nowait != 0 || r.loopDone || r.activeCountLocked() == 0 {
 		return 0
 	}
 	wait := maxBlock
 	for _, w := range r.active {
-		var d float64
-		switch w.kind {
-		case kindIdle:
-			return 0
-		case kindTimer, kindStat:
-			d = w.at.Sub(r.nowMono).Seconds()
-		case kindPeriodic:
-			d = w.pat - r.nowRT
-		case kindSignal, kindAsync:
-			if w.fired {
-				return 0
-			}
-			continue
-		case kindFD:
-			if _, broken := r.fdBroken[w.fd]; broken {
-				return 0
-			}
-			continue
-		default:
-			continue
-		}
-		if d < wait {
+		if d, bounded := w.ops.waitLocked(r, w); bounded && d < wait {
 			wait = d
+			if wait <= 0 {
+				return 0
+			}
 		}
-	}
-	if wait <= 0 {
-		return 0
 	}
 	return int(math.Ceil(wait * 1000))
 }
@@ -376,8 +377,8 @@ func (r *Reactor) reifyLocked() {
 	r.fdDirty = false
 	want := map[int]int{}
 	for _, w := range r.active {
-		if w.kind == kindFD {
-			want[w.fd] |= w.events
+		if fo, ok := w.ops.(*fdOps); ok {
+			want[fo.fd] |= fo.events
 		}
 	}
 	for fd, ev := range r.fdEvents {
@@ -420,7 +421,7 @@ func (r *Reactor) reifyLocked() {
 		}
 		if err != nil {
 			delete(r.fdEvents, fd)
-			r.fdBroken[fd] = int(ErrnoOf(err))
+			r.fdBroken[fd] = int(errno.Of(err))
 			continue
 		}
 		r.fdEvents[fd] = ev
@@ -438,7 +439,7 @@ func (r *Reactor) gatherLocked(evs []unix.EpollEvent) {
 	for _, e := range evs {
 		fd := int(e.Fd)
 		if fd == r.wakefd {
-			drainEventfd(r.wakefd)
+			eventfd.Drain(r.wakefd)
 			r.woken = false
 			continue
 		}
@@ -451,104 +452,37 @@ func (r *Reactor) gatherLocked(evs []unix.EpollEvent) {
 		}
 		fdRev[fd] |= rev
 	}
-	var fdCalls, sigCalls, asyncCalls, statCalls, timerCalls, periodicCalls []pendingCall
-	var killed []*Watcher
+	var groups [numPhases][]pendingCall
 	for _, w := range r.active {
-		switch w.kind {
-		case kindFD:
-			if errno, broken := r.fdBroken[w.fd]; broken {
-				if syscall.Errno(errno) == syscall.EPERM {
-					// Files epoll refuses (regular files) are always ready.
-					fdCalls = append(fdCalls, pendingCall{w, w.events & (PollIn | PollOut)})
-				} else {
-					killed = append(killed, w)
-					fdCalls = append(fdCalls, pendingCall{w, PollErr | PollIn | PollOut})
-				}
-				continue
-			}
-			if rev := fdRev[w.fd] & w.events; rev != 0 {
-				fdCalls = append(fdCalls, pendingCall{w, rev})
-			}
-		case kindSignal, kindAsync:
-			if w.fired {
-				w.fired = false
-				if w.kind == kindSignal {
-					sigCalls = append(sigCalls, pendingCall{w, 0})
-				} else {
-					asyncCalls = append(asyncCalls, pendingCall{w, 0})
-				}
-			}
-		case kindTimer:
-			if !w.at.After(r.nowMono) {
-				timerCalls = append(timerCalls, pendingCall{w, 0})
-			}
-		case kindPeriodic:
-			if w.pat <= r.nowRT {
-				periodicCalls = append(periodicCalls, pendingCall{w, 0})
-			}
-		case kindStat:
-			if !w.at.After(r.nowMono) {
-				statCalls = append(statCalls, pendingCall{w, 0})
-			}
+		if rev, due := w.ops.dueLocked(r, w, fdRev); due {
+			p := w.ops.phase()
+			groups[p] = append(groups[p], pendingCall{w, rev})
 		}
 	}
-	for _, w := range killed {
-		r.stopLocked(w)
-	}
-	// Timers: in deadline order; reschedule repeating ones, stop others.
-	sort.SliceStable(timerCalls, func(i, j int) bool {
-		a, b := timerCalls[i].w, timerCalls[j].w
-		if a.at.Equal(b.at) {
-			return a.seq < b.seq
-		}
-		return a.at.Before(b.at)
-	})
-	for _, c := range timerCalls {
-		w := c.w
-		if w.repeat > 0 {
-			w.at = w.at.Add(durationOf(w.repeat))
-			if w.at.Before(r.nowMono) {
-				w.at = r.nowMono
+	// Timers by deadline, periodics by time (ties: start order).
+	for _, p := range []phase{phasePeriodic, phaseTimer} {
+		g := groups[p]
+		sort.SliceStable(g, func(i, j int) bool {
+			a, b := g[i].w, g[j].w
+			ka, kb := a.ops.(orderedOps).orderLocked(r), b.ops.(orderedOps).orderLocked(r)
+			if ka == kb {
+				return a.seq < b.seq
 			}
-		} else {
-			r.stopLocked(w)
-		}
-	}
-	sort.SliceStable(periodicCalls, func(i, j int) bool {
-		return periodicCalls[i].w.pat < periodicCalls[j].w.pat
-	})
-	var periodicDue []pendingCall
-	for _, c := range periodicCalls {
-		periodicDue = append(periodicDue, c)
-		r.periodicAdvanceLocked(c.w)
-	}
-	var statDue []pendingCall
-	for _, c := range statCalls {
-		if c.w.statPollLocked(r) {
-			statDue = append(statDue, c)
-		}
+			return ka < kb
+		})
 	}
 	var calls []pendingCall
-	calls = append(calls, periodicDue...)
-	calls = append(calls, timerCalls...)
-	calls = append(calls, statDue...)
-	calls = append(calls, sigCalls...)
-	calls = append(calls, asyncCalls...)
-	calls = append(calls, fdCalls...)
-	if len(calls) == 0 {
-		for _, w := range r.active {
-			if w.kind == kindIdle {
-				calls = append(calls, pendingCall{w, 0})
+	for p := phasePeriodic; p <= phaseFD; p++ {
+		for _, c := range groups[p] {
+			if f, ok := c.w.ops.(firingOps); !ok || f.firedLocked(r, c.w) {
+				calls = append(calls, c)
 			}
 		}
 	}
-	var checks []pendingCall
-	for _, w := range r.active {
-		if w.kind == kindCheck {
-			checks = append(checks, pendingCall{w, 0})
-		}
+	if len(calls) == 0 {
+		calls = groups[phaseIdle]
 	}
-	calls = append(checks, calls...)
+	calls = append(groups[phaseCheck], calls...)
 	sort.SliceStable(calls, func(i, j int) bool { return calls[i].w.prio > calls[j].w.prio })
 	for _, c := range calls {
 		c.w.pendingMark = true
@@ -556,15 +490,16 @@ func (r *Reactor) gatherLocked(evs []unix.EpollEvent) {
 	r.pending = calls
 }
 
-// collectKind returns pending calls for every active watcher of kind.
-func (r *Reactor) collectKind(kind watcherKind, revents int) []pendingCall {
+// collectPhase returns pending calls for every active watcher of phase p
+// (prepare watchers, before the wait), higher priorities first.
+func (r *Reactor) collectPhase(p phase) []pendingCall {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var calls []pendingCall
 	for _, w := range r.active {
-		if w.kind == kind {
+		if w.ops.phase() == p {
 			w.pendingMark = true
-			calls = append(calls, pendingCall{w, revents})
+			calls = append(calls, pendingCall{w, 0})
 		}
 	}
 	sort.SliceStable(calls, func(i, j int) bool { return calls[i].w.prio > calls[j].w.prio })

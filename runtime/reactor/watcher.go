@@ -1,78 +1,120 @@
-package runtime
+package reactor
 
 import (
-	"math"
 	"syscall"
-	"time"
-)
 
-// watcherKind tells watcher kinds apart.
-type watcherKind int
-
-const (
-	kindFD watcherKind = iota
-	kindTimer
-	kindPeriodic
-	kindPrepare
-	kindCheck
-	kindIdle
-	kindSignal
-	kindStat
-	kindHandle
-	kindAsync // internal: fired from any goroutine
+	"github.com/fluxgo/fluxgo/runtime/internal/errno"
 )
 
 // Watcher is a flux_watcher_t: something a Reactor watches (an fd, a
 // timer, a periodic time, the loop's prepare/check/idle phases, a signal,
-// a path's stat data, or a Handle). Watchers are created stopped and hold
+// a path's stat data, or a handle). Watchers are created stopped and hold
 // a reference on their reactor until destroyed. Every method is nil-safe
 // and may be called from any goroutine (see Reactor).
+//
+// What a kind adds lives in its ops (fdOps, timerOps, ...); the methods
+// that belong to one kind (FD, TimerReset, Signum, ...) give EINVAL or do
+// nothing on the others.
 type Watcher struct {
-	r    *Reactor
-	kind watcherKind
-	cb   WatcherFunc
+	r   *Reactor
+	ops watcherOps
+	cb  WatcherFunc
 
 	// Guarded by r.mu.
 	active      bool
 	unref       bool
 	destroyed   bool
 	pendingMark bool // an event is queued for this iteration
-	fired       bool // signal/async: raised since last iteration
 	prio        int
 	seq         uint64
-
-	fd     int // fd watchers
-	events int
-
-	after, repeat float64   // timers
-	at            time.Time // timer and stat deadline (monotonic)
-
-	offset, interval float64 // periodics
-	resched          func(w *Watcher, now float64) float64
-	pat              float64 // next periodic wall-clock time
-	needResched      bool    // resched must compute pat on the loop
-
-	signum int // signal watchers
-
-	stat *statState // stat watchers
-
-	hw *handleWatch // handle watchers
 
 	onDestroy []func() // OnDestroy hooks, guarded by r.mu
 }
 
-// newWatcher makes a stopped watcher on r, taking a reference on r.
-func (r *Reactor) newWatcher(kind watcherKind, cb WatcherFunc) (*Watcher, error) {
+// phase orders the callbacks of one loop iteration: prepare watchers run
+// before the wait; after it, check watchers, then periodic, timer, stat,
+// signal, wake-up and fd watchers, and idle watchers only when nothing
+// else was due (each group then by priority, see Run).
+type phase int
+
+const (
+	phasePrepare phase = iota
+	phaseCheck
+	phasePeriodic
+	phaseTimer
+	phaseStat
+	phaseSignal
+	phaseWake
+	phaseFD
+	phaseIdle
+	phaseNone // never due itself (handle watchers: their parts are)
+	numPhases
+)
+
+// watcherOps is what each watcher kind supplies to the loop. Methods
+// ending in Locked are called with the reactor's mu held, for an active
+// watcher.
+type watcherOps interface {
+	phase() phase
+	// armLocked sets the kind's state up when the watcher starts.
+	armLocked(r *Reactor, w *Watcher)
+	// waitLocked bounds the loop's next wait: (seconds, true), or
+	// (_, false) for no bound.
+	waitLocked(r *Reactor, w *Watcher) (float64, bool)
+	// dueLocked reports whether the watcher fires after this wait, and
+	// with which revents; fdRev holds the epoll events by fd.
+	dueLocked(r *Reactor, w *Watcher, fdRev map[int]int) (int, bool)
+}
+
+// orderedOps orders the due watchers of a phase (timers by deadline,
+// periodics by time).
+type orderedOps interface {
+	orderLocked(r *Reactor) float64
+}
+
+// firingOps is told that a due watcher fires (after ordering); it
+// re-arms or stops the watcher and may drop the call (a stat watcher
+// whose path did not change).
+type firingOps interface {
+	firedLocked(r *Reactor, w *Watcher) bool
+}
+
+// stoppingOps is told when an active watcher stops (to drop a pending
+// wake-up).
+type stoppingOps interface {
+	stoppedLocked()
+}
+
+// hookOps runs code without the reactor's lock when a watcher starts or
+// stops (signal watchers subscribe to os/signal).
+type hookOps interface {
+	afterStart(w *Watcher)
+	afterStop(w *Watcher)
+}
+
+// compositeOps is a watcher made of other watchers (a handle watcher):
+// its own state is theirs.
+type compositeOps interface {
+	start()
+	stop()
+	destroy()
+	setUnref(v bool)
+	isActive() bool
+}
+
+// newWatcher makes a stopped watcher with ops on r, taking a reference on
+// r.
+func (r *Reactor) newWatcher(ops watcherOps, cb WatcherFunc) (*Watcher, error) {
 	if r == nil {
-		return nil, ErrnoError(syscall.EINVAL)
+		return nil, einval()
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
-		return nil, ErrnoError(syscall.EINVAL)
+		return nil, einval()
 	}
 	r.refs++
-	return &Watcher{r: r, kind: kind, cb: cb, fd: -1}, nil
+	return &Watcher{r: r, ops: ops, cb: cb}, nil
 }
 
 // Reactor returns the watcher's reactor (nil for a nil watcher).
@@ -90,38 +132,21 @@ func (w *Watcher) Start() {
 	if w == nil {
 		return
 	}
-	if w.kind == kindHandle {
-		w.hw.start()
+	if c, ok := w.ops.(compositeOps); ok {
+		c.start()
 		return
 	}
-	var sig bool
 	r := w.r
 	r.mu.Lock()
 	if w.destroyed || r.closed || w.active {
 		r.mu.Unlock()
 		return
 	}
-	switch w.kind {
-	case kindTimer:
-		w.at = r.nowMono.Add(durationOf(w.after))
-	case kindPeriodic:
-		if w.resched != nil {
-			// Computed on the loop goroutine before the next wait.
-			w.pat = math.Inf(1)
-			w.needResched = true
-		} else {
-			w.pat = periodicFirst(w.offset, w.interval, r.nowRT)
-		}
-	case kindStat:
-		w.at = r.nowMono.Add(durationOf(w.stat.interval))
-		w.stat.cur = statPath(w.stat.path)
-	case kindSignal:
-		sig = true
-	}
+	w.ops.armLocked(r, w)
 	r.startLocked(w)
 	r.mu.Unlock()
-	if sig {
-		signalSubscribe(w)
+	if h, ok := w.ops.(hookOps); ok {
+		h.afterStart(w)
 	}
 }
 
@@ -131,7 +156,7 @@ func (r *Reactor) startLocked(w *Watcher) {
 	r.seq++
 	w.seq = r.seq
 	r.active = append(r.active, w)
-	if w.kind == kindFD {
+	if _, ok := w.ops.(*fdOps); ok {
 		r.fdDirty = true
 	}
 	r.wakeLocked()
@@ -143,24 +168,26 @@ func (w *Watcher) Stop() {
 	if w == nil {
 		return
 	}
-	if w.kind == kindHandle {
-		w.hw.stop()
+	if c, ok := w.ops.(compositeOps); ok {
+		c.stop()
 		return
 	}
 	r := w.r
 	r.mu.Lock()
-	wasSig := w.kind == kindSignal && w.active
+	was := w.active
 	r.stopLocked(w)
 	r.mu.Unlock()
-	if wasSig {
-		signalUnsubscribe(w)
+	if h, ok := w.ops.(hookOps); ok && was {
+		h.afterStop(w)
 	}
 }
 
 // stopLocked marks w stopped. Call with r.mu held.
 func (r *Reactor) stopLocked(w *Watcher) {
 	w.pendingMark = false
-	w.fired = false
+	if s, ok := w.ops.(stoppingOps); ok {
+		s.stoppedLocked()
+	}
 	if !w.active {
 		return
 	}
@@ -171,7 +198,7 @@ func (r *Reactor) stopLocked(w *Watcher) {
 			break
 		}
 	}
-	if w.kind == kindFD {
+	if _, ok := w.ops.(*fdOps); ok {
 		r.fdDirty = true
 	}
 	r.wakeLocked()
@@ -194,8 +221,8 @@ func (w *Watcher) Destroy() {
 	hooks := w.onDestroy
 	w.onDestroy = nil
 	r.mu.Unlock()
-	if w.kind == kindHandle {
-		w.hw.destroy()
+	if c, ok := w.ops.(compositeOps); ok {
+		c.destroy()
 	}
 	for _, fn := range hooks {
 		fn()
@@ -236,8 +263,8 @@ func (w *Watcher) setUnref(v bool) {
 	if w == nil {
 		return
 	}
-	if w.kind == kindHandle {
-		w.hw.setUnref(v)
+	if c, ok := w.ops.(compositeOps); ok {
+		c.setUnref(v)
 	}
 	w.r.mu.Lock()
 	w.unref = v
@@ -250,8 +277,8 @@ func (w *Watcher) IsActive() bool {
 	if w == nil {
 		return false
 	}
-	if w.kind == kindHandle {
-		return w.hw.prep.IsActive()
+	if c, ok := w.ops.(compositeOps); ok {
+		return c.isActive()
 	}
 	w.r.mu.Lock()
 	defer w.r.mu.Unlock()
@@ -273,7 +300,7 @@ func (w *Watcher) IsReferenced() bool {
 // (flux_watcher_set_priority): among callbacks due in the same iteration,
 // higher priorities run first. As in flux-core, other kinds ignore it.
 func (w *Watcher) SetPriority(prio int) {
-	if w == nil || w.kind != kindCheck {
+	if w == nil || w.ops.phase() != phaseCheck {
 		return
 	}
 	prio = min(max(prio, -2), 2)
@@ -286,44 +313,19 @@ func (w *Watcher) SetPriority(prio int) {
 // next (flux_watcher_next_wakeup); other kinds give EINVAL.
 func (w *Watcher) NextWakeup() (float64, error) {
 	if w == nil {
-		return -1, ErrnoError(syscall.EINVAL)
+		return -1, einval()
 	}
 	r := w.r
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	switch w.kind {
-	case kindPeriodic:
-		return w.pat, nil
-	case kindTimer:
+	switch o := w.ops.(type) {
+	case *periodicOps:
+		return o.pat, nil
+	case *timerOps:
 		if w.active {
-			return r.nowRT + w.at.Sub(r.nowMono).Seconds(), nil
+			return r.nowRT + o.at.Sub(r.nowMono).Seconds(), nil
 		}
-		return r.nowRT + w.after, nil
+		return r.nowRT + o.after, nil
 	}
-	return -1, ErrnoError(syscall.EINVAL)
-}
-
-// newAsync makes an internal watcher that any goroutine can fire with
-// asyncSend; its callback then runs on the loop.
-func (r *Reactor) newAsync(cb WatcherFunc) (*Watcher, error) {
-	return r.newWatcher(kindAsync, cb)
-}
-
-// asyncSend fires an async watcher (if active) and wakes the loop.
-func (w *Watcher) asyncSend() {
-	if w == nil {
-		return
-	}
-	r := w.r
-	r.mu.Lock()
-	if w.active && !w.fired {
-		w.fired = true
-		r.wakeLocked()
-	}
-	r.mu.Unlock()
-}
-
-// fire marks a signal watcher raised and wakes the loop.
-func (w *Watcher) fire() {
-	w.asyncSend()
+	return -1, errno.New(syscall.EINVAL)
 }

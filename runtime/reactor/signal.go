@@ -1,4 +1,4 @@
-package runtime
+package reactor
 
 import (
 	"os"
@@ -16,23 +16,34 @@ import (
 // A signal number outside 1..64 or a nil reactor gives EINVAL.
 func (r *Reactor) NewSignalWatcher(signum int, cb WatcherFunc) (*Watcher, error) {
 	if signum <= 0 || signum >= 65 {
-		return nil, ErrnoError(syscall.EINVAL)
+		return nil, einval()
 	}
-	w, err := r.newWatcher(kindSignal, cb)
-	if err != nil {
-		return nil, err
-	}
-	w.signum = signum
-	return w, nil
+	return r.newWatcher(&signalOps{signum: signum}, cb)
 }
+
+// signalOps is the kind of signal watchers: raised (like a wake watcher)
+// by the goroutine that forwards the signal's deliveries.
+type signalOps struct {
+	wakeOps
+	signum int
+}
+
+func (o *signalOps) phase() phase { return phaseSignal }
+
+func (o *signalOps) afterStart(w *Watcher) { signalSubscribe(w, o.signum) }
+func (o *signalOps) afterStop(w *Watcher)  { signalUnsubscribe(w, o.signum) }
 
 // Signum returns a signal watcher's signal number
 // (flux_signal_watcher_get_signum); EINVAL for other watchers.
 func (w *Watcher) Signum() (int, error) {
-	if w == nil || w.kind != kindSignal {
-		return -1, ErrnoError(syscall.EINVAL)
+	if w == nil {
+		return -1, einval()
 	}
-	return w.signum, nil
+	o, ok := w.ops.(*signalOps)
+	if !ok {
+		return -1, einval()
+	}
+	return o.signum, nil
 }
 
 // sigSub is the process-wide subscription to one signal: one channel
@@ -50,29 +61,29 @@ var sigHub = struct {
 }{subs: map[int]*sigSub{}}
 
 // signalSubscribe adds an active signal watcher to the hub.
-func signalSubscribe(w *Watcher) {
+func signalSubscribe(w *Watcher, signum int) {
 	sigHub.mu.Lock()
 	defer sigHub.mu.Unlock()
-	s := sigHub.subs[w.signum]
+	s := sigHub.subs[signum]
 	if s == nil {
 		s = &sigSub{
 			ch:       make(chan os.Signal, 4),
 			done:     make(chan struct{}),
 			watchers: map[*Watcher]struct{}{},
 		}
-		sigHub.subs[w.signum] = s
-		signal.Notify(s.ch, syscall.Signal(w.signum))
-		go s.forward(w.signum)
+		sigHub.subs[signum] = s
+		signal.Notify(s.ch, syscall.Signal(signum))
+		go s.forward(signum)
 	}
 	s.watchers[w] = struct{}{}
 }
 
 // signalUnsubscribe removes a stopped signal watcher from the hub; the
 // last one for a signal gives the signal back.
-func signalUnsubscribe(w *Watcher) {
+func signalUnsubscribe(w *Watcher, signum int) {
 	sigHub.mu.Lock()
 	defer sigHub.mu.Unlock()
-	s := sigHub.subs[w.signum]
+	s := sigHub.subs[signum]
 	if s == nil {
 		return
 	}
@@ -80,7 +91,7 @@ func signalUnsubscribe(w *Watcher) {
 	if len(s.watchers) == 0 {
 		signal.Stop(s.ch)
 		close(s.done)
-		delete(sigHub.subs, w.signum)
+		delete(sigHub.subs, signum)
 	}
 }
 
@@ -100,7 +111,7 @@ func (s *sigSub) forward(signum int) {
 		}
 		sigHub.mu.Unlock()
 		for _, w := range ws {
-			w.fire()
+			w.Wake()
 		}
 	}
 }

@@ -1,19 +1,28 @@
-package runtime
+package reactor
 
 import (
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/fluxgo/fluxgo/runtime/internal/errno"
+
 	"golang.org/x/sys/unix"
 )
 
+// wantErrno fails t unless err carries errno.
+func wantErrno(t *testing.T, err error, want syscall.Errno, _ string) {
+	t.Helper()
+	if got := errno.Of(err); err == nil || got != want {
+		t.Fatalf("err = %v (errno %d), want errno %d (%v)", err, int(got), int(want), want)
+	}
+}
+
 func mustReactor(t *testing.T) *Reactor {
 	t.Helper()
-	r, err := NewReactor(0)
+	r, err := New(0)
 	if err != nil {
 		t.Fatalf("NewReactor: %v", err)
 	}
@@ -31,7 +40,7 @@ func mustRun(t *testing.T, r *Reactor, flags int) int {
 }
 
 func TestReactorArgs(t *testing.T) {
-	_, err := NewReactor(1)
+	_, err := New(1)
 	wantErrno(t, err, syscall.EINVAL, "")
 	var nilr *Reactor
 	_, err = nilr.Run(0)
@@ -46,7 +55,7 @@ func TestReactorArgs(t *testing.T) {
 	if n := mustRun(t, r, 0); n != 0 {
 		t.Fatalf("empty Run = %d", n)
 	}
-	if n := mustRun(t, r, ReactorNowait|ReactorOnce); n != 0 {
+	if n := mustRun(t, r, Nowait|Once); n != 0 {
 		t.Fatalf("empty Run(NOWAIT|ONCE) = %d", n)
 	}
 	_, err = r.NewTimerWatcher(-1, 0, nil)
@@ -70,7 +79,7 @@ func TestReactorArgs(t *testing.T) {
 	}
 	_, err = w.NextWakeup()
 	wantErrno(t, err, syscall.EINVAL, "")
-	if a, b := r.Now(), ReactorTime(); b < a {
+	if a, b := r.Now(), Time(); b < a {
 		t.Fatalf("time went back: now=%f time=%f", a, b)
 	}
 	r.NowUpdate()
@@ -264,7 +273,7 @@ func TestIdlePrepareCheckOrderAndNowait(t *testing.T) {
 		defer w.Destroy()
 		w.Start()
 	}
-	if n := mustRun(t, r, ReactorNowait); n != 3 {
+	if n := mustRun(t, r, Nowait); n != 3 {
 		t.Fatalf("NOWAIT Run = %d, want 3", n)
 	}
 	want := []string{"prepare", "check", "idle"}
@@ -286,7 +295,7 @@ func TestIdlePrepareCheckOrderAndNowait(t *testing.T) {
 	hi.SetPriority(5)
 	lo.Start()
 	hi.Start()
-	mustRun(t, r, ReactorNowait)
+	mustRun(t, r, Nowait)
 	if len(log) != 2 || log[0] != "hi" {
 		t.Fatalf("priority log = %v", log)
 	}
@@ -309,7 +318,7 @@ func TestUnrefAndActiveCount(t *testing.T) {
 	if r.ActiveCount() != 1 {
 		t.Fatalf("ActiveCount = %d", r.ActiveCount())
 	}
-	if n := mustRun(t, r, ReactorNowait); n != 1 {
+	if n := mustRun(t, r, Nowait); n != 1 {
 		t.Fatalf("NOWAIT = %d", n)
 	}
 }
@@ -420,82 +429,4 @@ func TestStatWatcher(t *testing.T) {
 	if st.Size != 2 {
 		t.Fatalf("size = %d", st.Size)
 	}
-}
-
-func TestHandleWatcher(t *testing.T) {
-	h := mustOpen(t, "loop://", 0)
-	defer h.Close()
-	r := mustReactor(t)
-	got := 0
-	w, err := r.NewHandleWatcher(h, PollIn, func(_ *Reactor, w *Watcher, rev int) {
-		if rev&PollIn == 0 {
-			t.Errorf("revents = %d", rev)
-		}
-		if hh, _ := w.Handle(); hh != h {
-			t.Error("Handle() mismatch")
-		}
-		if _, err := h.Recv(Match{}, ONonblock); err != nil {
-			t.Error(err)
-		}
-		got++
-		if got == 2 {
-			w.Stop()
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Destroy()
-	w.Start()
-	if !w.IsActive() {
-		t.Fatal("handle watcher not active")
-	}
-	// As with flux-core, its prepare and check parts count as active.
-	if n := mustRun(t, r, ReactorNowait); n != 2 {
-		t.Fatalf("NOWAIT with handle watcher = %d, want 2", n)
-	}
-	_ = h.Send(newEvent("a"), 0)
-	_ = h.Send(newEvent("b"), 0)
-	mustRun(t, r, 0)
-	if got != 2 {
-		t.Fatalf("got = %d", got)
-	}
-	// Messages arriving from another goroutine wake a blocked reactor.
-	w.Start()
-	var sent atomic.Bool
-	go func() {
-		time.Sleep(20 * time.Millisecond)
-		sent.Store(true)
-		_ = h.Send(newEvent("c"), 0)
-	}()
-	got = 1
-	mustRun(t, r, 0)
-	if !sent.Load() || got != 2 {
-		t.Fatalf("late message: sent=%v got=%d", sent.Load(), got)
-	}
-}
-
-func TestHandleReactor(t *testing.T) {
-	h := mustOpen(t, "loop://", 0)
-	defer h.Close()
-	r1, err := h.GetReactor()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r2, _ := h.GetReactor(); r2 != r1 {
-		t.Fatal("GetReactor not stable")
-	}
-	wantErrno(t, h.SetReactor(mustReactor(t)), syscall.EEXIST, "")
-	c, _ := h.Clone()
-	defer c.Close()
-	own := mustReactor(t)
-	if err := c.SetReactor(own); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := c.GetReactor(); got != own {
-		t.Fatal("clone reactor")
-	}
-	var nilh *Handle
-	_, err = nilh.GetReactor()
-	wantErrno(t, err, syscall.EINVAL, "")
 }
