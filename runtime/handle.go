@@ -76,20 +76,20 @@ type core struct {
 func newRootHandle(conn connector, flags int) (*Handle, error) {
 	closeFD, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
 	if err != nil {
-		conn.close()
+		conn.Close()
 		return nil, errnoErr(err)
 	}
 	kickFD, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
 	if err != nil {
 		_ = unix.Close(closeFD)
-		conn.close()
+		conn.Close()
 		return nil, errnoErr(err)
 	}
 	bufFD, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
 	if err != nil {
 		_ = unix.Close(closeFD)
 		_ = unix.Close(kickFD)
-		conn.close()
+		conn.Close()
 		return nil, errnoErr(err)
 	}
 	c := &core{
@@ -179,7 +179,7 @@ func (c *core) destroy() {
 	if epfd >= 0 {
 		_ = unix.Close(epfd)
 	}
-	c.conn.close()
+	c.conn.Close()
 	_ = unix.Close(c.closeFD)
 	_ = unix.Close(c.kickFD)
 	_ = unix.Close(c.bufFD)
@@ -196,7 +196,7 @@ func (c *core) destroy() {
 		}
 	}
 	if q != nil {
-		q.close()
+		q.Close()
 	}
 	c.rpcCloseFDs()
 }

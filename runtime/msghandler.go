@@ -6,6 +6,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/fluxgo/fluxgo/runtime/internal/transport"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
 
@@ -516,7 +517,7 @@ func (d *dispatch) inboxCB(r *Reactor, _ *Watcher, _ int) {
 			d.mu.Unlock()
 			return
 		}
-		m := shiftMsg(&d.inbox)
+		m := transport.ShiftMsg(&d.inbox)
 		d.mu.Unlock()
 		if !d.dispatchMessage(m) {
 			d.unmatchedMsg(r, m)

@@ -5,6 +5,7 @@ import (
 	goruntime "runtime"
 	"syscall"
 
+	"github.com/fluxgo/fluxgo/runtime/internal/transport"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
 
@@ -176,7 +177,7 @@ func (d *dispatch) runGo(idle chan struct{}) {
 			d.mu.Unlock()
 			return
 		}
-		m := shiftMsg(&g.queue)
+		m := transport.ShiftMsg(&g.queue)
 		d.mu.Unlock()
 		if !d.dispatchMessage(m) {
 			d.c.reroute([]*msg.Message{m})

@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/fluxgo/fluxgo/runtime/internal/transport"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
 
@@ -60,8 +61,8 @@ func (c *core) connIdle() bool {
 	if c.connClosed {
 		return false
 	}
-	i, ok := c.conn.(interface{ idle() bool })
-	return ok && i.idle()
+	i, ok := c.conn.(transport.Idler)
+	return ok && i.Idle()
 }
 
 // pumpWait blocks until the connector or the requeue queue may have a
@@ -80,11 +81,11 @@ func (c *core) pumpWait(wake int) (bool, error) {
 		{Fd: int32(wake), Events: unix.POLLIN},
 		{Fd: int32(c.bufFD), Events: unix.POLLIN},
 	}
-	if fd, err := c.conn.pollFD(); err == nil && fd >= 0 {
+	if fd, err := c.conn.PollFD(); err == nil && fd >= 0 {
 		fds = append(fds, unix.PollFd{Fd: int32(fd), Events: unix.POLLIN})
 	}
 	if c.queue != nil {
-		if fd, err := c.queue.fd(); err == nil {
+		if fd, err := c.queue.FD(); err == nil {
 			fds = append(fds, unix.PollFd{Fd: int32(fd), Events: unix.POLLIN})
 		}
 	}
@@ -193,7 +194,7 @@ func (c *core) driveFuture(ctx context.Context, f *Future, ready chan struct{}) 
 			return
 		}
 		for i := len(aside) - 1; i >= 0; i-- {
-			_ = c.queue.pushFront(aside[i])
+			_ = c.queue.PushFront(aside[i])
 		}
 	}()
 	isDone := func() bool {

@@ -1,8 +1,10 @@
-package runtime
+package transport
 
 import (
 	"strconv"
 	"syscall"
+
+	"github.com/fluxgo/fluxgo/runtime/internal/errno"
 )
 
 // fdConn is the fd://N connector: a descriptor already connected to a
@@ -15,13 +17,13 @@ type fdConn struct {
 // openFD opens fd://N: N must be a complete non-negative decimal number.
 // The auth byte is read from the descriptor before it is made
 // non-blocking; if that fails the descriptor is left open.
-func openFD(path string, hasPath bool, flags int) (connector, error) {
+func openFD(path string, hasPath bool, flags int) (Connector, error) {
 	if !hasPath {
-		return nil, Errorf(syscall.EINVAL, "URI path is not set")
+		return nil, errno.Errorf(syscall.EINVAL, "URI path is not set")
 	}
 	fd, ok := parseFD(path)
 	if !ok {
-		return nil, Errorf(syscall.EINVAL, "error parsing file descriptor")
+		return nil, errno.Errorf(syscall.EINVAL, "error parsing file descriptor")
 	}
 	sc, err := newSockClient(fd)
 	if err != nil {
@@ -48,4 +50,4 @@ func parseFD(s string) (int, bool) {
 	return int(n), true
 }
 
-func (c *fdConn) pollFD() (int, error) { return c.fd, nil }
+func (c *fdConn) PollFD() (int, error) { return c.fd, nil }

@@ -1,4 +1,4 @@
-package runtime
+package transport
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/fluxgo/fluxgo/runtime/internal/errno"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 	"github.com/fluxgo/fluxgo/runtime/stream"
 )
@@ -36,7 +37,7 @@ func newSockClient(fd int) (*sockClient, error) {
 		return nil, err
 	}
 	if err := unix.SetNonblock(fd, true); err != nil {
-		return nil, errnoErr(err)
+		return nil, errno.FromUnix(err)
 	}
 	return &sockClient{fd: fd}, nil
 }
@@ -54,18 +55,18 @@ func readAuthByte(fd int) error {
 			// The fd may already be non-blocking (fd://): wait for it.
 			pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
 			if _, perr := unix.Poll(pfd, -1); perr != nil && perr != syscall.EINTR {
-				return errnoErr(perr)
+				return errno.FromUnix(perr)
 			}
 			continue
 		}
 		if err != nil {
-			return errnoErr(err)
+			return errno.FromUnix(err)
 		}
 		if n == 0 {
-			return ErrnoError(syscall.ECONNRESET)
+			return errno.New(syscall.ECONNRESET)
 		}
 		if b[0] != 0 {
-			return ErrnoError(syscall.Errno(b[0]))
+			return errno.New(syscall.Errno(b[0]))
 		}
 		return nil
 	}
@@ -76,16 +77,16 @@ func isPollError(revents int16) bool {
 	return revents&(unix.POLLERR|unix.POLLHUP|unix.POLLNVAL) != 0
 }
 
-// send writes m as one frame. A frame left incomplete by an earlier
+// Send writes m as one frame. A frame left incomplete by an earlier
 // ONonblock send is finished first, and then that call succeeds without
 // sending m (the caller retries with the same message after EAGAIN, as
 // with flux-core). Without ONonblock a full socket is waited for with
 // poll; a poll error while waiting is EIO.
-func (s *sockClient) send(m *msg.Message, flags int, w waiter) error {
+func (s *sockClient) Send(m *msg.Message, flags int, w Waiter) error {
 	if len(s.out) == 0 {
 		frame, err := stream.AppendFrame(s.wbuf[:0], m)
 		if err != nil {
-			return ErrnoError(ErrnoOf(err))
+			return errno.New(errno.Of(err))
 		}
 		// Keep the buffer for the next send unless it grew large.
 		if cap(frame) <= maxReusedFrame {
@@ -102,21 +103,21 @@ func (s *sockClient) send(m *msg.Message, flags int, w waiter) error {
 		}
 		if err == syscall.EAGAIN {
 			if flags&ONonblock != 0 {
-				return ErrnoError(syscall.EAGAIN)
+				return errno.New(syscall.EAGAIN)
 			}
-			rev, werr := w.wait(s.fd, unix.POLLOUT)
+			rev, werr := w.Wait(s.fd, unix.POLLOUT)
 			if werr != nil {
 				return werr
 			}
 			if isPollError(rev) {
 				s.out = nil
-				return ErrnoError(syscall.EIO)
+				return errno.New(syscall.EIO)
 			}
 			continue
 		}
 		if err != nil {
 			s.out = nil
-			return errnoErr(err)
+			return errno.FromUnix(err)
 		}
 		s.out = s.out[n:]
 	}
@@ -128,10 +129,10 @@ func (s *sockClient) send(m *msg.Message, flags int, w waiter) error {
 // sends; bigger frames get a buffer of their own.
 const maxReusedFrame = 64 * 1024
 
-// idle reports whether no received bytes are waiting to be assembled, so
+// Idle reports whether no received bytes are waiting to be assembled, so
 // a receive can only make progress once the socket is readable. Call with
 // receives serialized.
-func (s *sockClient) idle() bool { return s.in.Buffered() == 0 }
+func (s *sockClient) Idle() bool { return s.in.Buffered() == 0 }
 
 // write writes b with send(MSG_NOSIGNAL) so that a closed peer is EPIPE
 // rather than SIGPIPE, falling back to write(2) for a non-socket fd.
@@ -146,11 +147,11 @@ func (s *sockClient) write(b []byte) (int, error) {
 	return unix.Write(s.fd, b)
 }
 
-// recv returns the next complete message, reading as needed. End of
+// Recv returns the next complete message, reading as needed. End of
 // stream is ECONNRESET; a bad frame header is EPROTO; without ONonblock an
 // empty socket is waited for with poll, and a poll error while waiting is
 // EIO.
-func (s *sockClient) recv(flags int, w waiter) (*msg.Message, error) {
+func (s *sockClient) Recv(flags int, w Waiter) (*msg.Message, error) {
 	if s.buf == nil {
 		s.buf = make([]byte, 64*1024)
 	}
@@ -158,7 +159,7 @@ func (s *sockClient) recv(flags int, w waiter) (*msg.Message, error) {
 		m, err := s.in.Next()
 		s.buffered.Store(s.in.Ready())
 		if err != nil {
-			return nil, ErrnoError(ErrnoOf(err))
+			return nil, errno.New(errno.Of(err))
 		}
 		if m != nil {
 			return m, nil
@@ -169,34 +170,34 @@ func (s *sockClient) recv(flags int, w waiter) (*msg.Message, error) {
 		}
 		if err == syscall.EAGAIN {
 			if flags&ONonblock != 0 {
-				return nil, ErrnoError(syscall.EAGAIN)
+				return nil, errno.New(syscall.EAGAIN)
 			}
-			rev, werr := w.wait(s.fd, unix.POLLIN)
+			rev, werr := w.Wait(s.fd, unix.POLLIN)
 			if werr != nil {
 				return nil, werr
 			}
 			if isPollError(rev) {
-				return nil, ErrnoError(syscall.EIO)
+				return nil, errno.New(syscall.EIO)
 			}
 			continue
 		}
 		if err != nil {
-			return nil, errnoErr(err)
+			return nil, errno.FromUnix(err)
 		}
 		if n == 0 {
-			return nil, ErrnoError(syscall.ECONNRESET)
+			return nil, errno.New(syscall.ECONNRESET)
 		}
 		s.in.Feed(s.buf[:n])
 	}
 }
 
-// hasBuffered reports whether a complete message waits in the receive
+// HasBuffered reports whether a complete message waits in the receive
 // buffer (see core.syncBuffered).
-func (s *sockClient) hasBuffered() bool { return s.buffered.Load() }
+func (s *sockClient) HasBuffered() bool { return s.buffered.Load() }
 
-// pollEvents is a zero-timeout poll mapped to PollIn/PollOut, with
+// PollEvents is a zero-timeout poll mapped to PollIn/PollOut, with
 // PollErr for POLLERR/POLLHUP/POLLNVAL (or a failing poll).
-func (s *sockClient) pollEvents() int {
+func (s *sockClient) PollEvents() int {
 	pfd := []unix.PollFd{{Fd: int32(s.fd), Events: unix.POLLIN | unix.POLLOUT}}
 	for {
 		_, err := unix.Poll(pfd, 0)
@@ -221,8 +222,8 @@ func (s *sockClient) pollEvents() int {
 	return ev
 }
 
-// close closes the socket.
-func (s *sockClient) close() {
+// Close closes the socket.
+func (s *sockClient) Close() {
 	if s.fd >= 0 {
 		_ = unix.Close(s.fd)
 		s.fd = -1

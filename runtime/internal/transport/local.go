@@ -1,4 +1,4 @@
-package runtime
+package transport
 
 import (
 	"encoding/binary"
@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/fluxgo/fluxgo/runtime/internal/env"
+	"github.com/fluxgo/fluxgo/runtime/internal/errno"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
 
@@ -19,8 +21,8 @@ const (
 	localRetryMaxDelay = 2 * time.Second
 )
 
-// localSleep is the retry sleep; tests may shorten it.
-var localSleep = time.Sleep
+// LocalSleep is the retry sleep; tests may shorten it.
+var LocalSleep = time.Sleep
 
 // localConn is the local://PATH connector: a unix-domain stream socket to
 // the broker's connector-local module. It supports Reconnect and the
@@ -37,15 +39,15 @@ type localConn struct {
 // openLocal opens local://PATH, retrying the connect as connectors.md §1.1
 // describes. A missing socket file gives ENOENT "broker socket PATH was not
 // found".
-func openLocal(path string, hasPath bool, flags int) (connector, error) {
+func openLocal(path string, hasPath bool, flags int) (Connector, error) {
 	if !hasPath {
-		return nil, ErrnoError(syscall.EINVAL)
+		return nil, errno.New(syscall.EINVAL)
 	}
 	c := &localConn{path: path, userid: msg.UseridUnknown, rolemask: msg.RoleNone}
 	sc, err := localConnect(path)
 	if err != nil {
-		if ErrnoOf(err) == syscall.ENOENT {
-			return nil, Errorf(syscall.ENOENT, "broker socket %s was not found", path)
+		if errno.Of(err) == syscall.ENOENT {
+			return nil, errno.Errorf(syscall.ENOENT, "broker socket %s was not found", path)
 		}
 		return nil, err
 	}
@@ -56,13 +58,13 @@ func openLocal(path string, hasPath bool, flags int) (connector, error) {
 // localRetryCount returns FLUX_LOCAL_CONNECTOR_RETRY_COUNT (a complete,
 // non-negative decimal integer) or the default.
 func localRetryCount() (int, error) {
-	s, ok := lookupEnv("FLUX_LOCAL_CONNECTOR_RETRY_COUNT")
+	s, ok := env.Lookup("FLUX_LOCAL_CONNECTOR_RETRY_COUNT")
 	if !ok {
 		return localRetryDefault, nil
 	}
 	n, err := strconv.ParseInt(s, 10, 32)
 	if err != nil || n < 0 {
-		return 0, ErrnoError(syscall.EINVAL)
+		return 0, errno.New(syscall.EINVAL)
 	}
 	return int(n), nil
 }
@@ -75,11 +77,11 @@ func localConnect(path string) (*sockClient, error) {
 		return nil, err
 	}
 	if path == "" || len(path) >= len(unix.RawSockaddrUnix{}.Path) {
-		return nil, ErrnoError(syscall.EINVAL)
+		return nil, errno.New(syscall.EINVAL)
 	}
 	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		return nil, errnoErr(err)
+		return nil, errno.FromUnix(err)
 	}
 	addr := &unix.SockaddrUnix{Name: path}
 	delay := localRetryMinDelay
@@ -90,9 +92,9 @@ func localConnect(path string) (*sockClient, error) {
 		}
 		if try == retries {
 			_ = unix.Close(fd)
-			return nil, errnoErr(err)
+			return nil, errno.FromUnix(err)
 		}
-		localSleep(delay)
+		LocalSleep(delay)
 		if delay *= 2; delay > localRetryMaxDelay {
 			delay = localRetryMaxDelay
 		}
@@ -105,9 +107,9 @@ func localConnect(path string) (*sockClient, error) {
 	return sc, nil
 }
 
-func (c *localConn) send(m *msg.Message, flags int, w waiter) error {
+func (c *localConn) Send(m *msg.Message, flags int, w Waiter) error {
 	if c.sc == nil {
-		return ErrnoError(syscall.ENOTCONN)
+		return errno.New(syscall.ENOTCONN)
 	}
 	c.mu.Lock()
 	uid, roles := c.userid, c.rolemask
@@ -117,46 +119,46 @@ func (c *localConn) send(m *msg.Message, flags int, w waiter) error {
 		cpy.Userid, cpy.Rolemask = uid, roles
 		m = cpy
 	}
-	return c.sc.send(m, flags, w)
+	return c.sc.Send(m, flags, w)
 }
 
-func (c *localConn) recv(flags int, w waiter) (*msg.Message, error) {
+func (c *localConn) Recv(flags int, w Waiter) (*msg.Message, error) {
 	if c.sc == nil {
-		return nil, ErrnoError(syscall.ENOTCONN)
+		return nil, errno.New(syscall.ENOTCONN)
 	}
-	return c.sc.recv(flags, w)
+	return c.sc.Recv(flags, w)
 }
 
-// idle reports whether nothing received is waiting to be assembled.
-func (c *localConn) idle() bool { return c.sc != nil && c.sc.idle() }
+// Idle reports whether nothing received is waiting to be assembled.
+func (c *localConn) Idle() bool { return c.sc != nil && c.sc.Idle() }
 
-func (c *localConn) hasBuffered() bool { return c.sc != nil && c.sc.hasBuffered() }
+func (c *localConn) HasBuffered() bool { return c.sc != nil && c.sc.HasBuffered() }
 
-func (c *localConn) pollFD() (int, error) {
+func (c *localConn) PollFD() (int, error) {
 	if c.sc == nil {
-		return -1, ErrnoError(syscall.ENOTCONN)
+		return -1, errno.New(syscall.ENOTCONN)
 	}
 	return c.sc.fd, nil
 }
 
-func (c *localConn) pollEvents() int {
+func (c *localConn) PollEvents() int {
 	if c.sc == nil {
 		return 0
 	}
-	return c.sc.pollEvents()
+	return c.sc.PollEvents()
 }
 
-func (c *localConn) close() {
+func (c *localConn) Close() {
 	if c.sc != nil {
-		c.sc.close()
+		c.sc.Close()
 		c.sc = nil
 	}
 }
 
-// reconnect drops the socket and connects again with the same path and
+// Reconnect drops the socket and connects again with the same path and
 // retry policy.
-func (c *localConn) reconnect() error {
-	c.close()
+func (c *localConn) Reconnect() error {
+	c.Close()
 	sc, err := localConnect(c.path)
 	if err != nil {
 		return err
@@ -165,12 +167,12 @@ func (c *localConn) reconnect() error {
 	return nil
 }
 
-func (c *localConn) setOpt(name string, val []byte) error {
+func (c *localConn) SetOpt(name string, val []byte) error {
 	if name != OptTestingUserid && name != OptTestingRolemask {
-		return ErrnoError(syscall.EINVAL)
+		return errno.New(syscall.EINVAL)
 	}
 	if len(val) != 4 {
-		return ErrnoError(syscall.EINVAL)
+		return errno.New(syscall.EINVAL)
 	}
 	v := binary.NativeEndian.Uint32(val)
 	c.mu.Lock()

@@ -1,8 +1,9 @@
-package runtime
+package transport
 
 import (
 	"testing"
 
+	"github.com/fluxgo/fluxgo/runtime/msg"
 	"golang.org/x/sys/unix"
 )
 
@@ -21,7 +22,7 @@ func TestSockClientSendReusesBuffer(t *testing.T) {
 	// and the test waits for that, so it never reads a reused fd number.
 	readerDone := make(chan struct{})
 	defer func() {
-		s.close()
+		s.Close()
 		<-readerDone
 	}()
 	go func() {
@@ -35,12 +36,12 @@ func TestSockClientSendReusesBuffer(t *testing.T) {
 		}
 	}()
 	m := newRequest("broker.ping", 7, `{"seq":1}`)
-	w := waiter{closeFD: -1, kickFD: -1, wakeFD: -1}
-	if err := s.send(m, 0, w); err != nil {
+	w := Waiter{CloseFD: -1, KickFD: -1, WakeFD: -1}
+	if err := s.Send(m, 0, w); err != nil {
 		t.Fatal(err)
 	}
 	allocs := testing.AllocsPerRun(200, func() {
-		if err := s.send(m, 0, w); err != nil {
+		if err := s.Send(m, 0, w); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -49,10 +50,18 @@ func TestSockClientSendReusesBuffer(t *testing.T) {
 	}
 	// A frame bigger than the reuse limit is not kept.
 	big := newRequest("x", 1, string(make([]byte, maxReusedFrame)))
-	if err := s.send(big, 0, w); err != nil {
+	if err := s.Send(big, 0, w); err != nil {
 		t.Fatal(err)
 	}
 	if cap(s.wbuf) > maxReusedFrame {
 		t.Fatalf("kept a %d byte buffer", cap(s.wbuf))
 	}
+}
+
+// newRequest builds a request with a topic and a string payload.
+func newRequest(topic string, _ uint32, payload string) *msg.Message {
+	m, _ := msg.New(msg.TypeRequest)
+	m.SetTopic(topic)
+	m.SetString(payload)
+	return m
 }

@@ -1,4 +1,4 @@
-package runtime
+package transport
 
 import (
 	"sync"
@@ -6,14 +6,16 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/fluxgo/fluxgo/runtime/internal/errno"
+	"github.com/fluxgo/fluxgo/runtime/internal/eventfd"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
 
-// msgDeque is a mutex-protected message deque with an optional size limit
+// Deque is a mutex-protected message deque with an optional size limit
 // and a lazily created eventfd that is readable exactly while the deque is
 // non-empty (so it serves both for blocking waits and, added to an epoll
 // set with EPOLLET, as a wake-up signal).
-type msgDeque struct {
+type Deque struct {
 	mu     sync.Mutex
 	items  []*msg.Message
 	limit  int // 0 = unlimited
@@ -22,48 +24,48 @@ type msgDeque struct {
 	closed bool
 }
 
-func newMsgDeque() *msgDeque {
-	return &msgDeque{efd: -1}
+func NewDeque() *Deque {
+	return &Deque{efd: -1}
 }
 
 // signal keeps the eventfd in step with emptiness. Call with mu held.
-func (q *msgDeque) signal() {
+func (q *Deque) signal() {
 	if q.efd < 0 {
 		return
 	}
 	want := len(q.items) > 0
 	if want && !q.raised {
-		raiseEventfd(q.efd)
+		eventfd.Raise(q.efd)
 		q.raised = true
 	} else if !want && q.raised {
-		drainEventfd(q.efd)
+		eventfd.Drain(q.efd)
 		q.raised = false
 	}
 }
 
 // full reports whether a limit is set and reached. Call with mu held.
-func (q *msgDeque) full() bool {
+func (q *Deque) full() bool {
 	return q.limit != 0 && len(q.items) >= q.limit
 }
 
-// pushBack appends m; EWOULDBLOCK when the deque is full.
-func (q *msgDeque) pushBack(m *msg.Message) error {
+// PushBack appends m; EWOULDBLOCK when the deque is full.
+func (q *Deque) PushBack(m *msg.Message) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.full() {
-		return ErrnoError(syscall.EWOULDBLOCK)
+		return errno.New(syscall.EWOULDBLOCK)
 	}
 	q.items = append(q.items, m)
 	q.signal()
 	return nil
 }
 
-// pushFront prepends m; EWOULDBLOCK when the deque is full.
-func (q *msgDeque) pushFront(m *msg.Message) error {
+// PushFront prepends m; EWOULDBLOCK when the deque is full.
+func (q *Deque) PushFront(m *msg.Message) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.full() {
-		return ErrnoError(syscall.EWOULDBLOCK)
+		return errno.New(syscall.EWOULDBLOCK)
 	}
 	q.items = append(q.items, nil)
 	copy(q.items[1:], q.items)
@@ -72,14 +74,14 @@ func (q *msgDeque) pushFront(m *msg.Message) error {
 	return nil
 }
 
-// popFront removes and returns the first message, or nil when empty.
-func (q *msgDeque) popFront() *msg.Message {
+// PopFront removes and returns the first message, or nil when empty.
+func (q *Deque) PopFront() *msg.Message {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if len(q.items) == 0 {
 		return nil
 	}
-	m := shiftMsg(&q.items)
+	m := ShiftMsg(&q.items)
 	if len(q.items) == 0 {
 		q.items = nil
 	}
@@ -87,26 +89,26 @@ func (q *msgDeque) popFront() *msg.Message {
 	return m
 }
 
-// shiftMsg removes and returns the first message of a non-empty slice,
+// ShiftMsg removes and returns the first message of a non-empty slice,
 // clearing its slot so the message is not kept alive by the array.
-func shiftMsg(q *[]*msg.Message) *msg.Message {
+func ShiftMsg(q *[]*msg.Message) *msg.Message {
 	m := (*q)[0]
 	(*q)[0] = nil
 	*q = (*q)[1:]
 	return m
 }
 
-// count returns the number of queued messages.
-func (q *msgDeque) count() int {
+// Count returns the number of queued messages.
+func (q *Deque) Count() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return len(q.items)
 }
 
-// setLimit sets the size limit (0 = unlimited); negative is EINVAL.
-func (q *msgDeque) setLimit(n int) error {
+// SetLimit sets the size limit (0 = unlimited); negative is EINVAL.
+func (q *Deque) SetLimit(n int) error {
 	if n < 0 {
-		return ErrnoError(syscall.EINVAL)
+		return errno.New(syscall.EINVAL)
 	}
 	q.mu.Lock()
 	q.limit = n
@@ -114,15 +116,15 @@ func (q *msgDeque) setLimit(n int) error {
 	return nil
 }
 
-// getLimit returns the size limit.
-func (q *msgDeque) getLimit() int {
+// Limit returns the size limit.
+func (q *Deque) Limit() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return q.limit
 }
 
-// pollEvents returns PollIn while non-empty and PollOut while not full.
-func (q *msgDeque) pollEvents() int {
+// PollEvents returns PollIn while non-empty and PollOut while not full.
+func (q *Deque) PollEvents() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	ev := 0
@@ -135,17 +137,17 @@ func (q *msgDeque) pollEvents() int {
 	return ev
 }
 
-// fd returns the deque's eventfd, creating it on first use.
-func (q *msgDeque) fd() (int, error) {
+// FD returns the deque's eventfd, creating it on first use.
+func (q *Deque) FD() (int, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
-		return -1, ErrnoError(syscall.EBADF)
+		return -1, errno.New(syscall.EBADF)
 	}
 	if q.efd < 0 {
 		fd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
 		if err != nil {
-			return -1, errnoErr(err)
+			return -1, errno.FromUnix(err)
 		}
 		q.efd = fd
 		q.raised = false
@@ -154,8 +156,8 @@ func (q *msgDeque) fd() (int, error) {
 	return q.efd, nil
 }
 
-// close drops all messages and closes the eventfd.
-func (q *msgDeque) close() {
+// Close drops all messages and closes the eventfd.
+func (q *Deque) Close() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.items = nil

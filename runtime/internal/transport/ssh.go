@@ -1,4 +1,4 @@
-package runtime
+package transport
 
 import (
 	"errors"
@@ -12,6 +12,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/fluxgo/fluxgo/runtime/internal/env"
+	"github.com/fluxgo/fluxgo/runtime/internal/errno"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
 
@@ -28,9 +30,9 @@ import (
 //     flux_open (no error buffer) prints on stderr is left to the caller.
 //   - The child's stderr is always captured while the auth byte is read
 //     (as flux_open_ex does); once open succeeds, what was captured and
-//     everything after it is copied to sshStderr (as with flux_open).
+//     everything after it is copied to SSHStderr (as with flux_open).
 //   - Reconnect is supported: it ends the child and starts a new one.
-//   - Close waits sshCloseGrace for the child to exit after shutting down
+//   - Close waits SSHCloseGrace for the child to exit after shutting down
 //     our write side, then kills it; the child is always reaped.
 
 // sshDefaultProgram is the remote shell used when FLUX_SSH is not set.
@@ -45,18 +47,18 @@ const sshPathMax = 4097
 const sshWhichBuf = 1024
 
 var (
-	// sshStderr receives the child's stderr once open has succeeded.
-	sshStderr io.Writer = os.Stderr
-	// sshStderrWait bounds how long a failed open waits for the child's
+	// SSHStderr receives the child's stderr once open has succeeded.
+	SSHStderr io.Writer = os.Stderr
+	// SSHStderrWait bounds how long a failed open waits for the child's
 	// stderr to reach end of file before composing the error text.
-	sshStderrWait = 2 * time.Second
-	// sshCloseGrace is how long close waits for the child before killing it.
-	sshCloseGrace = 5 * time.Second
+	SSHStderrWait = 2 * time.Second
+	// SSHCloseGrace is how long close waits for the child before killing it.
+	SSHCloseGrace = 5 * time.Second
 )
 
-// sshNoCleanConn is the error text when the auth byte could not be read
+// SSHNoCleanConn is the error text when the auth byte could not be read
 // and the child wrote nothing on stderr.
-const sshNoCleanConn = "Unable to establish clean ssh connection.\n" +
+const SSHNoCleanConn = "Unable to establish clean ssh connection.\n" +
 	"Hint: Check that shell init files do not write to stdout when non-interactive."
 
 // sshConn is the ssh:// connector: a child process tunnelling the usock
@@ -90,7 +92,7 @@ type sshURI struct {
 // it). Every failure is EINVAL.
 func parseSSHURI(p string) (sshURI, error) {
 	var u sshURI
-	bad := ErrnoError(syscall.EINVAL)
+	bad := errno.New(syscall.EINVAL)
 	if p == "" || strings.ContainsAny(p, "?#") {
 		return u, bad
 	}
@@ -258,28 +260,29 @@ func cDirname(p string) string {
 }
 
 // openSSH opens ssh://[user@]host[:port]/path.
-func openSSH(path string, hasPath bool, flags int) (connector, error) {
+func openSSH(path string, hasPath bool, flags int) (Connector, error) {
 	if !hasPath {
-		return nil, ErrnoError(syscall.EINVAL)
+		return nil, errno.New(syscall.EINVAL)
 	}
-	prog, argv, err := sshCommand(path, lookupEnv)
+	prog, argv, err := sshCommand(path, env.Lookup)
 	if err != nil {
 		return nil, err
 	}
 	c := &sshConn{prog: prog, argv: argv}
 	if err := c.start(); err != nil {
-		return nil, &sshStartError{err}
+		return nil, &SSHStartError{err}
 	}
 	return c, nil
 }
 
-// sshStartError is a failure to start the ssh child or to hear from it.
+// SSHStartError is a failure to start the ssh child or to hear from it;
+// flux_open (without an error buffer) prints its text.
 // flux_open, which has no error buffer, reports it on stderr too, as
 // flux-core's ssh connector does (see OpenReport).
-type sshStartError struct{ err error }
+type SSHStartError struct{ Err error }
 
-func (e *sshStartError) Error() string { return e.err.Error() }
-func (e *sshStartError) Unwrap() error { return e.err }
+func (e *SSHStartError) Error() string { return e.Err.Error() }
+func (e *SSHStartError) Unwrap() error { return e.Err }
 
 // start runs a new child and reads the auth byte from it.
 func (c *sshConn) start() error {
@@ -289,11 +292,11 @@ func (c *sshConn) start() error {
 	}
 	sc, err := newSockClient(kid.fd)
 	if err != nil {
-		text := kid.tap.failureText(sshStderrWait)
+		text := kid.tap.failureText(SSHStderrWait)
 		kid.stop()
-		return Errorf(ErrnoOf(err), "%s", text)
+		return errno.Errorf(errno.Of(err), "%s", text)
 	}
-	kid.tap.forwardTo(sshStderr)
+	kid.tap.forwardTo(SSHStderr)
 	c.kid, c.sc = kid, sc
 	return nil
 }
@@ -304,24 +307,24 @@ func (c *sshConn) start() error {
 func startSSHChild(prog string, argv []string) (*sshChild, error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		return nil, errnoErr(err)
+		return nil, errno.FromUnix(err)
 	}
 	child := os.NewFile(uintptr(fds[1]), "ssh-stdio")
 	rp, wp, err := os.Pipe()
 	if err != nil {
 		_ = unix.Close(fds[0])
 		_ = child.Close()
-		return nil, errnoErr(err)
+		return nil, errno.FromUnix(err)
 	}
-	proc, err := execvp(prog, argv, &os.ProcAttr{Env: environ(), Files: []*os.File{child, child, wp}})
+	proc, err := execvp(prog, argv, &os.ProcAttr{Env: env.Environ(), Files: []*os.File{child, child, wp}})
 	_ = child.Close()
 	_ = wp.Close()
 	if err != nil {
 		_ = unix.Close(fds[0])
 		_ = rp.Close()
-		errno := ErrnoOf(err)
-		return nil, Errorf(errno, "ssh-connector: %s: %s\nHint: set FLUX_SSH in environment to override",
-			prog, StrError(errno))
+		e := errno.Of(err)
+		return nil, errno.Errorf(e, "ssh-connector: %s: %s\nHint: set FLUX_SSH in environment to override",
+			prog, errno.Str(e))
 	}
 	return &sshChild{proc: proc, fd: fds[0], tap: newStderrTap(rp)}, nil
 }
@@ -338,7 +341,7 @@ func execvp(file string, argv []string, attr *os.ProcAttr) (*os.Process, error) 
 	if strings.Contains(file, "/") {
 		return execOne(file, argv, attr)
 	}
-	path, ok := lookupEnv("PATH")
+	path, ok := env.Lookup("PATH")
 	if !ok {
 		path = "/bin:/usr/bin"
 	}
@@ -351,7 +354,7 @@ func execvp(file string, argv []string, attr *os.ProcAttr) (*os.Process, error) 
 		if err == nil {
 			return proc, nil
 		}
-		switch ErrnoOf(err) {
+		switch errno.Of(err) {
 		case syscall.EACCES:
 			sawEACCES = true
 		case syscall.ENOENT, syscall.ESTALE, syscall.ENOTDIR, syscall.ENODEV, syscall.ETIMEDOUT:
@@ -375,7 +378,7 @@ func execOne(path string, argv []string, attr *os.ProcAttr) (*os.Process, error)
 		}
 	}
 	proc, err := os.StartProcess(path, argv, attr)
-	if err != nil && ErrnoOf(err) == syscall.ENOEXEC {
+	if err != nil && errno.Of(err) == syscall.ENOEXEC {
 		shArgv := append([]string{"/bin/sh", path}, argv[1:]...)
 		return os.StartProcess("/bin/sh", shArgv, attr)
 	}
@@ -383,7 +386,7 @@ func execOne(path string, argv []string, attr *os.ProcAttr) (*os.Process, error)
 }
 
 // stop shuts down our write side so the child sees end of file, waits
-// for it (killing it after sshCloseGrace) and closes our descriptors.
+// for it (killing it after SSHCloseGrace) and closes our descriptors.
 func (k *sshChild) stop() {
 	_ = unix.Shutdown(k.fd, unix.SHUT_WR)
 	done := make(chan struct{})
@@ -391,7 +394,7 @@ func (k *sshChild) stop() {
 		_, _ = k.proc.Wait()
 		close(done)
 	}()
-	t := time.NewTimer(sshCloseGrace)
+	t := time.NewTimer(SSHCloseGrace)
 	select {
 	case <-done:
 		t.Stop()
@@ -401,42 +404,42 @@ func (k *sshChild) stop() {
 	}
 	_ = unix.Close(k.fd)
 	k.fd = -1
-	k.tap.close()
+	k.tap.Close()
 }
 
-func (c *sshConn) send(m *msg.Message, flags int, w waiter) error {
+func (c *sshConn) Send(m *msg.Message, flags int, w Waiter) error {
 	if c.sc == nil {
-		return ErrnoError(syscall.ENOTCONN)
+		return errno.New(syscall.ENOTCONN)
 	}
-	return c.sc.send(m, flags, w)
+	return c.sc.Send(m, flags, w)
 }
 
-func (c *sshConn) recv(flags int, w waiter) (*msg.Message, error) {
+func (c *sshConn) Recv(flags int, w Waiter) (*msg.Message, error) {
 	if c.sc == nil {
-		return nil, ErrnoError(syscall.ENOTCONN)
+		return nil, errno.New(syscall.ENOTCONN)
 	}
-	return c.sc.recv(flags, w)
+	return c.sc.Recv(flags, w)
 }
 
-func (c *sshConn) pollFD() (int, error) {
+func (c *sshConn) PollFD() (int, error) {
 	if c.sc == nil {
-		return -1, ErrnoError(syscall.ENOTCONN)
+		return -1, errno.New(syscall.ENOTCONN)
 	}
 	return c.sc.fd, nil
 }
 
-func (c *sshConn) hasBuffered() bool { return c.sc != nil && c.sc.hasBuffered() }
+func (c *sshConn) HasBuffered() bool { return c.sc != nil && c.sc.HasBuffered() }
 
-func (c *sshConn) pollEvents() int {
+func (c *sshConn) PollEvents() int {
 	if c.sc == nil {
 		return 0
 	}
-	return c.sc.pollEvents()
+	return c.sc.PollEvents()
 }
 
-// close ends the child; the socket is closed by sshChild.stop, not by the
+// Close ends the child; the socket is closed by sshChild.stop, not by the
 // sockClient.
-func (c *sshConn) close() {
+func (c *sshConn) Close() {
 	if c.kid != nil {
 		c.kid.stop()
 		c.kid = nil
@@ -447,10 +450,10 @@ func (c *sshConn) close() {
 	}
 }
 
-// reconnect ends the current child and starts a new one with the same
+// Reconnect ends the current child and starts a new one with the same
 // command line (flux-core's ssh connector cannot reconnect).
-func (c *sshConn) reconnect() error {
-	c.close()
+func (c *sshConn) Reconnect() error {
+	c.Close()
 	return c.start()
 }
 
@@ -510,7 +513,7 @@ func (t *stderrTap) failureText(wait time.Duration) string {
 	}
 	s = strings.Trim(s, " \t\n\v\f\r")
 	if s == "" {
-		return sshNoCleanConn
+		return SSHNoCleanConn
 	}
 	return s
 }
@@ -525,9 +528,9 @@ func (t *stderrTap) forwardTo(w io.Writer) {
 	t.buf, t.dst = nil, w
 }
 
-// close stops the reader (it may still be blocked if a grandchild keeps
+// Close stops the reader (it may still be blocked if a grandchild keeps
 // the pipe open) and waits for it.
-func (t *stderrTap) close() {
+func (t *stderrTap) Close() {
 	_ = t.r.Close()
 	<-t.eof
 }

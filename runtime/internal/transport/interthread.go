@@ -1,4 +1,4 @@
-package runtime
+package transport
 
 import (
 	"encoding/binary"
@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/fluxgo/fluxgo/runtime/internal/errno"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
 
@@ -15,7 +16,7 @@ import (
 // interthread:// connection.
 type itChannel struct {
 	name  string
-	pair  [2]*msgDeque
+	pair  [2]*Deque
 	users int // 1 or 2
 }
 
@@ -30,8 +31,8 @@ var (
 // ONonblock.
 type interthreadConn struct {
 	ch       *itChannel
-	sendQ    *msgDeque
-	recvQ    *msgDeque
+	sendQ    *Deque
+	recvQ    *Deque
 	userid   uint32
 	rolemask uint32
 
@@ -44,9 +45,9 @@ type interthreadConn struct {
 // openInterthread opens interthread://NAME: the first opener of a name
 // creates the channel (side A), the second pairs with it (side B), a third
 // gets EADDRINUSE. A missing name is EINVAL.
-func openInterthread(path string, hasPath bool, flags int) (connector, error) {
+func openInterthread(path string, hasPath bool, flags int) (Connector, error) {
 	if !hasPath {
-		return nil, ErrnoError(syscall.EINVAL)
+		return nil, errno.New(syscall.EINVAL)
 	}
 	itMu.Lock()
 	defer itMu.Unlock()
@@ -54,11 +55,11 @@ func openInterthread(path string, hasPath bool, flags int) (connector, error) {
 	ch, ok := itChannels[path]
 	switch {
 	case !ok:
-		ch = &itChannel{name: path, pair: [2]*msgDeque{newMsgDeque(), newMsgDeque()}, users: 1}
+		ch = &itChannel{name: path, pair: [2]*Deque{NewDeque(), NewDeque()}, users: 1}
 		itChannels[path] = ch
 		c.sendQ, c.recvQ = ch.pair[0], ch.pair[1]
 	case ch.users > 1:
-		return nil, Errorf(syscall.EADDRINUSE, "interthread channel %s is already paired", path)
+		return nil, errno.Errorf(syscall.EADDRINUSE, "interthread channel %s is already paired", path)
 	default:
 		ch.users++
 		c.sendQ, c.recvQ = ch.pair[1], ch.pair[0]
@@ -73,18 +74,18 @@ func routerProcess(m *msg.Message, name string) error {
 	switch m.Type {
 	case msg.TypeResponse:
 		if _, err := m.PopRoute(); err != nil {
-			return ErrnoError(syscall.EPROTO)
+			return errno.New(syscall.EPROTO)
 		}
 	case msg.TypeRequest, msg.TypeEvent:
 		m.EnableRoute()
 		if err := m.PushRoute(name); err != nil {
-			return ErrnoError(syscall.EPROTO)
+			return errno.New(syscall.EPROTO)
 		}
 	}
 	return nil
 }
 
-func (c *interthreadConn) send(m *msg.Message, flags int, w waiter) error {
+func (c *interthreadConn) Send(m *msg.Message, flags int, w Waiter) error {
 	cpy := m.Copy(true)
 	if cpy.Userid == msg.UseridUnknown && cpy.Rolemask == msg.RoleNone {
 		cpy.Userid, cpy.Rolemask = c.userid, c.rolemask
@@ -97,12 +98,12 @@ func (c *interthreadConn) send(m *msg.Message, flags int, w waiter) error {
 			return err
 		}
 	}
-	return c.sendQ.pushBack(cpy)
+	return c.sendQ.PushBack(cpy)
 }
 
-func (c *interthreadConn) recv(flags int, w waiter) (*msg.Message, error) {
+func (c *interthreadConn) Recv(flags int, w Waiter) (*msg.Message, error) {
 	for {
-		m := c.recvQ.popFront()
+		m := c.recvQ.PopFront()
 		if m != nil {
 			c.mu.Lock()
 			routed := c.routed
@@ -115,24 +116,24 @@ func (c *interthreadConn) recv(flags int, w waiter) (*msg.Message, error) {
 			return m, nil
 		}
 		if flags&ONonblock != 0 {
-			return nil, ErrnoError(syscall.EWOULDBLOCK)
+			return nil, errno.New(syscall.EWOULDBLOCK)
 		}
-		fd, err := c.recvQ.fd()
+		fd, err := c.recvQ.FD()
 		if err != nil {
 			return nil, err
 		}
-		if _, err := w.wait(fd, unix.POLLIN); err != nil {
+		if _, err := w.Wait(fd, unix.POLLIN); err != nil {
 			return nil, err
 		}
 	}
 }
 
-func (c *interthreadConn) pollFD() (int, error) { return c.recvQ.fd() }
+func (c *interthreadConn) PollFD() (int, error) { return c.recvQ.FD() }
 
-func (c *interthreadConn) pollEvents() int { return c.recvQ.pollEvents() }
+func (c *interthreadConn) PollEvents() int { return c.recvQ.PollEvents() }
 
-// close leaves the channel; the last user destroys it.
-func (c *interthreadConn) close() {
+// Close leaves the channel; the last user destroys it.
+func (c *interthreadConn) Close() {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -147,34 +148,34 @@ func (c *interthreadConn) close() {
 		if itChannels[c.ch.name] == c.ch {
 			delete(itChannels, c.ch.name)
 		}
-		c.ch.pair[0].close()
-		c.ch.pair[1].close()
+		c.ch.pair[0].Close()
+		c.ch.pair[1].Close()
 	}
 }
 
-func (c *interthreadConn) getOpt(name string, size int) ([]byte, error) {
+func (c *interthreadConn) GetOpt(name string, size int) ([]byte, error) {
 	switch name {
 	case OptRecvQueueCount, OptSendQueueCount:
 		if size != 8 {
-			return nil, ErrnoError(syscall.EINVAL)
+			return nil, errno.New(syscall.EINVAL)
 		}
 		q := c.recvQ
 		if name == OptSendQueueCount {
 			q = c.sendQ
 		}
-		return binary.NativeEndian.AppendUint64(nil, uint64(q.count())), nil
+		return binary.NativeEndian.AppendUint64(nil, uint64(q.Count())), nil
 	case OptPollfdEvents:
 		if size != 4 {
-			return nil, ErrnoError(syscall.EINVAL)
+			return nil, errno.New(syscall.EINVAL)
 		}
 		return binary.NativeEndian.AppendUint32(nil, uint32(unix.POLLIN)), nil
 	}
-	return nil, ErrnoError(syscall.EINVAL)
+	return nil, errno.New(syscall.EINVAL)
 }
 
-func (c *interthreadConn) setOpt(name string, val []byte) error {
+func (c *interthreadConn) SetOpt(name string, val []byte) error {
 	if name != OptRouterName {
-		return ErrnoError(syscall.EINVAL)
+		return errno.New(syscall.EINVAL)
 	}
 	// strndup semantics: the name stops at the first NUL.
 	n := 0
