@@ -18,6 +18,8 @@ import (
 // GoFunc is the signature of a runtime entry point.
 type GoFunc struct {
 	Key     string   // "Open", "Handle.Close", "msg.New", "kvs.Lookup"
+	Pkg     string   // import path of the declaring package: ".../runtime/kvs"
+	Name    string   // the function's or method's own name: "Lookup"
 	Recv    string   // receiver type name without the star, "" for functions
 	Params  []GoVar  // excluding the receiver
 	Results []string // result types
@@ -109,7 +111,7 @@ func indexScope(idx RuntimeIndex, p *types.Package, prefix string, spell *spelle
 			if sig.TypeParams() != nil {
 				continue // generic functions have no C binding
 			}
-			idx[key(name)] = spell.goFunc(key(name), "", sig)
+			idx[key(name)] = spell.goFunc(key(name), "", o)
 		case *types.TypeName:
 			t := types.Unalias(o.Type())
 			if _, isIface := t.Underlying().(*types.Interface); isIface {
@@ -123,7 +125,7 @@ func indexScope(idx RuntimeIndex, p *types.Package, prefix string, spell *spelle
 					continue // promoted methods are the embedded type's
 				}
 				k := recv + "." + m.Name()
-				idx[k] = spell.goFunc(k, recv, m.Type().(*types.Signature))
+				idx[k] = spell.goFunc(k, recv, m)
 			}
 		}
 	}
@@ -194,8 +196,9 @@ func (sp *speller) spell(t types.Type) string {
 	})
 }
 
-func (sp *speller) goFunc(key, recv string, sig *types.Signature) *GoFunc {
-	gf := &GoFunc{Key: key, Recv: recv, Sig: sig}
+func (sp *speller) goFunc(key, recv string, fn *types.Func) *GoFunc {
+	sig := fn.Type().(*types.Signature)
+	gf := &GoFunc{Key: key, Pkg: fn.Pkg().Path(), Name: fn.Name(), Recv: recv, Sig: sig}
 	for i := 0; i < sig.Params().Len(); i++ {
 		v := sig.Params().At(i)
 		text := sp.spell(v.Type())

@@ -69,6 +69,12 @@ func Lookup(h *rt.Handle, flags int, key string) (*rt.Future, error) { return ni
 		"loop.Reactor.Run":     {Recv: "loop.Reactor", Params: []GoVar{{"flags", "int"}}, Results: []string{"int", "error"}},
 		"kvs.Lookup":           {Params: []GoVar{{"h", "*Handle"}, {"flags", "int"}, {"key", "string"}}, Results: []string{"*Future", "error"}},
 	}
+	if l := idx["kvs.Lookup"]; l != nil && (l.Pkg != "example.com/fx/runtime/kvs" || l.Name != "Lookup") {
+		t.Errorf("kvs.Lookup: Pkg %q Name %q", l.Pkg, l.Name)
+	}
+	if r := idx["Reactor.Run"]; r != nil && (r.Pkg != "example.com/fx/runtime/loop" || r.Name != "Run") {
+		t.Errorf("Reactor.Run (an alias's method): Pkg %q Name %q", r.Pkg, r.Name)
+	}
 	for k, w := range want {
 		got := idx[k]
 		if got == nil {
