@@ -2,10 +2,18 @@
 // (flux_t, flux_open(3) and the messaging calls around it) in pure Go. The
 // C ABI library and the Go binding are thin generated layers over it.
 //
+// Package runtime is the handle core. Below it, with no dependency on it:
+// runtime/reactor (the event loop and its watchers), runtime/msg and
+// runtime/stream (the message codec and stream framing), and, internal to
+// the runtime, the transport (the local, fd, ssh and interthread
+// connectors) and small leaf packages (the error type, environment
+// lookup, eventfd helpers). Service packages sit on top of its public
+// API.
+//
 // # Handles
 //
-// Open parses a URI, picks a builtin connector (loop, interthread, fd,
-// local) and returns a reference-counted *Handle. Clone makes a handle that
+// Open parses a URI, picks a builtin connector (loop here; interthread,
+// fd, local and ssh from the transport) and returns a reference-counted *Handle. Clone makes a handle that
 // shares everything message-related with its root (connector, requeue
 // queue, matchtag pool, counters, comms-error callback, RPC tracker, trace
 // clock) but has its own flags and its own aux container (and so its own
@@ -30,7 +38,7 @@
 //
 // # I/O design
 //
-// Socket connectors (local://, fd://) do their I/O on the raw non-blocking
+// Socket connectors (local://, fd://, ssh://) do their I/O on the raw non-blocking
 // file descriptor with golang.org/x/sys/unix in the caller's goroutine; a
 // blocking wait is a poll(2) on the socket plus two internal eventfds of
 // the root handle (one raised by destruction, one by Reconnect) and, for
