@@ -13,7 +13,8 @@ const PathNullTest = "bindings/capi/test/zz_generated_null_test.c"
 // handle, message or future parameter whose spec says NULL is EINVAL, with
 // that argument NULL and every other argument valid, and checks the error
 // return value and errno. It proves the spec's NULL contract for every
-// function, including those added later.
+// function, including those added later. Planned functions are each
+// checked for ENOSYS (emitPlannedChecks).
 func emitNullTest(m *Model) []byte {
 	var b bytes.Buffer
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
@@ -72,10 +73,56 @@ func emitNullTest(m *Model) []byte {
 			w("    ok (%s && errno == EINVAL, \"%s with NULL %s fails with EINVAL\");\n", check, fn.Name, p.Name)
 		}
 	}
+	emitPlannedChecks(w, m)
 	w("    flux_msg_handler_destroy (mh);\n    flux_watcher_destroy (wat);\n    flux_reactor_destroy (r);\n")
 	w("    flux_future_destroy (fut);\n    flux_msg_destroy (msg);\n    flux_msg_destroy (take);\n    flux_close (h);\n")
 	w("    return done_testing ();\n}\n")
 	return b.Bytes()
+}
+
+// emitPlannedChecks calls every planned function (deprecated ones and
+// those taking a va_list aside) with NULL and zero arguments: it must
+// return its error value with errno ENOSYS and, given a flux_error_t,
+// say that it is not implemented.
+func emitPlannedChecks(w func(string, ...any), m *Model) {
+	for _, fn := range m.Functions {
+		if !fn.Planned() || fn.Deprecated || fn.ExportOnly {
+			continue
+		}
+		var args []string
+		errbuf, skip := false, false
+		for _, p := range fn.Decl.Params {
+			switch {
+			case p.Type == "...":
+			case p.Type == "va_list":
+				skip = true
+			case p.Type == "flux_error_t *" || p.Type == "flux_jobspec1_error_t *":
+				args = append(args, "&error")
+				errbuf = true
+			case strings.HasSuffix(p.Type, "*") || strings.HasSuffix(p.Type, "_f"):
+				args = append(args, "NULL")
+			default:
+				args = append(args, "0")
+			}
+		}
+		if skip {
+			continue
+		}
+		call := fmt.Sprintf("%s (%s)", fn.Name, strings.Join(args, ", "))
+		check := "errno == ENOSYS"
+		if fn.Decl.Return != "void" {
+			check = fmt.Sprintf("%s == %s && %s", call, fn.ErrorValue, check)
+		}
+		if errbuf {
+			check += " && strstr (error.text, \"not implemented\") != NULL"
+			w("    memset (&error, 0, sizeof (error));\n")
+		}
+		w("    errno = 0;\n")
+		if fn.Decl.Return == "void" {
+			w("    %s;\n", call)
+		}
+		w("    ok (%s, \"%s (planned) fails with ENOSYS\");\n", check, fn.Name)
+	}
 }
 
 // nullTestArgs builds the argument list of fn with parameter null NULL

@@ -38,7 +38,7 @@ func emitRuntimeMsg(m *Model) ([]byte, error) {
 
 func emitRuntimeGroups(f *jen.File, m *Model, pkg string) {
 	for _, g := range m.Groups {
-		if g.Package != pkg || g.Kind == "macro" {
+		if g.Package != pkg || g.Kind == "macro" || g.COnly {
 			continue // C-only function-like macros have no Go value
 		}
 		f.Comment(fmt.Sprintf("%s (%s, group %s)", strings.TrimSuffix(g.Doc, "."), g.Header, g.Group))

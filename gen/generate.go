@@ -17,7 +17,7 @@ const (
 	PathGoMethods        = "bindings/go/zz_generated_handle.go"
 	PathCapiExports      = "bindings/capi/zz_generated_exports.go"
 	PathCapiShims        = "bindings/capi/zz_generated_shims.c"
-	PathHeader           = "bindings/capi/include/flux/core.h"
+	PathHeader           = HeaderDir + "/core.h"
 )
 
 // Files maps output paths to their generated contents.
@@ -60,7 +60,6 @@ func Generate(m *Model) (Files, error) {
 		{PathGoMethods, emitGoMethods},
 		{PathCapiExports, emitCapiExports},
 		{PathCapiShims, func(m *Model) ([]byte, error) { return emitShims(m), nil }},
-		{PathHeader, func(m *Model) ([]byte, error) { return emitHeader(m), nil }},
 		{PathNullTest, func(m *Model) ([]byte, error) { return emitNullTest(m), nil }},
 	}
 	for _, e := range emitters {
@@ -69,6 +68,12 @@ func Generate(m *Model) (Files, error) {
 			return nil, fmt.Errorf("%s: %w", e.path, err)
 		}
 		fs[e.path] = b
+	}
+	for p, b := range emitHeaders(m) {
+		fs[p] = b
+	}
+	if fs[PathHeader] == nil {
+		return nil, fmt.Errorf("the spec has no header for %s (file: core.h)", PathHeader)
 	}
 	return fs, nil
 }

@@ -290,7 +290,7 @@ func Build(s *Spec, idx RuntimeIndex) (*Model, error) {
 			bad(t.Line, "type %s: unknown header %q", t.Name, t.Header)
 		}
 		switch t.Kind {
-		case "opaque", "struct", "callback":
+		case "opaque", "struct", "callback", "typedef":
 		default:
 			bad(t.Line, "type %s: unknown kind %q", t.Name, t.Kind)
 		}
@@ -359,18 +359,22 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 	}
 	fm := &FuncModel{Function: f, Decl: decl}
 	switch f.Status {
-	case "implemented":
+	case "implemented", "":
 		fm.Implemented = true
 	case "planned":
 	default:
 		bad("status must be implemented or planned, not %q", f.Status)
 	}
+	if !fm.Implemented && f.Binding == "" {
+		return buildPlanned(fm, bad), errs
+	}
 	retOK := map[string]string{"void": "", "int": "-1", "ssize_t": "-1", "flux_t *": "NULL", "void *": "NULL",
 		"flux_future_t *": "NULL", "double": "0", "char *": "NULL",
 		"const flux_msg_t *": "NULL", "struct flux_match": "",
 		"flux_reactor_t *": "NULL", "flux_watcher_t *": "NULL", "flux_msg_handler_t *": "NULL",
-		"const flux_conf_t *": "NULL",
-		"uint32_t":            "0", "bool": "false", "flux_msg_t *": "NULL", "const char *": "NULL"}
+		"const flux_conf_t *": "NULL", "flux_jobspec1_t *": "NULL",
+		"flux_kvsdir_t *": "NULL", "flux_kvsitr_t *": "NULL", "flux_kvs_txn_t *": "NULL",
+		"uint32_t": "0", "bool": "false", "flux_msg_t *": "NULL", "const char *": "NULL"}
 	ev, ok := retOK[decl.Return]
 	if !ok && !fm.Implemented && strings.HasSuffix(decl.Return, "*") {
 		ev, ok = "NULL", true // planned: only ever returns the error value
@@ -554,6 +558,46 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 	return fm, errs
 }
 
+// buildPlanned completes a planned function: it is only ever a C stub
+// that fails with ENOSYS, so its parameters are declared but never
+// converted, and its error value follows from its return type alone.
+func buildPlanned(fm *FuncModel, bad func(string, ...any)) *FuncModel {
+	if fm.Runtime != "" {
+		bad("planned functions take no runtime entry")
+	}
+	if fm.Go != nil {
+		bad("planned functions have no Go method")
+	}
+	for _, p := range fm.Decl.Params {
+		fm.Params = append(fm.Params, &ParamModel{CParam: p, Class: ClassPointer, GoIndex: -1, OutIndex: -1, Null: "pass"})
+	}
+	fm.ErrorValue = plannedErrorValue(fm.Decl.Return)
+	if fm.Errors.Returns != "" {
+		fm.ErrorValue = fm.Errors.Returns
+	}
+	return fm
+}
+
+// plannedErrorValue is the C value a planned function returns: what
+// flux-core's callers test for failure.
+func plannedErrorValue(ret string) string {
+	switch {
+	case ret == "void":
+		return ""
+	case strings.HasSuffix(ret, "*") || strings.HasSuffix(ret, "_f"):
+		return "NULL" // pointers and function pointers
+	case ret == "bool":
+		return "false"
+	case ret == "double":
+		return "-1."
+	case strings.HasPrefix(ret, "uint") || ret == "size_t" || ret == "flux_jobid_t":
+		return "0"
+	case ret == "int" || ret == "ssize_t" || ret == "pid_t" || ret == "long" || strings.HasPrefix(ret, "int"):
+		return "-1"
+	}
+	return "(" + ret + ")-1" // enumerations
+}
+
 // checkResults checks the runtime results left after out parameters against
 // the C return type.
 func checkResults(cret string, res []string) string {
@@ -604,6 +648,10 @@ func checkResults(cret string, res []string) string {
 	}
 	return ""
 }
+
+// Planned reports whether the function is a generated stub that fails
+// with ENOSYS (planned, and not written by hand).
+func (f *FuncModel) Planned() bool { return !f.Implemented && f.Binding == "" }
 
 // HasError reports whether the runtime entry's last result is an error.
 func (f *FuncModel) HasError() bool {

@@ -13,12 +13,21 @@ import (
 // an installed flux-core header declares, or that no header declares.
 type ProtoMismatch struct {
 	Function string
-	Spec     string // the spec's prototype
+	Spec     string // the spec's prototype, "" when the spec lacks the function
 	Header   string // the header's, "" when not found
 	File     string // the header file it was found in
+	// SpecFile is the header file the spec puts the function in, when
+	// it is not the one flux-core declares it in.
+	SpecFile string
 }
 
 func (p ProtoMismatch) String() string {
+	if p.Spec == "" {
+		return fmt.Sprintf("%s (%s): declared by the header, missing from the spec\n  header: %s", p.Function, p.File, p.Header)
+	}
+	if p.SpecFile != "" {
+		return fmt.Sprintf("%s: declared in %s, but the spec puts it in %s", p.Function, p.File, p.SpecFile)
+	}
 	if p.Header == "" {
 		return fmt.Sprintf("%s: not declared in any header\n  spec:   %s", p.Function, p.Spec)
 	}
@@ -60,6 +69,44 @@ func stripCalls(text, word string) string {
 	}
 }
 
+// unwrapCalls replaces every "word (X)" with balanced parentheses by X,
+// such as FLUX_DEPRECATED (int f (void)).
+func unwrapCalls(text, word string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(text, word)
+		if i < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		j := i + len(word)
+		for j < len(text) && text[j] == ' ' {
+			j++
+		}
+		if j >= len(text) || text[j] != '(' {
+			b.WriteString(text[:i+len(word)])
+			text = text[i+len(word):]
+			continue
+		}
+		depth, k := 0, j
+		for ; k < len(text); k++ {
+			if text[k] == '(' {
+				depth++
+			} else if text[k] == ')' {
+				depth--
+				if depth == 0 {
+					break
+				}
+			}
+		}
+		b.WriteString(text[:i])
+		b.WriteString(" ")
+		b.WriteString(text[j+1 : min(k, len(text))])
+		b.WriteString(" ")
+		text = text[min(k+1, len(text)):]
+	}
+}
+
 // HeaderPrototypes extracts the function prototypes declared in C header
 // text, by name: comments, preprocessor lines, attributes and struct or
 // typedef bodies are skipped. It is a reader for flux-core's own headers,
@@ -78,7 +125,7 @@ func HeaderPrototypes(text string) map[string]*CDecl {
 	text = strings.Join(lines, " ")
 	text = strings.ReplaceAll(text, `extern "C" {`, " ")
 	text = stripCalls(text, "__attribute__")
-	text = stripCalls(text, "FLUX_DEPRECATED")
+	text = unwrapCalls(text, "FLUX_DEPRECATED")
 	out := map[string]*CDecl{}
 	depth := 0
 	var cur strings.Builder
@@ -142,10 +189,13 @@ func nameParams(decl string) string {
 var cTypeWords = map[string]bool{"char": true, "int": true, "long": true, "short": true, "double": true,
 	"float": true, "void": true, "bool": true, "unsigned": true, "signed": true}
 
-// CheckPrototypes compares every spec function (internal helpers aside)
-// with the prototypes the headers in dir (flux-core's include/flux/core/)
-// declare: return and parameter types must be identical; parameter names
-// may differ. It returns the mismatches sorted by function name.
+// CheckPrototypes compares every spec function (internal helpers and
+// export-only functions aside) with the prototypes the headers in dir
+// (flux-core's include/flux/core/) declare: return and parameter types
+// must be identical (parameter names may differ) and the spec must put
+// each function in the header file that declares it. Every function the
+// headers declare must be in the spec. It returns the mismatches sorted
+// by function name.
 func CheckPrototypes(m *Model, dir string) ([]ProtoMismatch, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.h"))
 	if err != nil {
@@ -168,9 +218,15 @@ func CheckPrototypes(m *Model, dir string) ([]ProtoMismatch, error) {
 			decls[name] = found{d, filepath.Base(f)}
 		}
 	}
+	hfile := map[string]string{} // header name -> file base name
+	for _, h := range m.Headers {
+		hfile[h.Name] = filepath.Base(h.Path())
+	}
 	var bad []ProtoMismatch
+	inSpec := map[string]bool{}
 	for _, fn := range m.Functions {
-		if fn.Internal {
+		inSpec[fn.Name] = true
+		if fn.Internal || fn.ExportOnly {
 			continue
 		}
 		h, ok := decls[fn.Name]
@@ -180,6 +236,13 @@ func CheckPrototypes(m *Model, dir string) ([]ProtoMismatch, error) {
 		}
 		if !sameSignature(fn.Decl, h.d) {
 			bad = append(bad, ProtoMismatch{Function: fn.Name, Spec: fn.C, Header: h.d.String(), File: h.file})
+		} else if hfile[fn.Header] != h.file {
+			bad = append(bad, ProtoMismatch{Function: fn.Name, Spec: fn.C, File: h.file, SpecFile: hfile[fn.Header]})
+		}
+	}
+	for name, h := range decls {
+		if !inSpec[name] {
+			bad = append(bad, ProtoMismatch{Function: name, Header: h.d.String(), File: h.file})
 		}
 	}
 	sort.Slice(bad, func(i, j int) bool { return bad[i].Function < bad[j].Function })

@@ -30,10 +30,26 @@ type Spec struct {
 }
 
 // Header is one flux-core header group; functions and constants name one.
+//
+// Each header becomes one file of the installed include tree, laid out
+// as flux-core's: File is its path under include/flux ("core.h", or
+// "core/NAME.h" when empty), Includes the lines it includes first, in
+// order ("<syslog.h>", "\"types.h\"", "<flux/core.h>"). A header with
+// no declarations of its own (flux.h, core.h) only includes others.
 type Header struct {
-	Name string `yaml:"name"`
-	Doc  string `yaml:"doc"`
-	Line int    `yaml:"-"`
+	Name     string   `yaml:"name"`
+	File     string   `yaml:"file"`
+	Includes []string `yaml:"includes"`
+	Doc      string   `yaml:"doc"`
+	Line     int      `yaml:"-"`
+}
+
+// Path is the header's file under include/flux.
+func (h Header) Path() string {
+	if h.File != "" {
+		return h.File
+	}
+	return "core/" + h.Name + ".h"
 }
 
 // Errno is one errno value with the C library's description of it.
@@ -46,9 +62,17 @@ type Errno struct {
 
 // ConstantGroup is a set of related constants.
 type ConstantGroup struct {
-	Group   string     `yaml:"group"`
-	Header  string     `yaml:"header"`
-	Kind    string     `yaml:"kind"` // bitflags, enum, string, define
+	Group  string `yaml:"group"`
+	Header string `yaml:"header"`
+	Kind   string `yaml:"kind"` // bitflags, enum, string, define, macro
+	// Tag names a tagged C enum (enum TAG { ... }); Typedef makes the
+	// group a typedef'd one (typedef enum { ... } NAME). Neither changes
+	// the values.
+	Tag     string `yaml:"tag"`
+	Typedef string `yaml:"typedef"`
+	// COnly groups exist only in the C header: no Go or runtime
+	// constants are generated for them.
+	COnly   bool       `yaml:"c_only"`
 	GoType  string     `yaml:"go_type"`
 	Doc     string     `yaml:"doc"`
 	Members []Constant `yaml:"members"`
@@ -80,7 +104,7 @@ type Constant struct {
 type Type struct {
 	Name   string `yaml:"name"`
 	Header string `yaml:"header"`
-	Kind   string `yaml:"kind"` // opaque, struct, callback
+	Kind   string `yaml:"kind"` // opaque, struct, callback, typedef
 	C      string `yaml:"c"`
 	Doc    string `yaml:"doc"`
 	Line   int    `yaml:"-"`
@@ -92,7 +116,10 @@ type Function struct {
 	Header  string `yaml:"header"`
 	C       string `yaml:"c"`
 	Runtime string `yaml:"runtime"`
-	Status  string `yaml:"status"` // implemented, planned
+	Status  string `yaml:"status"` // implemented (the default), planned
+	// Deprecated functions are declared with FLUX_DEPRECATED, as
+	// flux-core declares them.
+	Deprecated bool `yaml:"deprecated"`
 	// Binding says who implements the function when it is not a generated
 	// export calling Runtime: "c" (hand-written C in bindings/capi/*.c:
 	// inline helpers and variadic functions), "msg_release",
@@ -103,12 +130,16 @@ type Function struct {
 	// functions): their export is generated under the function's own name,
 	// which must start with fluxgo_, with no C entry point and no header
 	// declaration, so they never become part of the library's ABI.
-	Internal bool             `yaml:"internal"`
-	Params   map[string]Param `yaml:"params"`
-	Errors   ErrorContract    `yaml:"errors"`
-	Doc      string           `yaml:"doc"`
-	Go       *GoMethod        `yaml:"go"`
-	Line     int              `yaml:"-"`
+	Internal bool `yaml:"internal"`
+	// ExportOnly functions are exported by the library but declared in
+	// no installed header (flux-core exports a few such symbols for its
+	// own modules): no header declaration, no prototype check.
+	ExportOnly bool             `yaml:"export_only"`
+	Params     map[string]Param `yaml:"params"`
+	Errors     ErrorContract    `yaml:"errors"`
+	Doc        string           `yaml:"doc"`
+	Go         *GoMethod        `yaml:"go"`
+	Line       int              `yaml:"-"`
 }
 
 // Param adjusts how one C parameter is handled.

@@ -16,6 +16,7 @@ import (
 	"unsafe"
 
 	fluxrt "github.com/fluxgo/fluxgo/runtime"
+	"github.com/fluxgo/fluxgo/runtime/kvs"
 )
 
 // The Go runtime copies the process environment once, when the library is
@@ -24,6 +25,7 @@ import (
 func init() {
 	fluxrt.SetEnvLookup(cLookupEnv)
 	fluxrt.SetEnviron(cEnviron)
+	kvs.SetEnvLookup(cLookupEnv)
 }
 
 // cEnviron lists the C environment (environ(7)), which child processes

@@ -51,11 +51,6 @@ func clearErrorBuf(buf *C.flux_error_t) {
 // errInvalid is the EINVAL error for a bad argument.
 func errInvalid(what string) error { return fluxrt.Errorf(syscall.EINVAL, "%s", what) }
 
-// notImplemented is the ENOSYS error of a function the spec marks planned.
-func notImplemented(name string) error {
-	return fluxrt.Errorf(syscall.ENOSYS, "%s is not implemented in fluxgo yet", name)
-}
-
 // panicError turns a recovered panic into an error for C: a bug in Go
 // must not bring down the C host, so it becomes EIO with the panic text.
 func panicError(r any) error {

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include "flux/core.h"
+#include "capi.h"
 #include "_cgo_export.h"
 
 flux_t *flux_open (const char *uri, int flags)
@@ -1863,4 +1864,1654 @@ void flux_log_set_redirect (flux_t *h, flux_log_f fun, void *arg)
     fluxgo_flux_log_set_redirect (h, fun, arg, &fluxgo_errno);
     if (fluxgo_errno != 0)
         errno = fluxgo_errno;
+}
+
+int flux_msg_set_control (flux_msg_t *msg, int type, int status)
+{
+    fluxgo_not_implemented (NULL, "flux_msg_set_control");
+    return -1;
+}
+
+int flux_msg_get_control (const flux_msg_t *msg, int *type, int *status)
+{
+    fluxgo_not_implemented (NULL, "flux_msg_get_control");
+    return -1;
+}
+
+flux_conf_t *flux_conf_create (void)
+{
+    fluxgo_not_implemented (NULL, "flux_conf_create");
+    return NULL;
+}
+
+flux_conf_t *flux_conf_copy (const flux_conf_t *conf)
+{
+    fluxgo_not_implemented (NULL, "flux_conf_copy");
+    return NULL;
+}
+
+const flux_conf_t *flux_conf_incref (const flux_conf_t *conf)
+{
+    fluxgo_not_implemented (NULL, "flux_conf_incref");
+    return NULL;
+}
+
+void flux_conf_decref (const flux_conf_t *conf)
+{
+    fluxgo_not_implemented (NULL, "flux_conf_decref");
+}
+
+flux_conf_t *flux_conf_parse (const char *path, flux_error_t *error)
+{
+    fluxgo_not_implemented (error, "flux_conf_parse");
+    return NULL;
+}
+
+int flux_conf_update (flux_conf_t *conf, const char *value, flux_error_t *error)
+{
+    fluxgo_not_implemented (error, "flux_conf_update");
+    return -1;
+}
+
+int flux_conf_vunpack (const flux_conf_t *conf, flux_error_t *error, const char *fmt, va_list ap)
+{
+    fluxgo_not_implemented (error, "flux_conf_vunpack");
+    return -1;
+}
+
+int flux_conf_unpack (const flux_conf_t *conf, flux_error_t *error, const char *fmt, ...)
+{
+    fluxgo_not_implemented (error, "flux_conf_unpack");
+    return -1;
+}
+
+flux_conf_t *flux_conf_vpack (const char *fmt, va_list ap)
+{
+    fluxgo_not_implemented (NULL, "flux_conf_vpack");
+    return NULL;
+}
+
+flux_conf_t *flux_conf_pack (const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_conf_pack");
+    return NULL;
+}
+
+const char *flux_conf_builtin_get (const char *key, enum flux_conf_builtin_hint hint)
+{
+    fluxgo_not_implemented (NULL, "flux_conf_builtin_get");
+    return NULL;
+}
+
+int flux_register_default_methods (flux_t *h, const char *service_name, flux_msg_handler_t **msg_handlers[])
+{
+    fluxgo_not_implemented (NULL, "flux_register_default_methods");
+    return -1;
+}
+
+flux_t *flux_handle_create (void *impl, const struct flux_handle_ops *ops, int flags)
+{
+    fluxgo_not_implemented (NULL, "flux_handle_create");
+    return NULL;
+}
+
+void flux_handle_destroy (flux_t *hp)
+{
+    fluxgo_not_implemented (NULL, "flux_handle_destroy");
+}
+
+struct flux_msglist *flux_msglist_create (void)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_create");
+    return NULL;
+}
+
+void flux_msglist_destroy (struct flux_msglist *l)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_destroy");
+}
+
+int flux_msglist_push (struct flux_msglist *l, const flux_msg_t *msg)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_push");
+    return -1;
+}
+
+int flux_msglist_append (struct flux_msglist *l, const flux_msg_t *msg)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_append");
+    return -1;
+}
+
+void flux_msglist_delete (struct flux_msglist *l)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_delete");
+}
+
+const flux_msg_t *flux_msglist_pop (struct flux_msglist *l)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_pop");
+    return NULL;
+}
+
+const flux_msg_t *flux_msglist_first (struct flux_msglist *l)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_first");
+    return NULL;
+}
+
+const flux_msg_t *flux_msglist_next (struct flux_msglist *l)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_next");
+    return NULL;
+}
+
+const flux_msg_t *flux_msglist_last (struct flux_msglist *l)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_last");
+    return NULL;
+}
+
+int flux_msglist_count (struct flux_msglist *l)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_count");
+    return -1;
+}
+
+flux_msg_t *flux_control_encode (int type, int status)
+{
+    fluxgo_not_implemented (NULL, "flux_control_encode");
+    return NULL;
+}
+
+int flux_control_decode (const flux_msg_t *msg, int *type, int *status)
+{
+    fluxgo_not_implemented (NULL, "flux_control_decode");
+    return -1;
+}
+
+bool flux_module_debug_test (flux_t *h, int flag, bool clear)
+{
+    fluxgo_not_implemented (NULL, "flux_module_debug_test");
+    return false;
+}
+
+int flux_module_set_running (flux_t *h)
+{
+    fluxgo_not_implemented (NULL, "flux_module_set_running");
+    return -1;
+}
+
+int flux_module_config_request_decode (const flux_msg_t *msg, flux_conf_t **conf)
+{
+    fluxgo_not_implemented (NULL, "flux_module_config_request_decode");
+    return -1;
+}
+
+int flux_module_initialize (flux_t *h, char **args, flux_error_t *error)
+{
+    fluxgo_not_implemented (error, "flux_module_initialize");
+    return -1;
+}
+
+int flux_module_register_handlers (flux_t *h, flux_error_t *error)
+{
+    fluxgo_not_implemented (error, "flux_module_register_handlers");
+    return -1;
+}
+
+int flux_module_finalize (flux_t *h, int errnum, flux_error_t *error)
+{
+    fluxgo_not_implemented (error, "flux_module_finalize");
+    return -1;
+}
+
+const char *flux_get_hostbyrank (flux_t *h, uint32_t rank)
+{
+    fluxgo_not_implemented (NULL, "flux_get_hostbyrank");
+    return NULL;
+}
+
+int flux_get_rankbyhost (flux_t *h, const char *host)
+{
+    fluxgo_not_implemented (NULL, "flux_get_rankbyhost");
+    return -1;
+}
+
+char *flux_hostmap_lookup (flux_t *h, const char *targets, flux_error_t *errp)
+{
+    fluxgo_not_implemented (errp, "flux_hostmap_lookup");
+    return NULL;
+}
+
+const char *flux_core_version_string (void)
+{
+    fluxgo_not_implemented (NULL, "flux_core_version_string");
+    return NULL;
+}
+
+int flux_core_version (int *major, int *minor, int *patch)
+{
+    fluxgo_not_implemented (NULL, "flux_core_version");
+    return -1;
+}
+
+flux_plugin_t * flux_plugin_create (void)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_create");
+    return NULL;
+}
+
+void flux_plugin_destroy (flux_plugin_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_destroy");
+}
+
+int flux_plugin_get_flags (flux_plugin_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_get_flags");
+    return -1;
+}
+
+int flux_plugin_set_flags (flux_plugin_t *p, int flags)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_set_flags");
+    return -1;
+}
+
+const char * flux_plugin_strerror (flux_plugin_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_strerror");
+    return NULL;
+}
+
+int flux_plugin_set_name (flux_plugin_t *p, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_set_name");
+    return -1;
+}
+
+const char * flux_plugin_get_name (flux_plugin_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_get_name");
+    return NULL;
+}
+
+const char * flux_plugin_get_uuid (flux_plugin_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_get_uuid");
+    return NULL;
+}
+
+const char * flux_plugin_get_path (flux_plugin_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_get_path");
+    return NULL;
+}
+
+int flux_plugin_add_handler (flux_plugin_t *p, const char *topic, flux_plugin_f cb, void *arg)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_add_handler");
+    return -1;
+}
+
+int flux_plugin_remove_handler (flux_plugin_t *p, const char *topic)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_remove_handler");
+    return -1;
+}
+
+flux_plugin_f flux_plugin_get_handler (flux_plugin_t *p, const char *topic)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_get_handler");
+    return NULL;
+}
+
+flux_plugin_f flux_plugin_match_handler (flux_plugin_t *p, const char *topic)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_match_handler");
+    return NULL;
+}
+
+int flux_plugin_register (flux_plugin_t *p, const char *name, const struct flux_plugin_handler t[])
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_register");
+    return -1;
+}
+
+int flux_plugin_aux_set (flux_plugin_t *p, const char *key, void *val, flux_free_f free_fn)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_aux_set");
+    return -1;
+}
+
+void * flux_plugin_aux_get (flux_plugin_t *p, const char *key)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_aux_get");
+    return NULL;
+}
+
+void flux_plugin_aux_delete_value (flux_plugin_t *p, const void *val)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_aux_delete_value");
+}
+
+void flux_plugin_aux_delete (flux_plugin_t *p, const void *val)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_aux_delete");
+}
+
+int flux_plugin_set_conf (flux_plugin_t *p, const char *json_str)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_set_conf");
+    return -1;
+}
+
+const char *flux_plugin_get_conf (flux_plugin_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_get_conf");
+    return NULL;
+}
+
+int flux_plugin_conf_unpack (flux_plugin_t *p, const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_conf_unpack");
+    return -1;
+}
+
+flux_plugin_arg_t *flux_plugin_arg_create ()
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_create");
+    return NULL;
+}
+
+void flux_plugin_arg_destroy (flux_plugin_arg_t *args)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_destroy");
+}
+
+const char *flux_plugin_arg_strerror (flux_plugin_arg_t *args)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_strerror");
+    return NULL;
+}
+
+int flux_plugin_arg_set (flux_plugin_arg_t *args, int flags, const char *json_str)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_set");
+    return -1;
+}
+
+int flux_plugin_arg_get (flux_plugin_arg_t *args, int flags, char **json_str)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_get");
+    return -1;
+}
+
+int flux_plugin_arg_pack (flux_plugin_arg_t *args, int flags, const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_pack");
+    return -1;
+}
+
+int flux_plugin_arg_vpack (flux_plugin_arg_t *args, int flags, const char *fmt, va_list ap)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_vpack");
+    return -1;
+}
+
+int flux_plugin_arg_unpack (flux_plugin_arg_t *args, int flags, const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_unpack");
+    return -1;
+}
+
+int flux_plugin_arg_vunpack (flux_plugin_arg_t *args, int flags, const char *fmt, va_list ap)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_arg_vunpack");
+    return -1;
+}
+
+int flux_plugin_call (flux_plugin_t *p, const char *name, flux_plugin_arg_t *args)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_call");
+    return -1;
+}
+
+int flux_plugin_load_dso (flux_plugin_t *p, const char *path)
+{
+    fluxgo_not_implemented (NULL, "flux_plugin_load_dso");
+    return -1;
+}
+
+flux_future_t *flux_sync_create (flux_t *h, double minimum)
+{
+    fluxgo_not_implemented (NULL, "flux_sync_create");
+    return NULL;
+}
+
+bool flux_disconnect_match (const flux_msg_t *msg1, const flux_msg_t *msg2)
+{
+    fluxgo_not_implemented (NULL, "flux_disconnect_match");
+    return false;
+}
+
+int flux_msglist_disconnect (struct flux_msglist *l, const flux_msg_t *msg)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_disconnect");
+    return -1;
+}
+
+bool flux_cancel_match (const flux_msg_t *msg1, const flux_msg_t *msg2)
+{
+    fluxgo_not_implemented (NULL, "flux_cancel_match");
+    return false;
+}
+
+int flux_msglist_cancel (flux_t *h, struct flux_msglist *l, const flux_msg_t *msg)
+{
+    fluxgo_not_implemented (NULL, "flux_msglist_cancel");
+    return -1;
+}
+
+void flux_stats_count (flux_t *h, const char *name, ssize_t count)
+{
+    fluxgo_not_implemented (NULL, "flux_stats_count");
+}
+
+void flux_stats_gauge_set (flux_t *h, const char *name, ssize_t value)
+{
+    fluxgo_not_implemented (NULL, "flux_stats_gauge_set");
+}
+
+void flux_stats_gauge_inc (flux_t *h, const char *name, ssize_t inc)
+{
+    fluxgo_not_implemented (NULL, "flux_stats_gauge_inc");
+}
+
+void flux_stats_timing (flux_t *h, const char *name, double ms)
+{
+    fluxgo_not_implemented (NULL, "flux_stats_timing");
+}
+
+void flux_stats_set_period (flux_t *h, double period)
+{
+    fluxgo_not_implemented (NULL, "flux_stats_set_period");
+}
+
+void flux_stats_set_prefix (flux_t *h, const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_stats_set_prefix");
+}
+
+bool flux_stats_enabled (flux_t *h, const char *metric)
+{
+    fluxgo_not_implemented (NULL, "flux_stats_enabled");
+    return false;
+}
+
+flux_kvsdir_t *flux_kvsdir_create (flux_t *handle, const char *rootref, const char *key, const char *json_str)
+{
+    int fluxgo_errno = 0;
+    flux_kvsdir_t *fluxgo_result = fluxgo_flux_kvsdir_create (handle, (char *)rootref, (char *)key, (char *)json_str, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_kvsdir_destroy (flux_kvsdir_t *dir)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_kvsdir_destroy (dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+flux_kvsdir_t *flux_kvsdir_copy (const flux_kvsdir_t *dir)
+{
+    int fluxgo_errno = 0;
+    flux_kvsdir_t *fluxgo_result = fluxgo_flux_kvsdir_copy ((flux_kvsdir_t *)dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_kvsdir_incref (flux_kvsdir_t *dir)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_kvsdir_incref (dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+flux_kvsitr_t *flux_kvsitr_create (const flux_kvsdir_t *dir)
+{
+    int fluxgo_errno = 0;
+    flux_kvsitr_t *fluxgo_result = fluxgo_flux_kvsitr_create ((flux_kvsdir_t *)dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_kvsitr_destroy (flux_kvsitr_t *itr)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_kvsitr_destroy (itr, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+const char *flux_kvsitr_next (flux_kvsitr_t *itr)
+{
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_kvsitr_next (itr, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_kvsitr_rewind (flux_kvsitr_t *itr)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_kvsitr_rewind (itr, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+int flux_kvsdir_get_size (const flux_kvsdir_t *dir)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvsdir_get_size ((flux_kvsdir_t *)dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+bool flux_kvsdir_exists (const flux_kvsdir_t *dir, const char *name)
+{
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_kvsdir_exists ((flux_kvsdir_t *)dir, (char *)name, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+bool flux_kvsdir_isdir (const flux_kvsdir_t *dir, const char *name)
+{
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_kvsdir_isdir ((flux_kvsdir_t *)dir, (char *)name, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+bool flux_kvsdir_issymlink (const flux_kvsdir_t *dir, const char *name)
+{
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_kvsdir_issymlink ((flux_kvsdir_t *)dir, (char *)name, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+const char *flux_kvsdir_key (const flux_kvsdir_t *dir)
+{
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_kvsdir_key ((flux_kvsdir_t *)dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void *flux_kvsdir_handle (const flux_kvsdir_t *dir)
+{
+    int fluxgo_errno = 0;
+    void *fluxgo_result = fluxgo_flux_kvsdir_handle ((flux_kvsdir_t *)dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+const char *flux_kvsdir_rootref (const flux_kvsdir_t *dir)
+{
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_kvsdir_rootref ((flux_kvsdir_t *)dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+char *flux_kvsdir_key_at (const flux_kvsdir_t *dir, const char *key)
+{
+    int fluxgo_errno = 0;
+    char *fluxgo_result = fluxgo_flux_kvsdir_key_at ((flux_kvsdir_t *)dir, (char *)key, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_kvs_lookup (flux_t *h, const char *ns, int flags, const char *key)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_lookup (h, (char *)ns, flags, (char *)key, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_kvs_lookupat (flux_t *h, int flags, const char *key, const char *treeobj)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_lookupat (h, flags, (char *)key, (char *)treeobj, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_lookup_get (flux_future_t *f, const char **value)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_lookup_get (f, (char **)value, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_lookup_get_raw (flux_future_t *f, const void **data, size_t *len)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_lookup_get_raw (f, (void **)data, len, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_lookup_get_treeobj (flux_future_t *f, const char **treeobj)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_lookup_get_treeobj (f, (char **)treeobj, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_lookup_get_dir (flux_future_t *f, const flux_kvsdir_t **dir)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_lookup_get_dir (f, (flux_kvsdir_t **)dir, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_lookup_get_symlink (flux_future_t *f, const char **ns, const char **target)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_lookup_get_symlink (f, (char **)ns, (char **)target, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+const char *flux_kvs_lookup_get_key (flux_future_t *f)
+{
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_kvs_lookup_get_key (f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_lookup_cancel (flux_future_t *f)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_lookup_cancel (f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_kvs_getroot (flux_t *h, const char *ns, int flags)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_getroot (h, (char *)ns, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_getroot_get_treeobj (flux_future_t *f, const char **treeobj)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_getroot_get_treeobj (f, (char **)treeobj, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_getroot_get_blobref (flux_future_t *f, const char **blobref)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_getroot_get_blobref (f, (char **)blobref, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_getroot_get_sequence (flux_future_t *f, int *seq)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_getroot_get_sequence (f, seq, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_getroot_get_owner (flux_future_t *f, uint32_t *owner)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_getroot_get_owner (f, owner, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_kvs_txn_t *flux_kvs_txn_create (void)
+{
+    int fluxgo_errno = 0;
+    flux_kvs_txn_t *fluxgo_result = fluxgo_flux_kvs_txn_create (&fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_kvs_txn_destroy (flux_kvs_txn_t *txn)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_kvs_txn_destroy (txn, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+int flux_kvs_txn_put (flux_kvs_txn_t *txn, int flags, const char *key, const char *value)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_txn_put (txn, flags, (char *)key, (char *)value, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_txn_put_raw (flux_kvs_txn_t *txn, int flags, const char *key, const void *data, size_t len)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_txn_put_raw (txn, flags, (char *)key, (void *)data, len, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_txn_put_treeobj (flux_kvs_txn_t *txn, int flags, const char *key, const char *treeobj)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_txn_put_treeobj (txn, flags, (char *)key, (char *)treeobj, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_txn_mkdir (flux_kvs_txn_t *txn, int flags, const char *key)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_txn_mkdir (txn, flags, (char *)key, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_txn_unlink (flux_kvs_txn_t *txn, int flags, const char *key)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_txn_unlink (txn, flags, (char *)key, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_txn_symlink (flux_kvs_txn_t *txn, int flags, const char *key, const char *ns, const char *target)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_txn_symlink (txn, flags, (char *)key, (char *)ns, (char *)target, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_txn_clear (flux_kvs_txn_t *txn)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_txn_clear (txn, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+bool flux_kvs_txn_is_empty (flux_kvs_txn_t *txn)
+{
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_kvs_txn_is_empty (txn, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_kvs_commit (flux_t *h, const char *ns, int flags, flux_kvs_txn_t *txn)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_commit (h, (char *)ns, flags, txn, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_commit_get_treeobj (flux_future_t *f, const char **treeobj)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_commit_get_treeobj (f, (char **)treeobj, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_commit_get_rootref (flux_future_t *f, const char **rootref)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_commit_get_rootref (f, (char **)rootref, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_commit_get_sequence (flux_future_t *f, int *rootseq)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_commit_get_sequence (f, rootseq, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_kvs_copy (flux_t *h, const char *srcns, const char *srckey, const char *dstns, const char *dstkey, int commit_flags)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_copy (h, (char *)srcns, (char *)srckey, (char *)dstns, (char *)dstkey, commit_flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_kvs_move (flux_t *h, const char *srcns, const char *srckey, const char *dstns, const char *dstkey, int commit_flags)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_move (h, (char *)srcns, (char *)srckey, (char *)dstns, (char *)dstkey, commit_flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_kvs_namespace_create (flux_t *h, const char *ns, uint32_t owner, int flags)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_namespace_create (h, (char *)ns, owner, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_kvs_namespace_create_with (flux_t *h, const char *ns, const char *rootref, uint32_t owner, int flags)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_namespace_create_with (h, (char *)ns, (char *)rootref, owner, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_kvs_namespace_remove (flux_t *h, const char *ns)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_kvs_namespace_remove (h, (char *)ns, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_get_version (flux_t *h, const char *ns, int *versionp)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_get_version (h, (char *)ns, versionp, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_kvs_wait_version (flux_t *h, const char *ns, int version)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_kvs_wait_version (h, (char *)ns, version, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_job_id_parse (const char *s, flux_jobid_t *id)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_id_parse ((char *)s, id, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_job_id_encode (flux_jobid_t id, const char *type, char *buf, size_t bufsz)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_id_encode (id, (char *)type, buf, bufsz, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+const char *flux_job_statetostr (flux_job_state_t state, const char *fmt)
+{
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_job_statetostr (state, (char *)fmt, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_job_strtostate (const char *s, flux_job_state_t *state)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_strtostate ((char *)s, state, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+const char *flux_job_resulttostr (flux_job_result_t result, const char *fmt)
+{
+    int fluxgo_errno = 0;
+    const char *fluxgo_result = fluxgo_flux_job_resulttostr (result, (char *)fmt, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_job_strtoresult (const char *s, flux_job_result_t *result)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_strtoresult ((char *)s, result, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_job_submit (flux_t *h, const char *jobspec, int urgency, int flags)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_submit (h, (char *)jobspec, urgency, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_job_submit_get_id (flux_future_t *f, flux_jobid_t *id)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_submit_get_id (f, id, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_job_wait (flux_t *h, flux_jobid_t id)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_wait (h, id, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_job_wait_get_status (flux_future_t *f, bool *success, const char **errstr)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_wait_get_status (f, success, (char **)errstr, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_job_wait_get_id (flux_future_t *f, flux_jobid_t *id)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_wait_get_id (f, id, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_job_list (flux_t *h, int max_entries, const char *attrs_json_str, uint32_t userid, int states)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_list (h, max_entries, (char *)attrs_json_str, userid, states, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_job_list_inactive (flux_t *h, int max_entries, double since, const char *attrs_json_str)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_list_inactive (h, max_entries, since, (char *)attrs_json_str, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_job_list_id (flux_t *h, flux_jobid_t id, const char *attrs_json_str)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_list_id (h, id, (char *)attrs_json_str, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_job_raise (flux_t *h, flux_jobid_t id, const char *type, int severity, const char *note)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_raise (h, id, (char *)type, severity, (char *)note, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_job_cancel (flux_t *h, flux_jobid_t id, const char *reason)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_cancel (h, id, (char *)reason, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_job_kill (flux_t *h, flux_jobid_t id, int signum)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_kill (h, id, signum, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_job_set_urgency (flux_t *h, flux_jobid_t id, int urgency)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_set_urgency (h, id, urgency, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_job_kvs_key (char *buf, int bufsz, flux_jobid_t id, const char *key)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_kvs_key (buf, bufsz, id, (char *)key, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_job_kvs_guest_key (char *buf, int bufsz, flux_jobid_t id, const char *key)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_kvs_guest_key (buf, bufsz, id, (char *)key, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_job_kvs_namespace (char *buf, int bufsz, flux_jobid_t id)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_kvs_namespace (buf, bufsz, id, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_job_event_watch (flux_t *h, flux_jobid_t id, const char *path, int flags)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_event_watch (h, id, (char *)path, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_job_event_watch_get (flux_future_t *f, const char **event)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_event_watch_get (f, (char **)event, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_job_event_watch_cancel (flux_future_t *f)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_event_watch_cancel (f, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_future_t *flux_job_result (flux_t *h, flux_jobid_t id, int flags)
+{
+    int fluxgo_errno = 0;
+    flux_future_t *fluxgo_result = fluxgo_flux_job_result (h, id, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_job_result_get (flux_future_t *f, const char **json_str)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_result_get (f, (char **)json_str, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_job_timeleft (flux_t *h, flux_error_t *errp, double *timeleft)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_timeleft (h, errp, timeleft, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+char *flux_unwrap_string (const char *in, bool verify, uint32_t *userid, flux_error_t *error)
+{
+    int fluxgo_errno = 0;
+    char *fluxgo_result = fluxgo_flux_unwrap_string ((char *)in, verify, userid, error, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_job_waitstatus_to_exitcode (int waitstatus, flux_error_t *errp)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_job_waitstatus_to_exitcode (waitstatus, errp, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_jobspec1_attr_del (flux_jobspec1_t *jobspec, const char *path)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_attr_del (jobspec, (char *)path, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_jobspec1_attr_check (flux_jobspec1_t *jobspec, flux_jobspec1_error_t *error)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_attr_check (jobspec, error, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_jobspec1_check (flux_jobspec1_t *jobspec, flux_jobspec1_error_t *error)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_check (jobspec, error, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_jobspec1_unsetenv (flux_jobspec1_t *jobspec, const char *name)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_unsetenv (jobspec, (char *)name, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_jobspec1_setenv (flux_jobspec1_t *jobspec, const char *name, const char *value, int overwrite)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_setenv (jobspec, (char *)name, (char *)value, overwrite, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_jobspec1_set_stdin (flux_jobspec1_t *jobspec, const char *path)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_set_stdin (jobspec, (char *)path, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_jobspec1_set_stdout (flux_jobspec1_t *jobspec, const char *path)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_set_stdout (jobspec, (char *)path, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_jobspec1_set_stderr (flux_jobspec1_t *jobspec, const char *path)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_set_stderr (jobspec, (char *)path, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+int flux_jobspec1_set_cwd (flux_jobspec1_t *jobspec, const char *cwd)
+{
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_jobspec1_set_cwd (jobspec, (char *)cwd, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+char *flux_jobspec1_encode (flux_jobspec1_t *jobspec, size_t flags)
+{
+    int fluxgo_errno = 0;
+    char *fluxgo_result = fluxgo_flux_jobspec1_encode (jobspec, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_jobspec1_t *flux_jobspec1_decode (const char *s, flux_jobspec1_error_t *error)
+{
+    int fluxgo_errno = 0;
+    flux_jobspec1_t *fluxgo_result = fluxgo_flux_jobspec1_decode ((char *)s, error, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+flux_jobspec1_t *flux_jobspec1_from_command (int argc, char **argv, char **env, int ntasks, int cores_per_task, int gpus_per_task, int nnodes, double duration)
+{
+    int fluxgo_errno = 0;
+    flux_jobspec1_t *fluxgo_result = fluxgo_flux_jobspec1_from_command (argc, argv, env, ntasks, cores_per_task, gpus_per_task, nnodes, duration, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
+}
+
+void flux_jobspec1_destroy (flux_jobspec1_t *jobspec)
+{
+    int fluxgo_errno = 0;
+    fluxgo_flux_jobspec1_destroy (jobspec, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+}
+
+flux_cmd_t * flux_cmd_create (int argc, char *argv[], char **env)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_create");
+    return NULL;
+}
+
+flux_cmd_t * flux_cmd_copy (const flux_cmd_t *cmd)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_copy");
+    return NULL;
+}
+
+void flux_cmd_destroy (flux_cmd_t *cmd)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_destroy");
+}
+
+int flux_cmd_argv_appendf (flux_cmd_t *cmd, const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_argv_appendf");
+    return -1;
+}
+
+int flux_cmd_argv_append (flux_cmd_t *cmd, const char *arg)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_argv_append");
+    return -1;
+}
+
+int flux_cmd_argv_delete (flux_cmd_t *cmd, int n)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_argv_delete");
+    return -1;
+}
+
+int flux_cmd_argv_insert (flux_cmd_t *cmd, int n, const char *arg)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_argv_insert");
+    return -1;
+}
+
+int flux_cmd_argc (const flux_cmd_t *cmd)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_argc");
+    return -1;
+}
+
+const char *flux_cmd_arg (const flux_cmd_t *cmd, int n)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_arg");
+    return NULL;
+}
+
+char *flux_cmd_stringify (const flux_cmd_t *cmd)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_stringify");
+    return NULL;
+}
+
+int flux_cmd_setenvf (flux_cmd_t *cmd, int overwrite, const char *name, const char *fmt, ...)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_setenvf");
+    return -1;
+}
+
+void flux_cmd_unsetenv (flux_cmd_t *cmd, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_unsetenv");
+}
+
+const char *flux_cmd_getenv (const flux_cmd_t *cmd, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_getenv");
+    return NULL;
+}
+
+int flux_cmd_env_replace (flux_cmd_t *cmd, char **env)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_env_replace");
+    return -1;
+}
+
+int flux_cmd_setcwd (flux_cmd_t *cmd, const char *cwd)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_setcwd");
+    return -1;
+}
+
+const char *flux_cmd_getcwd (const flux_cmd_t *cmd)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_getcwd");
+    return NULL;
+}
+
+int flux_cmd_add_channel (flux_cmd_t *cmd, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_add_channel");
+    return -1;
+}
+
+int flux_cmd_setopt (flux_cmd_t *cmd, const char *var, const char *val)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_setopt");
+    return -1;
+}
+
+const char *flux_cmd_getopt (flux_cmd_t *cmd, const char *var)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_getopt");
+    return NULL;
+}
+
+int flux_cmd_add_message_channel (flux_cmd_t *cmd, const char *name, const char *uri)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_add_message_channel");
+    return -1;
+}
+
+int flux_cmd_set_label (flux_cmd_t *cmd, const char *label)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_set_label");
+    return -1;
+}
+
+const char *flux_cmd_get_label (flux_cmd_t *cmd)
+{
+    fluxgo_not_implemented (NULL, "flux_cmd_get_label");
+    return NULL;
+}
+
+flux_subprocess_t *flux_local_exec (flux_reactor_t *r, int flags, const flux_cmd_t *cmd, const flux_subprocess_ops_t *ops)
+{
+    fluxgo_not_implemented (NULL, "flux_local_exec");
+    return NULL;
+}
+
+flux_subprocess_t *flux_local_exec_ex (flux_reactor_t *r, int flags, const flux_cmd_t *cmd, const flux_subprocess_ops_t *ops, const flux_subprocess_hooks_t *hooks, subprocess_log_f log_fn, void *log_data)
+{
+    fluxgo_not_implemented (NULL, "flux_local_exec_ex");
+    return NULL;
+}
+
+flux_subprocess_t *flux_rexec (flux_t *h, int rank, int flags, const flux_cmd_t *cmd, const flux_subprocess_ops_t *ops)
+{
+    fluxgo_not_implemented (NULL, "flux_rexec");
+    return NULL;
+}
+
+flux_subprocess_t *flux_rexec_ex (flux_t *h, const char *service_name, int rank, int flags, const flux_cmd_t *cmd, const flux_subprocess_ops_t *ops, subprocess_log_f log_fn, void *log_data)
+{
+    fluxgo_not_implemented (NULL, "flux_rexec_ex");
+    return NULL;
+}
+
+flux_subprocess_t *flux_rexec_attach (flux_t *h, const char *service_name, int rank, int flags, pid_t pid, const char *label, const flux_subprocess_ops_t *ops)
+{
+    fluxgo_not_implemented (NULL, "flux_rexec_attach");
+    return NULL;
+}
+
+flux_future_t *flux_rexec_bg (flux_t *h, const char *service_name, int rank, int flags, const flux_cmd_t *cmd)
+{
+    fluxgo_not_implemented (NULL, "flux_rexec_bg");
+    return NULL;
+}
+
+flux_future_t *flux_rexec_wait (flux_t *h, const char *service_name, int rank, pid_t pid, const char *label)
+{
+    fluxgo_not_implemented (NULL, "flux_rexec_wait");
+    return NULL;
+}
+
+void flux_subprocess_stream_start (flux_subprocess_t *p, const char *stream)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_stream_start");
+}
+
+void flux_subprocess_stream_stop (flux_subprocess_t *p, const char *stream)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_stream_stop");
+}
+
+int flux_subprocess_write (flux_subprocess_t *p, const char *stream, const char *buf, size_t len)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_write");
+    return -1;
+}
+
+int flux_subprocess_close (flux_subprocess_t *p, const char *stream)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_close");
+    return -1;
+}
+
+int flux_subprocess_read (flux_subprocess_t *p, const char *stream, const char **bufp)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_read");
+    return -1;
+}
+
+int flux_subprocess_read_line (flux_subprocess_t *p, const char *stream, const char **bufp)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_read_line");
+    return -1;
+}
+
+int flux_subprocess_read_trimmed_line (flux_subprocess_t *p, const char *stream, const char **bufp)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_read_trimmed_line");
+    return -1;
+}
+
+bool flux_subprocess_read_stream_closed (flux_subprocess_t *p, const char *stream)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_read_stream_closed");
+    return false;
+}
+
+int flux_subprocess_getline (flux_subprocess_t *p, const char *stream, const char **bufp)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_getline");
+    return -1;
+}
+
+flux_future_t *flux_subprocess_kill (flux_subprocess_t *p, int signum)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_kill");
+    return NULL;
+}
+
+void flux_subprocess_destroy (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_destroy");
+}
+
+flux_subprocess_state_t flux_subprocess_state (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_state");
+    return (flux_subprocess_state_t)-1;
+}
+
+const char *flux_subprocess_state_string (flux_subprocess_state_t state)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_state_string");
+    return NULL;
+}
+
+bool flux_subprocess_active (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_active");
+    return false;
+}
+
+int flux_subprocess_rank (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_rank");
+    return -1;
+}
+
+int flux_subprocess_fail_errno (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_fail_errno");
+    return -1;
+}
+
+const char *flux_subprocess_fail_error (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_fail_error");
+    return NULL;
+}
+
+int flux_subprocess_status (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_status");
+    return -1;
+}
+
+int flux_subprocess_exit_code (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_exit_code");
+    return -1;
+}
+
+int flux_subprocess_signaled (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_signaled");
+    return -1;
+}
+
+pid_t flux_subprocess_pid (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_pid");
+    return -1;
+}
+
+flux_cmd_t *flux_subprocess_get_cmd (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_get_cmd");
+    return NULL;
+}
+
+flux_reactor_t * flux_subprocess_get_reactor (flux_subprocess_t *p)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_get_reactor");
+    return NULL;
+}
+
+int flux_subprocess_aux_set (flux_subprocess_t *p, const char *name, void *ctx, flux_free_f free)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_aux_set");
+    return -1;
+}
+
+void *flux_subprocess_aux_get (flux_subprocess_t *p, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_aux_get");
+    return NULL;
+}
+
+void flux_subprocess_channel_incref (flux_subprocess_t *p, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_channel_incref");
+}
+
+void flux_subprocess_channel_decref (flux_subprocess_t *p, const char *name)
+{
+    fluxgo_not_implemented (NULL, "flux_subprocess_channel_decref");
+}
+
+int flux_set_default_subprocess_log (flux_t *h, subprocess_log_f log_fn, void *log_data)
+{
+    fluxgo_not_implemented (NULL, "flux_set_default_subprocess_log");
+    return -1;
 }

@@ -83,6 +83,29 @@
 // (sent with the terminating NUL Flux uses for strings), json.RawMessage,
 // or any other value, which is encoded as JSON.
 //
+// # Jobs
+//
+// In a full instance (one running flux-core's job modules) a program can
+// run work: build a Jobspec with JobspecFromCommand, Submit it, follow it
+// with Events (the main eventlog, or EventlogOutput for its stdout and
+// stderr), and collect it with Result, or Wait for jobs submitted
+// Waitable. Cancel, Kill and Raise act on running jobs; List and Get
+// report what job-list knows. Job ids are JobID values, printed as f58
+// and parsed from any of flux-core's encodings. Errors name the job; a
+// context that ends after a submission was sent does not take it back.
+// The job behaviour itself is package runtime/job, shared with the C
+// library.
+//
+// # Key-value store
+//
+// Handle.KVS gives the instance's key-value store (served by flux-core's
+// kvs and kvs-watch modules): Get, GetInto and KVSGet read values, Dir
+// and List directories, Txn builds a transaction whose Commit returns the
+// new root, Watch iterates over a key's values as they change, and
+// CreateKVSNamespace, Copy and Move do the rest. Errors are *KVSError
+// values naming the operation, key and namespace. Package runtime/kvs
+// holds the behaviour, shared with the C library.
+//
 // # Reconnecting
 //
 // Reconnect (flux_reconnect) replaces the connection; with the RPCTrack

@@ -3,6 +3,8 @@
 //	go run ./cmd/fluxgen            regenerate in place
 //	go run ./cmd/fluxgen -check     exit 1 listing every generated file that differs
 //	go run ./cmd/fluxgen -coverage  implemented/total functions per header
+//	go run ./cmd/fluxgen -coverage -planned
+//	                                and the planned functions of each header
 //	go run ./cmd/fluxgen -check-prototypes PREFIX/include/flux/core
 //	                                compare every spec prototype with flux-core's headers
 //
@@ -14,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/fluxgo/fluxgo/gen"
 )
@@ -21,6 +24,7 @@ import (
 func main() {
 	check := flag.Bool("check", false, "regenerate in memory and report files that differ; exit 1 if any")
 	coverage := flag.Bool("coverage", false, "print implemented/total functions per header")
+	planned := flag.Bool("planned", false, "with -coverage: also list each header's planned functions")
 	protos := flag.String("check-prototypes", "", "directory of flux-core headers (PREFIX/include/flux/core) to compare every spec prototype with; exit 1 on a mismatch")
 	root := flag.String("root", ".", "repository root the generated paths are relative to")
 	spec := flag.String("spec", "", "spec file (default ROOT/spec/handle.yaml)")
@@ -31,7 +35,7 @@ func main() {
 	if *protos != "" {
 		os.Exit(checkPrototypes(*spec, *root, *protos))
 	}
-	os.Exit(run(*spec, *root, *check, *coverage))
+	os.Exit(run(*spec, *root, *check, *coverage, *planned))
 }
 
 func checkPrototypes(spec, root, dir string) int {
@@ -54,7 +58,7 @@ func checkPrototypes(spec, root, dir string) int {
 	}
 	n := 0
 	for _, fn := range m.Functions {
-		if !fn.Internal {
+		if !fn.Internal && !fn.ExportOnly {
 			n++
 		}
 	}
@@ -62,7 +66,7 @@ func checkPrototypes(spec, root, dir string) int {
 	return 0
 }
 
-func run(spec, root string, check, coverage bool) int {
+func run(spec, root string, check, coverage, planned bool) int {
 	m, err := gen.LoadModel(spec, root)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "fluxgen:", err)
@@ -72,6 +76,9 @@ func run(spec, root string, check, coverage bool) int {
 		total, impl := 0, 0
 		for _, c := range gen.Coverage(m) {
 			fmt.Printf("%-12s %3d/%-3d implemented\n", c.Header, c.Implemented, c.Total)
+			if planned && len(c.Planned) > 0 {
+				fmt.Printf("  planned: %s\n", strings.Join(c.Planned, ", "))
+			}
 			total += c.Total
 			impl += c.Implemented
 		}
