@@ -88,12 +88,16 @@ func SetTexts(m map[syscall.Errno]string) { texts.Store(&m) }
 
 // Str returns the C library's description of errno, the text flux-core
 // shows for errors without their own text ("Unknown error N" for values
-// the table lacks, as glibc says).
+// the table lacks, as glibc says). Before package runtime installed the
+// table (a program using only runtime/reactor), Go's own description
+// stands in.
 func Str(errno syscall.Errno) string {
-	if m := texts.Load(); m != nil {
-		if s, ok := (*m)[errno]; ok {
-			return s
-		}
+	m := texts.Load()
+	if m == nil {
+		return errno.Error()
+	}
+	if s, ok := (*m)[errno]; ok {
+		return s
 	}
 	return fmt.Sprintf("Unknown error %d", int(errno))
 }
