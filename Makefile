@@ -36,7 +36,7 @@ help:
 	@echo "make demo      build everything and run the flux_open(3) example"
 	@echo "make test      vet, fluxgen -check, go test -race, short fuzzing, C ABI tests"
 	@echo "make generate  regenerate every surface from spec/handle.yaml"
-	@echo "make check     fail if generated files differ from the spec"
+	@echo "make check     fail if generated files differ from the spec or Go files are not gofmt-formatted"
 	@echo "make coverage  implemented/total functions per header"
 	@echo "make lib       build/lib/libflux-core.so.2, build/include/flux/core.h, flux-core.pc"
 	@echo "make install PREFIX=/usr/local"
@@ -57,6 +57,8 @@ generate:
 
 check:
 	$(GO) run ./cmd/fluxgen -check
+	@out=$$(gofmt -l .); \
+		if [ -n "$$out" ]; then echo "gofmt -l: not formatted:"; echo "$$out"; exit 1; fi
 
 coverage:
 	$(GO) run ./cmd/fluxgen -coverage
@@ -276,7 +278,7 @@ interop: need-flux-core $(CTESTS) $(BUILD)/examples/rank $(BUILD)/examples/flux_
 # One table of the Go benchmarks (codec, and end to end against a stand-in
 # broker; under `flux start` with FLUXGO_INTEROP=1, against that broker).
 bench:
-	$(GO) run ./cmd/benchtable $(if $(BENCHTIME),-benchtime $(BENCHTIME))
+	$(GO) run ./internal/cmd/benchtable $(if $(BENCHTIME),-benchtime $(BENCHTIME))
 
 bench-go:
 	$(GO) test -run='^$$' -bench=. -benchmem ./runtime/... ./bindings/go
