@@ -44,7 +44,7 @@ help:
 	@echo "make demo      build everything and run the flux_open(3) example"
 	@echo "make test      vet, fluxgen -check, go test -race, short fuzzing, C ABI tests"
 	@echo "make generate  regenerate every surface from spec/handle.yaml"
-	@echo "make check     fail if generated files differ from the spec"
+	@echo "make check     fail if generated files differ from the spec or Go files are not gofmt-formatted"
 	@echo "make coverage  implemented/total functions per header"
 	@echo "make lib       build/lib/libflux-core.so.2, build/include/flux/core.h, flux-core.pc"
 	@echo "make install PREFIX=/usr/local"
@@ -65,6 +65,8 @@ generate:
 
 check:
 	$(GO) run ./cmd/fluxgen -check
+	@out=$$(gofmt -l .); \
+		if [ -n "$$out" ]; then echo "gofmt -l: not formatted:"; echo "$$out"; exit 1; fi
 
 coverage:
 	$(GO) run ./cmd/fluxgen -coverage
@@ -149,26 +151,23 @@ endif
 need-flux-core:
 	@test -n "$(FLUX_CORE)" || { echo "no flux-core: set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"; exit 2; }
 
-# The demo and the C tests under valgrind. memcheck cannot follow the Go
-# runtime's own stack and heap handling: errors in it are suppressed
-# (bindings/capi/test/valgrind.supp), nothing else. Two things about the Go
-# runtime make valgrind 3.19 misreport, so these runs load a build of the
-# library (same sources) made for it:
-#  - Go 1.26's default garbage collector ("Green Tea") writes span metadata
-#    into freshly mapped heap pages that memcheck still takes for
-#    unaddressable, so Go code of every package appears to make invalid
-#    accesses; the library under valgrind is built with the classic
-#    collector (GOEXPERIMENT=nogreenteagc);
-#  - the runtime reads the clock with RDTSCP where CPUID offers it, and
-#    valgrind offers it without emulating it (SIGILL in runtime.cputicks):
-#    GODEBUG=cpu.rdtscp=off.
+# The demo and the C tests under valgrind, with a build of the library (same
+# sources) made for it: `-tags valgrind` makes the Go runtime describe its
+# heap and stacks to memcheck (client requests), so memcheck checks C and Go
+# accesses alike instead of taking freshly mapped Go heap pages for
+# unaddressable memory. Suppressed (bindings/capi/test/valgrind.supp): the
+# Go runtime's own stack and heap handling, and Go heap objects the
+# collector had not freed at exit; C leaks are reported. GODEBUG
+# cpu.rdtscp=off: the runtime reads the clock with RDTSCP where CPUID
+# offers it, and valgrind 3.19 offers it without emulating it (SIGILL in
+# runtime.cputicks on some machines).
 VGLIBDIR := $(BUILD)/valgrind/lib
 VALGRIND := env LD_LIBRARY_PATH=$(VGLIBDIR) GODEBUG=cpu.rdtscp=off \
 	valgrind -q --error-exitcode=1 --leak-check=full --suppressions=bindings/capi/test/valgrind.supp
 
 $(VGLIBDIR)/$(LIBNAME): $(CAPI_SRC)
 	@mkdir -p $(VGLIBDIR)
-	GOEXPERIMENT=nogreenteagc CGO_ENABLED=1 $(GO) build -buildmode=c-shared -o $@ \
+	CGO_ENABLED=1 $(GO) build -tags valgrind -buildmode=c-shared -o $@ \
 		-ldflags '-w -X main.builtinPrefix=$(FLUX_PREFIX) -extldflags "-Wl,-soname,$(LIBNAME) -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
 		./bindings/capi
 	rm -f $(VGLIBDIR)/*.h
@@ -291,7 +290,7 @@ interop: need-flux-core $(CTESTS) $(BUILD)/examples/rank $(BUILD)/examples/flux_
 # One table of the Go benchmarks (codec, and end to end against a stand-in
 # broker; under `flux start` with FLUXGO_INTEROP=1, against that broker).
 bench:
-	$(GO) run ./cmd/benchtable $(if $(BENCHTIME),-benchtime $(BENCHTIME))
+	$(GO) run ./internal/cmd/benchtable $(if $(BENCHTIME),-benchtime $(BENCHTIME))
 
 bench-go:
 	$(GO) test -run='^$$' -bench=. -benchmem ./runtime/... ./bindings/go

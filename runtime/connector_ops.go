@@ -54,30 +54,30 @@ type opsConn struct {
 	ops *Ops
 }
 
-func (o *opsConn) send(m *msg.Message, flags int, w waiter) error {
+func (o *opsConn) Send(m *msg.Message, flags int, w waiter) error {
 	if o.ops.Send == nil {
 		return ErrnoError(syscall.ENOSYS)
 	}
 	return o.ops.Send(m, flags)
 }
 
-func (o *opsConn) recv(flags int, w waiter) (*msg.Message, error) {
+func (o *opsConn) Recv(flags int, w waiter) (*msg.Message, error) {
 	if o.ops.Recv == nil {
 		return nil, ErrnoError(syscall.ENOSYS)
 	}
 	return o.ops.Recv(flags)
 }
 
-func (o *opsConn) pollFD() (int, error) {
+func (o *opsConn) PollFD() (int, error) {
 	if o.ops.PollFD == nil {
 		return -1, nil
 	}
 	return o.ops.PollFD()
 }
 
-// pollEvents reports PollErr when the operation fails, which the handle
+// PollEvents reports PollErr when the operation fails, which the handle
 // turns into a comms error.
-func (o *opsConn) pollEvents() int {
+func (o *opsConn) PollEvents() int {
 	if o.ops.PollEvents == nil {
 		return 0
 	}
@@ -88,27 +88,27 @@ func (o *opsConn) pollEvents() int {
 	return ev
 }
 
-func (o *opsConn) close() {
+func (o *opsConn) Close() {
 	if o.ops.Destroy != nil {
 		o.ops.Destroy()
 	}
 }
 
-func (o *opsConn) reconnect() error {
+func (o *opsConn) Reconnect() error {
 	if o.ops.Reconnect == nil {
 		return ErrnoError(syscall.ENOSYS)
 	}
 	return o.ops.Reconnect()
 }
 
-func (o *opsConn) setOpt(name string, val []byte) error {
+func (o *opsConn) SetOpt(name string, val []byte) error {
 	if o.ops.SetOpt == nil {
 		return ErrnoError(syscall.EINVAL)
 	}
 	return o.ops.SetOpt(name, val)
 }
 
-func (o *opsConn) getOpt(name string, size int) ([]byte, error) {
+func (o *opsConn) GetOpt(name string, size int) ([]byte, error) {
 	if o.ops.GetOpt == nil {
 		return nil, ErrnoError(syscall.EINVAL)
 	}

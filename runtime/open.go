@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/fluxgo/fluxgo/runtime/internal/transport"
 )
 
 // Open opens a handle on uri (flux_open / flux_open_ex). A nil uri means
@@ -33,9 +35,9 @@ func Open(uri *string, flags int) (*Handle, error) {
 func OpenReport(uri *string, flags int) (*Handle, error) {
 	h, err := open(uri, flags)
 	if err != nil {
-		var se *sshStartError
+		var se *transport.SSHStartError
 		if errors.As(err, &se) {
-			diagf("%s\n", ErrorText(se.err))
+			diagf("%s\n", ErrorText(se.Err))
 		}
 		return nil, openError(err)
 	}

@@ -3397,7 +3397,7 @@ func fluxgo_flux_handle_watcher_create(r_ *C.flux_reactor_t, h *C.flux_t, events
 		setError(errp, err, nil)
 		return
 	}
-	r0, err := a0.NewHandleWatcher(a1, int(events), watcherFunc(cb, arg))
+	r0, err := fluxrt.NewHandleWatcher(a0, a1, int(events), watcherFunc(cb, arg))
 	if err != nil {
 		setError(errp, err, nil)
 		return
@@ -3416,7 +3416,7 @@ func fluxgo_flux_handle_watcher_get_flux(w *C.flux_watcher_t, errp *C.int) (ret 
 		setError(errp, err, nil)
 		return
 	}
-	r0, err := a0.Handle()
+	r0, err := fluxrt.WatcherHandle(a0)
 	if err != nil {
 		setError(errp, err, nil)
 		return

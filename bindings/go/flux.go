@@ -14,7 +14,7 @@
 // # Concurrency and dispatch
 //
 // A *Handle is safe for concurrent use by any number of goroutines. Open
-// starts one receive loop per connection (package runtime's Dispatcher),
+// starts one receive loop per connection (package runtime's RecvLoop),
 // owned by the handle: it routes each response to the RPC waiting for its
 // matchtag, each event to the subscriptions whose topic prefix matches
 // and to the message handlers that match it, and each request to a
@@ -163,7 +163,7 @@ func Open(uri string, opts ...Option) (*Handle, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := rt.DispatcherStart()
+	d, err := rt.RecvLoopStart()
 	if err != nil {
 		rt.Close()
 		return nil, err
@@ -193,7 +193,7 @@ func (h *Handle) Close() {
 	}
 	h.doneOnce.Do(func() { close(h.done) })
 	h.rt.GoMsgHandlersStop()
-	d := h.rt.Dispatcher()
+	d := h.rt.RecvLoop()
 	closed := h.rt.Closed()
 	h.rt.Close()
 	select {
@@ -224,12 +224,12 @@ func (h *Handle) Size() (uint32, error) {
 
 // dispatcher returns the running receive loop of h's connection, starting
 // it again if it was stopped (a clone made by the runtime directly).
-func (h *Handle) dispatcher() (*fluxrt.Dispatcher, error) {
+func (h *Handle) recvLoop() (*fluxrt.RecvLoop, error) {
 	if h == nil || h.rt == nil {
 		return nil, errNilHandle
 	}
-	if d := h.rt.Dispatcher(); d != nil {
+	if d := h.rt.RecvLoop(); d != nil {
 		return d, nil
 	}
-	return h.rt.DispatcherStart()
+	return h.rt.RecvLoopStart()
 }
