@@ -18,7 +18,7 @@ CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/*.h) $
 
 CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings/capi/test/*_test.c))
 
-.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop bench bench-go bench-c install clean
+.PHONY: all help generate check coverage check-prototypes check-headers lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop bench bench-go bench-c install clean
 
 all: lib
 
@@ -35,6 +35,7 @@ help:
 	@echo "make interop   Go binding and C tests against a real flux-core broker (flux on PATH)"
 	@echo "make ctest-flux-core FLUX_CORE=/prefix   run the C tests against flux-core's own library"
 	@echo "make check-prototypes FLUX_CORE=/prefix  compare the spec's prototypes with flux-core's headers"
+	@echo "make check-headers FLUX_CORE=/prefix     compile flux-core's sources against both include trees"
 
 generate:
 	$(GO) run ./cmd/fluxgen
@@ -49,6 +50,25 @@ coverage:
 check-prototypes:
 	@test -n "$(FLUX_CORE)" || { echo "usage: make check-prototypes FLUX_CORE=/flux-core/prefix"; exit 2; }
 	$(GO) run ./cmd/fluxgen -check-prototypes $(FLUX_CORE)/include/flux/core
+
+# Compile flux-core's own programs and tests (the source tree its build
+# script leaves under FLUX_CORE/src/flux-core) against flux-core's headers
+# and against ours (-fsyntax-only -Wall -Wextra): the diagnostics must be
+# identical, so whatever compiles against flux-core's headers compiles
+# against ours, with the same warnings.
+HEADER_COMPAT_SRC = src/cmd/*.c src/cmd/builtin/*.c src/common/libflux/test/*.c \
+	src/common/libjob/test/*.c src/common/libsubprocess/test/*.c t/*/*.c
+check-headers: $(INCDIR)/flux/core.h
+	@test -n "$(FLUX_CORE)" || { echo "usage: make check-headers FLUX_CORE=/flux-core/prefix"; exit 2; }
+	@mkdir -p $(BUILD)/check-headers
+	@cd $(FLUX_CORE)/src/flux-core && for inc in $(INCDIR) $(FLUX_CORE)/include; do \
+		for f in $(HEADER_COMPAT_SRC); do \
+			$(CC) -fsyntax-only -Wall -Wextra -I$$inc -I. -Iconfig -Isrc/include -Isrc/common/libccan \
+				-Isrc/common/libtap -Isrc/common/libflux $$(pkg-config --cflags jansson) \
+				-DTEST_SUBPROCESS_DIR='"x"' $$f 2>&1 | grep -E 'warning|error' | sed "s|$$inc|INCLUDE|g"; \
+		done > $(BUILD)/check-headers/$$(test $$inc = $(INCDIR) && echo ours || echo flux-core).log; done
+	@diff $(BUILD)/check-headers/flux-core.log $(BUILD)/check-headers/ours.log && \
+		echo "check-headers: flux-core's sources compile against our headers with the same diagnostics"
 
 lib: $(LIB) $(INCDIR)/flux/core.h $(LIBDIR)/pkgconfig/flux-core.pc
 
