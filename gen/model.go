@@ -24,6 +24,13 @@ type GroupModel struct {
 	Members []*ConstModel
 }
 
+// HasGoValue reports whether the group's constants exist in Go: define
+// and macro groups are C source text (FLUX_MATCH_ANY is a call,
+// FLUX_ROLE_PRIVILEGED an expression), and c_only groups are C only.
+func (g *GroupModel) HasGoValue() bool {
+	return !g.COnly && g.Kind != "define" && g.Kind != "macro"
+}
+
 // ConstModel is one constant with its value parsed for its kind.
 type ConstModel struct {
 	Constant
@@ -272,6 +279,9 @@ func Build(s *Spec, idx RuntimeIndex) (*Model, error) {
 				if g.Kind == "bitflags" && (v <= 0 || bits.OnesCount64(uint64(v)) != 1) {
 					bad(c.Line, "%s: value %#x of bit-flag group %q is not a single bit", c.Name, v, g.Group)
 				}
+			}
+			if (g.Kind == "define" || g.Kind == "macro") && (c.Go != "" || c.Runtime != "") {
+				bad(c.Line, "%s: %s constants are C source text: they take no go or runtime name", c.Name, g.Kind)
 			}
 			if (c.Open != nil || c.FlagsSet != nil) && g.Group != "open_flags" {
 				bad(c.Line, "%s: open/flags_set only apply to the open_flags group", c.Name)
