@@ -106,17 +106,6 @@ type ObjectKind struct {
 	Register string     // export-layer function: object -> C pointer
 }
 
-// objectKinds lists the opaque objects the C ABI knows.
-var objectKinds = []ObjectKind{
-	{"flux_t *", "*Handle", "Handle", ClassHandle, "lookupHandle", "registerHandle"},
-	{"flux_msg_t *", "*msg.Message", "msg.Message", ClassMsg, "lookupMsg", "registerMsg"},
-	{"flux_future_t *", "*Future", "Future", ClassFuture, "lookupFuture", "registerFuture"},
-	{"flux_reactor_t *", "*Reactor", "Reactor", ClassReactor, "lookupReactor", "registerReactor"},
-	{"flux_watcher_t *", "*Watcher", "Watcher", ClassWatcher, "lookupWatcher", "registerWatcher"},
-	{"flux_msg_handler_t *", "*MsgHandler", "MsgHandler", ClassMsgHandler, "lookupMsgHandler", "registerMsgHandler"},
-	{"flux_conf_t *", "*Conf", "Conf", ClassConf, "lookupConf", "registerConf"},
-}
-
 // objectByC returns the object kind of a C pointer type (const or not).
 func objectByC(ctype string) *ObjectKind {
 	base := NonConst(ctype)
@@ -126,28 +115,6 @@ func objectByC(ctype string) *ObjectKind {
 		}
 	}
 	return nil
-}
-
-// callbackClasses maps C callback types that are followed by their void
-// *arg to their parameter class.
-var callbackClasses = map[string]ParamClass{
-	"flux_comms_error_f":  ClassCommsErrorFunc,
-	"flux_watcher_f":      ClassWatcherFunc,
-	"flux_msg_handler_f":  ClassMsgHandlerFunc,
-	"flux_continuation_f": ClassContinuation,
-	"flux_future_init_f":  ClassFutureInit,
-	"flux_log_f":          ClassLogFunc,
-}
-
-// callbackWrappers names the export-layer function that wraps a C callback
-// and its arg as the runtime's Go function type.
-var callbackWrappers = map[ParamClass]string{
-	ClassCommsErrorFunc: "commsErrorFunc",
-	ClassWatcherFunc:    "watcherFunc",
-	ClassMsgHandlerFunc: "msgHandlerFunc",
-	ClassContinuation:   "continuationFunc",
-	ClassFutureInit:     "futureInitFunc",
-	ClassLogFunc:        "logFunc",
 }
 
 // IsObject reports whether the class is an opaque object passed as a token.
@@ -194,17 +161,6 @@ var receiverTypes = func() map[string]string {
 	}
 	return m
 }()
-
-// scalarTypes maps C scalar types to their Go types.
-var scalarTypes = map[string]string{
-	"int":      "int",
-	"uint32_t": "uint32",
-	"int64_t":  "int64",
-	"double":   "float64",
-	"bool":     "bool",
-	"size_t":   "int",
-	"ssize_t":  "int",
-}
 
 // Build validates s and resolves every function against idx. All problems
 // are reported together, each with its spec line.
@@ -378,13 +334,7 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 	if !fm.Implemented && f.Binding == "" {
 		return buildPlanned(fm, bad), errs
 	}
-	retOK := map[string]string{"void": "", "int": "-1", "ssize_t": "-1", "flux_t *": "NULL", "void *": "NULL",
-		"flux_future_t *": "NULL", "double": "0", "char *": "NULL",
-		"const flux_msg_t *": "NULL", "struct flux_match": "",
-		"flux_reactor_t *": "NULL", "flux_watcher_t *": "NULL", "flux_msg_handler_t *": "NULL",
-		"const flux_conf_t *": "NULL",
-		"uint32_t":            "0", "bool": "false", "flux_msg_t *": "NULL", "const char *": "NULL"}
-	ev, ok := retOK[decl.Return]
+	ev, ok := returnErrorValues[decl.Return]
 	if !ok && !fm.Implemented && strings.HasSuffix(decl.Return, "*") {
 		ev, ok = "NULL", true // planned: only ever returns the error value
 	}
@@ -585,26 +535,6 @@ func buildPlanned(fm *FuncModel, bad func(string, ...any)) *FuncModel {
 		fm.ErrorValue = fm.Errors.Returns
 	}
 	return fm
-}
-
-// plannedErrorValue is the C value a planned function returns: what
-// flux-core's callers test for failure.
-func plannedErrorValue(ret string) string {
-	switch {
-	case ret == "void":
-		return ""
-	case strings.HasSuffix(ret, "*") || strings.HasSuffix(ret, "_f"):
-		return "NULL" // pointers and function pointers
-	case ret == "bool":
-		return "false"
-	case ret == "double":
-		return "-1."
-	case strings.HasPrefix(ret, "uint") || ret == "size_t" || ret == "flux_jobid_t":
-		return "0"
-	case ret == "int" || ret == "ssize_t" || ret == "pid_t" || ret == "long" || strings.HasPrefix(ret, "int"):
-		return "-1"
-	}
-	return "(" + ret + ")-1" // enumerations
 }
 
 // checkResults checks the runtime results left after out parameters against
