@@ -12,13 +12,23 @@ VERSION := 0.88.0
 FUZZTIME ?= 50000x
 SHARED  ?= $(CURDIR)/../shared
 
+# A real flux-core to test against: FLUX_CORE=PREFIX, else the prefix of
+# the `flux` on PATH. Exported so Go tests find it (internal/fluxtest).
+FLUX_CORE ?= $(patsubst %/bin/flux,%,$(realpath $(shell command -v flux 2>/dev/null)))
+ifneq ($(FLUX_CORE),)
+export FLUX_CORE
+FLUX := $(FLUX_CORE)/bin/flux
+# A one-rank broker without rc scripts (no KVS, no jobs): up in a second.
+FLUX_START := $(FLUX) start -o,-Sbroker.rc1_path=,-Sbroker.rc3_path=
+endif
+
 HEADERS  := $(wildcard bindings/capi/include/flux/*.h bindings/capi/include/flux/core/*.h)
 CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/*.h) $(HEADERS) \
             bindings/capi/exports.map $(shell find runtime -name '*.go' -not -name '*_test.go') go.mod go.sum
 
 CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings/capi/test/*_test.c))
 
-.PHONY: all help generate check coverage check-prototypes check-headers lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop bench bench-go bench-c install clean
+.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank conformance flux-core-suites need-flux-core bench bench-go bench-c install check-headers clean
 
 all: lib
 
@@ -32,10 +42,13 @@ help:
 	@echo "make install PREFIX=/usr/local"
 	@echo "make bench     Go benchmarks"
 	@echo "make bench-c   the C benchmark kit against our library and the stand-in broker"
-	@echo "make interop   Go binding and C tests against a real flux-core broker (flux on PATH)"
-	@echo "make ctest-flux-core FLUX_CORE=/prefix   run the C tests against flux-core's own library"
-	@echo "make check-prototypes FLUX_CORE=/prefix  compare the spec's prototypes with flux-core's headers"
-	@echo "make check-headers FLUX_CORE=/prefix     compile flux-core's sources against both include trees"
+	@echo "make interop   Go binding, examples and C tests against a real one-rank flux-core broker"
+	@echo "make multirank the C multi-rank suite under flux start --test-size=4, on both libraries"
+	@echo "make ctest-flux-core   run the C tests against flux-core's own library"
+	@echo "make conformance       flux-core's public-API unit tests against our library (CONFORMANCE=libflux/rpc: one)"
+	@echo "make check-prototypes  compare the spec's prototypes with flux-core's headers"
+	@echo "make check-headers     compile flux-core's sources against both include trees"
+	@echo "  (these find flux-core through FLUX_CORE=PREFIX or flux on PATH)"
 
 generate:
 	$(GO) run ./cmd/fluxgen
@@ -47,8 +60,7 @@ coverage:
 	$(GO) run ./cmd/fluxgen -coverage
 
 # Compare every spec prototype with an installed flux-core's headers.
-check-prototypes:
-	@test -n "$(FLUX_CORE)" || { echo "usage: make check-prototypes FLUX_CORE=/flux-core/prefix"; exit 2; }
+check-prototypes: need-flux-core
 	$(GO) run ./cmd/fluxgen -check-prototypes $(FLUX_CORE)/include/flux/core
 
 # Compile flux-core's own programs and tests (the source tree its build
@@ -58,16 +70,17 @@ check-prototypes:
 # against ours, with the same warnings.
 HEADER_COMPAT_SRC = src/cmd/*.c src/cmd/builtin/*.c src/common/libflux/test/*.c \
 	src/common/libjob/test/*.c src/common/libsubprocess/test/*.c t/*/*.c
-check-headers: $(INCDIR)/flux/core.h
-	@test -n "$(FLUX_CORE)" || { echo "usage: make check-headers FLUX_CORE=/flux-core/prefix"; exit 2; }
-	@mkdir -p $(BUILD)/check-headers
-	@cd $(FLUX_CORE)/src/flux-core && for inc in $(INCDIR) $(FLUX_CORE)/include; do \
+check-headers: need-flux-core $(INCDIR)/flux/core.h
+	@if [ ! -d $(FLUX_CORE)/src/flux-core/src/cmd ]; then \
+		echo "check-headers: skipped: no flux-core source tree at $(FLUX_CORE)/src/flux-core"; exit 0; fi; \
+	mkdir -p $(BUILD)/check-headers; \
+	cd $(FLUX_CORE)/src/flux-core && for inc in $(INCDIR) $(FLUX_CORE)/include; do \
 		for f in $(HEADER_COMPAT_SRC); do \
 			$(CC) -fsyntax-only -Wall -Wextra -I$$inc -I. -Iconfig -Isrc/include -Isrc/common/libccan \
 				-Isrc/common/libtap -Isrc/common/libflux $$(pkg-config --cflags jansson) \
 				-DTEST_SUBPROCESS_DIR='"x"' $$f 2>&1 | grep -E 'warning|error' | sed "s|$$inc|INCLUDE|g"; \
-		done > $(BUILD)/check-headers/$$(test $$inc = $(INCDIR) && echo ours || echo flux-core).log; done
-	@diff $(BUILD)/check-headers/flux-core.log $(BUILD)/check-headers/ours.log && \
+		done > $(BUILD)/check-headers/$$(test $$inc = $(INCDIR) && echo ours || echo flux-core).log; done; \
+	diff $(BUILD)/check-headers/flux-core.log $(BUILD)/check-headers/ours.log && \
 		echo "check-headers: flux-core's sources compile against our headers with the same diagnostics"
 
 lib: $(LIB) $(INCDIR)/flux/core.h $(LIBDIR)/pkgconfig/flux-core.pc
@@ -122,7 +135,22 @@ ctest: $(CTESTS) $(BUILD)/bin/fluxbroker
 	@set -e; for t in $(CTESTS); do echo "== $$t"; \
 		FLUXGO_CTEST_EXTENSIONS=1 $(BUILD)/bin/fluxbroker -- $$t; done
 
-test: vet check gotest fuzz-short ctest valgrind-demo valgrind-ctest
+test: vet check gotest fuzz-short ctest valgrind-demo valgrind-ctest flux-core-suites
+
+# The suites against a real flux-core (the Go tests that need one run in
+# gotest above through internal/fluxtest). Without flux-core they are
+# skipped with one line, unless FLUXGO_REQUIRE_FLUX_CORE=1 (CI).
+flux-core-suites:
+ifeq ($(FLUX_CORE),)
+	@if [ "$$FLUXGO_REQUIRE_FLUX_CORE" = 1 ]; then \
+		echo "FLUXGO_REQUIRE_FLUX_CORE=1 but no flux-core: set FLUX_CORE=PREFIX or put flux on PATH"; exit 1; fi
+	@echo "skipped: the real flux-core suites (Go tests on real brokers, interop, multirank, ctest-flux-core, check-prototypes, check-headers): no flux-core; set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"
+else
+	$(MAKE) interop multirank ctest-flux-core check-prototypes check-headers
+endif
+
+need-flux-core:
+	@test -n "$(FLUX_CORE)" || { echo "no flux-core: set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"; exit 2; }
 
 # The demo and the C tests under valgrind: errors in the Go runtime's own
 # stack and heap handling are suppressed (bindings/capi/test/valgrind.supp),
@@ -140,15 +168,34 @@ valgrind-ctest: $(CTESTS) $(BUILD)/bin/fluxbroker
 # against flux-core's own library and broker (flux start) to check that
 # they pin flux-core's behaviour. (Not the generated NULL test: flux-core
 # crashes on NULL handles rather than failing with EINVAL.)
-ctest-flux-core:
-	@test -n "$(FLUX_CORE)" || { echo "set FLUX_CORE=<flux-core install prefix>"; exit 2; }
+ctest-flux-core: need-flux-core
 	@mkdir -p $(BUILD)/ctest-flux-core
 	@set -e; for t in $(filter-out %/zz_generated_null_test.c,$(wildcard bindings/capi/test/*_test.c)); do \
 		n=$$(basename $$t .c); \
 		$(CC) -Wall -I$(FLUX_CORE)/include -o $(BUILD)/ctest-flux-core/$$n $$t \
 			-L$(FLUX_CORE)/lib -Wl,-rpath,$(FLUX_CORE)/lib -lflux-core; \
 		echo "== $$n (flux-core)"; \
-		$(FLUX_CORE)/bin/flux start -o,-Sbroker.rc1_path=,-Sbroker.rc3_path= $(BUILD)/ctest-flux-core/$$n; done
+		$(FLUX_START) $(BUILD)/ctest-flux-core/$$n; done
+
+# flux-core's own unit tests that use only the public API, compiled
+# against our header and library (bindings/capi/test/conformance/run.sh).
+CONFORMANCE ?=
+conformance: need-flux-core lib
+	bindings/capi/test/conformance/run.sh $(FLUX_CORE) $(INCDIR) $(LIBDIR) $(BUILD)/conformance $(CONFORMANCE)
+
+# The multi-rank suite's C half, built against our library and against
+# flux-core's, each run as the initial program of four brokers in a
+# binary tree (rank 3 below rank 1).
+MULTIRANK_SRC := bindings/capi/test/multirank/multirank_test.c
+$(BUILD)/multirank/fluxgo: $(MULTIRANK_SRC) bindings/capi/test/tap.h $(LIB) $(INCDIR)/flux/core.h
+	@mkdir -p $(dir $@)
+	$(CC) -Wall -Werror -I$(INCDIR) -o $@ $< -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -lflux-core
+
+multirank: need-flux-core $(BUILD)/multirank/fluxgo
+	$(CC) -Wall -I$(FLUX_CORE)/include -o $(BUILD)/multirank/flux-core $(MULTIRANK_SRC) \
+		-L$(FLUX_CORE)/lib -Wl,-rpath,$(FLUX_CORE)/lib -lflux-core
+	@set -e; for lib in fluxgo flux-core; do echo "== multirank ($$lib library, 4 flux-core brokers)"; \
+		$(FLUX) start --test-size=4 -o,-Stbon.topo=kary:2 $(BUILD)/multirank/$$lib; done
 
 $(BUILD)/examples/flux_open_example: examples/flux_open_example.c lib
 	@mkdir -p $(dir $@)
@@ -170,17 +217,16 @@ $(BUILD)/examples/rank: examples/rank/main.go $(shell find bindings/go runtime -
 	@mkdir -p $(dir $@)
 	CGO_ENABLED=0 $(GO) build -o $@ ./examples/rank
 
-# The Go binding's tests and the C tests against a real flux-core broker
-# (`flux` on PATH): tests that need the stand-in's fault injection skip.
-interop: $(CTESTS) $(BUILD)/examples/rank
-	@if ! command -v flux >/dev/null 2>&1; then \
-		echo "interop: skipped: no flux-core 'flux' command on PATH"; exit 0; fi; \
-	set -e; flux version | head -2; \
-	flux start -o,-Sbroker.rc1_path=,-Sbroker.rc3_path= env FLUXGO_INTEROP=1 \
-		$(GO) test -count=1 ./bindings/go/; \
-	flux start -o,-Sbroker.rc1_path=,-Sbroker.rc3_path= $(BUILD)/examples/rank; \
+# The Go binding's tests, the examples and the C tests against a real
+# one-rank flux-core broker: tests that need the stand-in's fault
+# injection skip.
+interop: need-flux-core $(CTESTS) $(BUILD)/examples/rank $(BUILD)/examples/flux_open_example
+	@set -e; $(FLUX) version | head -2; \
+	$(FLUX_START) env FLUXGO_INTEROP=1 $(GO) test -count=1 ./bindings/go/; \
+	$(FLUX_START) $(BUILD)/examples/rank; \
+	$(FLUX_START) $(BUILD)/examples/flux_open_example; \
 	for t in $(CTESTS); do echo "== $$t (flux-core broker)"; \
-		flux start -o,-Sbroker.rc1_path=,-Sbroker.rc3_path= $$t; done
+		$(FLUX_START) $$t; done
 
 # One table of the Go benchmarks (codec, and end to end against a stand-in
 # broker; under `flux start` with FLUXGO_INTEROP=1, against that broker).

@@ -13,7 +13,7 @@ import (
 )
 
 // The replay test feeds the client side of each real-broker capture
-// (flux-core 0.88, ../shared/interop/captures) to a fresh stand-in, one
+// (flux-core 0.88, runtime/msg/msgtest/testdata/captures) to a fresh stand-in, one
 // fresh connection per capture connection, in capture order, and compares
 // every broker-to-client frame with the real one.
 //

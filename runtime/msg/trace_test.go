@@ -2,6 +2,8 @@ package msg
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,14 +13,18 @@ import (
 	"github.com/fluxgo/fluxgo/runtime/msg/msgtest"
 )
 
-// handleMD returns the text of reference/handle.md.
+// handleMD returns the text of the reference's handle.md, in the shared
+// folder beside the module, or "" when the module stands alone.
 func handleMD(t *testing.T) string {
 	t.Helper()
-	shared, err := msgtest.SharedDir()
+	root, err := msgtest.ModuleRoot()
 	if err != nil {
-		t.Fatalf("reference docs not found: %v", err)
+		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join(shared, "reference", "handle.md"))
+	b, err := os.ReadFile(filepath.Join(root, "..", "shared", "reference", "handle.md"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return ""
+	}
 	if err != nil {
 		t.Fatalf("reading handle.md: %v", err)
 	}
@@ -26,10 +32,16 @@ func handleMD(t *testing.T) string {
 }
 
 // checkInDoc fails t unless want appears verbatim in handle.md, so the
-// expectations below cannot drift from the reference.
+// expectations below cannot drift from the reference. A clone without
+// the shared folder beside it has no reference to compare with.
 func checkInDoc(t *testing.T, want string) {
 	t.Helper()
-	if !strings.Contains(handleMD(t), want) {
+	doc := handleMD(t)
+	if doc == "" {
+		t.Log("reference handle.md not beside the module: expectation not cross-checked")
+		return
+	}
+	if !strings.Contains(doc, want) {
 		t.Fatalf("expected text is not in handle.md §11:\n%s", want)
 	}
 }

@@ -1,6 +1,8 @@
 // Package msgtest gives tests access to the interop captures: recordings of
-// real flux-core 0.88 traffic kept in shared/interop/captures next to the
-// module (see shared/interop/README.md for the record format).
+// real flux-core 0.88 traffic between flux-core clients and a flux-core
+// broker. The project keeps its own copy in testdata/captures beside this
+// file (testdata/README.md gives the record format), so tests need nothing
+// outside the module.
 package msgtest
 
 import (
@@ -58,27 +60,14 @@ func ModuleRoot() (string, error) {
 	}
 }
 
-// SharedDir returns the shared directory that sits next to the module
-// root (../shared relative to the directory holding go.mod).
-func SharedDir() (string, error) {
+// CaptureDir returns the directory of the capture files, testdata/captures
+// of this package, found from the module root.
+func CaptureDir() (string, error) {
 	root, err := ModuleRoot()
 	if err != nil {
 		return "", err
 	}
-	dir := filepath.Join(root, "..", "shared")
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return "", fmt.Errorf("shared directory %s not found next to module root %s", dir, root)
-	}
-	return filepath.Clean(dir), nil
-}
-
-// CaptureDir returns shared/interop/captures.
-func CaptureDir() (string, error) {
-	shared, err := SharedDir()
-	if err != nil {
-		return "", err
-	}
-	dir := filepath.Join(shared, "interop", "captures")
+	dir := filepath.Join(root, "runtime", "msg", "msgtest", "testdata", "captures")
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return "", fmt.Errorf("capture directory %s not found", dir)
 	}
@@ -156,7 +145,7 @@ func Captures(tb testing.TB) []Record {
 	tb.Helper()
 	dir, err := CaptureDir()
 	if err != nil {
-		tb.Fatalf("interop captures not found (expected ../shared/interop/captures relative to the directory holding go.mod): %v", err)
+		tb.Fatalf("interop captures not found: %v", err)
 	}
 	recs, err := LoadDir(dir)
 	if err != nil {
