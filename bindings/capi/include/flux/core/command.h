@@ -13,70 +13,102 @@ extern "C" {
 /* A command to run. */
 typedef struct flux_command flux_cmd_t;
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Create a command from an argument vector and an environment. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 flux_cmd_t * flux_cmd_create (int argc, char *argv[], char **env);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Copy a command. (Not implemented yet in fluxgo: fails with ENOSYS.) */
 flux_cmd_t * flux_cmd_copy (const flux_cmd_t *cmd);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Destroy a command. (Not implemented yet in fluxgo: fails with ENOSYS.) */
 void flux_cmd_destroy (flux_cmd_t *cmd);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Append a printf-formatted argument. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 int flux_cmd_argv_appendf (flux_cmd_t *cmd, const char *fmt, ...);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Append an argument. (Not implemented yet in fluxgo: fails with ENOSYS.) */
 int flux_cmd_argv_append (flux_cmd_t *cmd, const char *arg);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Delete argument n. (Not implemented yet in fluxgo: fails with ENOSYS.) */
 int flux_cmd_argv_delete (flux_cmd_t *cmd, int n);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Insert an argument before argument n. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 int flux_cmd_argv_insert (flux_cmd_t *cmd, int n, const char *arg);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The number of arguments. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 int flux_cmd_argc (const flux_cmd_t *cmd);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Argument n. (Not implemented yet in fluxgo: fails with ENOSYS.) */
 const char *flux_cmd_arg (const flux_cmd_t *cmd, int n);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The arguments joined by spaces; the caller frees it. (Not implemented
+ * yet in fluxgo: fails with ENOSYS.)
+ */
 char *flux_cmd_stringify (const flux_cmd_t *cmd);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set an environment variable to a printf-formatted value, replacing it
+ * only with overwrite. (Not implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_cmd_setenvf (flux_cmd_t *cmd, int overwrite, const char *name, const char *fmt, ...);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Remove an environment variable (names may be globs). (Not implemented
+ * yet in fluxgo: fails with ENOSYS.)
+ */
 void flux_cmd_unsetenv (flux_cmd_t *cmd, const char *name);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The value of an environment variable. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 const char *flux_cmd_getenv (const flux_cmd_t *cmd, const char *name);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Replace the whole environment. (Not implemented yet in fluxgo: fails
+ * with ENOSYS.)
+ */
 int flux_cmd_env_replace (flux_cmd_t *cmd, char **env);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set the working directory. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 int flux_cmd_setcwd (flux_cmd_t *cmd, const char *cwd);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The working directory, or NULL when unset. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 const char *flux_cmd_getcwd (const flux_cmd_t *cmd);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Add a named socketpair channel to the child. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 int flux_cmd_add_channel (flux_cmd_t *cmd, const char *name);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set a subprocess option. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 int flux_cmd_setopt (flux_cmd_t *cmd, const char *var, const char *val);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The value of a subprocess option. (Not implemented yet in fluxgo: fails
+ * with ENOSYS.)
+ */
 const char *flux_cmd_getopt (flux_cmd_t *cmd, const char *var);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Add a channel over which the child can reach a handle at a URI. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_cmd_add_message_channel (flux_cmd_t *cmd, const char *name, const char *uri);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Label the command (to find it again with flux_rexec_wait() and friends).
+ * (Not implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_cmd_set_label (flux_cmd_t *cmd, const char *label);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The command's label. (Not implemented yet in fluxgo: fails with ENOSYS.) */
 const char *flux_cmd_get_label (flux_cmd_t *cmd);
 
 #ifdef __cplusplus

@@ -13,34 +13,56 @@ extern "C" {
 /* A configuration object. */
 typedef struct flux_conf flux_conf_t;
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Create an empty configuration object. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 flux_conf_t *flux_conf_create (void);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Copy a configuration object. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 flux_conf_t *flux_conf_copy (const flux_conf_t *conf);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Take a reference on a configuration object. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 const flux_conf_t *flux_conf_incref (const flux_conf_t *conf);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Drop a reference on a configuration object; the last one frees it. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 void flux_conf_decref (const flux_conf_t *conf);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Parse a directory of TOML files (or a single file) into a configuration
+ * object; error names the file and line of a failure. (Not implemented yet
+ * in fluxgo: fails with ENOSYS.)
+ */
 flux_conf_t *flux_conf_parse (const char *path, flux_error_t *error);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Merge a TOML or JSON text, or the file or directory it names, into a
+ * configuration object. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 int flux_conf_update (flux_conf_t *conf, const char *value, flux_error_t *error);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* flux_conf_unpack() with a va_list. (Not implemented yet in fluxgo: fails
+ * with ENOSYS.)
+ */
 int flux_conf_vunpack (const flux_conf_t *conf, flux_error_t *error, const char *fmt, va_list ap);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Unpack values from a configuration object with a jansson format string.
+ * (Not implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_conf_unpack (const flux_conf_t *conf, flux_error_t *error, const char *fmt, ...);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* flux_conf_pack() with a va_list. (Not implemented yet in fluxgo: fails
+ * with ENOSYS.)
+ */
 flux_conf_t *flux_conf_vpack (const char *fmt, va_list ap);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Build a configuration object from a jansson format string. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 flux_conf_t *flux_conf_pack (const char *fmt, ...);
 
 #ifdef __cplusplus

@@ -17,7 +17,10 @@ enum flux_conf_builtin_hint {
     FLUX_CONF_AUTO = 2, /* Whichever applies to the running program. */
 };
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Look up a compiled-in configuration value (install paths and the like)
+ * by key, for the installed or the build tree. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 const char *flux_conf_builtin_get (const char *key, enum flux_conf_builtin_hint hint);
 
 #ifdef __cplusplus

@@ -35,10 +35,15 @@ struct flux_handle_ops {
     void        *_pad[4];
 };
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Create a handle over a connector given as an implementation pointer and
+ * a table of operations. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 flux_t *flux_handle_create (void *impl, const struct flux_handle_ops *ops, int flags);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Destroy a handle made by flux_handle_create(). (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 void flux_handle_destroy (flux_t *hp);
 
 #ifdef __cplusplus

@@ -51,100 +51,162 @@ struct flux_plugin_handler {
     void *data;
 };
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Create an empty plugin. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 flux_plugin_t * flux_plugin_create (void);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Destroy a plugin, unloading its shared object if one was loaded. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 void flux_plugin_destroy (flux_plugin_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The plugin's FLUX_PLUGIN_RTLD_* flags. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 int flux_plugin_get_flags (flux_plugin_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set the plugin's FLUX_PLUGIN_RTLD_* flags (used by
+ * flux_plugin_load_dso()). (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 int flux_plugin_set_flags (flux_plugin_t *p, int flags);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The text of the plugin's last error. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 const char * flux_plugin_strerror (flux_plugin_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Name the plugin. (Not implemented yet in fluxgo: fails with ENOSYS.) */
 int flux_plugin_set_name (flux_plugin_t *p, const char *name);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The plugin's name. (Not implemented yet in fluxgo: fails with ENOSYS.) */
 const char * flux_plugin_get_name (flux_plugin_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The plugin's unique id. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 const char * flux_plugin_get_uuid (flux_plugin_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The path the plugin was loaded from, or NULL. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 const char * flux_plugin_get_path (flux_plugin_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Register a handler for the topics matching a glob. (Not implemented yet
+ * in fluxgo: fails with ENOSYS.)
+ */
 int flux_plugin_add_handler (flux_plugin_t *p, const char *topic, flux_plugin_f cb, void *arg);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Remove the handler registered for a topic glob. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 int flux_plugin_remove_handler (flux_plugin_t *p, const char *topic);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The handler registered for exactly this topic glob. (Not implemented yet
+ * in fluxgo: fails with ENOSYS.)
+ */
 flux_plugin_f flux_plugin_get_handler (flux_plugin_t *p, const char *topic);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The handler whose glob matches a topic. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 flux_plugin_f flux_plugin_match_handler (flux_plugin_t *p, const char *topic);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Name the plugin and register a table of handlers ended by a NULL topic.
+ * (Not implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_plugin_register (flux_plugin_t *p, const char *name, const struct flux_plugin_handler t[]);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Attach data to the plugin under a key, with its destructor. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_plugin_aux_set (flux_plugin_t *p, const char *key, void *val, flux_free_f free_fn);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Data attached to the plugin under a key. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 void * flux_plugin_aux_get (flux_plugin_t *p, const char *key);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Remove attached data by its value, running its destructor. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 void flux_plugin_aux_delete_value (flux_plugin_t *p, const void *val);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Deprecated name of flux_plugin_aux_delete_value(). (Not implemented yet
+ * in fluxgo: fails with ENOSYS.)
+ */
 FLUX_DEPRECATED (void flux_plugin_aux_delete (flux_plugin_t *p, const void *val));
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set the plugin's configuration, a JSON object as text. (Not implemented
+ * yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_plugin_set_conf (flux_plugin_t *p, const char *json_str);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The plugin's configuration as JSON text. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 const char *flux_plugin_get_conf (flux_plugin_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Unpack the plugin's configuration with a jansson format string. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_plugin_conf_unpack (flux_plugin_t *p, const char *fmt, ...);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Create an empty set of plugin arguments. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 flux_plugin_arg_t *flux_plugin_arg_create ();
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Destroy plugin arguments. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 void flux_plugin_arg_destroy (flux_plugin_arg_t *args);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The text of the last error of an argument operation. (Not implemented
+ * yet in fluxgo: fails with ENOSYS.)
+ */
 const char *flux_plugin_arg_strerror (flux_plugin_arg_t *args);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set the in or out arguments from JSON text. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 int flux_plugin_arg_set (flux_plugin_arg_t *args, int flags, const char *json_str);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Get the in or out arguments as JSON text; the caller frees it. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_plugin_arg_get (flux_plugin_arg_t *args, int flags, char **json_str);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set the in or out arguments with a jansson format string. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_plugin_arg_pack (flux_plugin_arg_t *args, int flags, const char *fmt, ...);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* flux_plugin_arg_pack() with a va_list. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 int flux_plugin_arg_vpack (flux_plugin_arg_t *args, int flags, const char *fmt, va_list ap);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Unpack the in or out arguments with a jansson format string. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_plugin_arg_unpack (flux_plugin_arg_t *args, int flags, const char *fmt, ...);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* flux_plugin_arg_unpack() with a va_list. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 int flux_plugin_arg_vunpack (flux_plugin_arg_t *args, int flags, const char *fmt, va_list ap);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Call the handler matching a topic; 0 when none matches. (Not implemented
+ * yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_plugin_call (flux_plugin_t *p, const char *name, flux_plugin_arg_t *args);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Load a plugin from a shared object (a path, or a name looked up in the
+ * search path) and run its flux_plugin_init(). (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 int flux_plugin_load_dso (flux_plugin_t *p, const char *path);
 
 #ifdef __cplusplus
