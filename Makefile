@@ -67,7 +67,9 @@ check-prototypes: need-flux-core
 # script leaves under FLUX_CORE/src/flux-core) against flux-core's headers
 # and against ours (-fsyntax-only -Wall -Wextra): the diagnostics must be
 # identical, so whatever compiles against flux-core's headers compiles
-# against ours, with the same warnings.
+# against ours, with the same warnings. Then the generated probe prints
+# every constant and type size of the spec, built against both include
+# trees: the outputs must be identical.
 HEADER_COMPAT_SRC = src/cmd/*.c src/cmd/builtin/*.c src/common/libflux/test/*.c \
 	src/common/libjob/test/*.c src/common/libsubprocess/test/*.c t/*/*.c
 check-headers: need-flux-core $(INCDIR)/flux/core.h
@@ -82,6 +84,12 @@ check-headers: need-flux-core $(INCDIR)/flux/core.h
 		done > $(BUILD)/check-headers/$$(test $$inc = $(INCDIR) && echo ours || echo flux-core).log; done; \
 	diff $(BUILD)/check-headers/flux-core.log $(BUILD)/check-headers/ours.log && \
 		echo "check-headers: flux-core's sources compile against our headers with the same diagnostics"
+	@for inc in $(INCDIR) $(FLUX_CORE)/include; do \
+		n=$$(test $$inc = $(INCDIR) && echo ours || echo flux-core); \
+		$(CC) -Wall -Werror -I$$inc -o $(BUILD)/check-headers/probe-$$n bindings/capi/test/probe/zz_generated_probe.c && \
+		$(BUILD)/check-headers/probe-$$n > $(BUILD)/check-headers/probe-$$n.out || exit 1; done; \
+	diff $(BUILD)/check-headers/probe-flux-core.out $(BUILD)/check-headers/probe-ours.out && \
+		echo "check-headers: all $$(wc -l < $(BUILD)/check-headers/probe-ours.out) constants and type sizes are flux-core's"
 
 lib: $(LIB) $(INCDIR)/flux/core.h $(LIBDIR)/pkgconfig/flux-core.pc
 
