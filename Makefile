@@ -36,7 +36,7 @@ CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings
 # libflux-core, so they use whichever library the test program loaded.
 CTEST_DSOS := $(patsubst bindings/capi/test/dso/%.c,$(BUILD)/ctest-dso/%.so,$(wildcard bindings/capi/test/dso/*.c))
 
-.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank ctest-jobs kvs-ctest kvs-commands conformance flux-core-suites need-flux-core bench bench-go bench-c install clean
+.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank ctest-jobs kvs-ctest kvs-commands conformance flux-core-suites need-flux-core bench bench-go bench-c install check-headers clean
 
 all: lib
 
@@ -58,6 +58,7 @@ help:
 	@echo "make kvs-commands       flux-core's flux kvs with both libraries: the same output"
 	@echo "make conformance       flux-core's public-API unit tests against our library (CONFORMANCE=libflux/rpc: one)"
 	@echo "make check-prototypes  compare the spec's prototypes with flux-core's headers"
+	@echo "make check-headers     compile flux-core's sources against both include trees"
 	@echo "  (these find flux-core through FLUX_CORE=PREFIX or flux on PATH)"
 
 generate:
@@ -74,6 +75,34 @@ coverage:
 # Compare every spec prototype with an installed flux-core's headers.
 check-prototypes: need-flux-core
 	$(GO) run ./cmd/fluxgen -check-prototypes $(FLUX_CORE)/include/flux/core
+
+# Compile flux-core's own programs and tests (the source tree its build
+# script leaves under FLUX_CORE/src/flux-core) against flux-core's headers
+# and against ours (-fsyntax-only -Wall -Wextra): the diagnostics must be
+# identical, so whatever compiles against flux-core's headers compiles
+# against ours, with the same warnings. Then the generated probe prints
+# every constant and type size of the spec, built against both include
+# trees: the outputs must be identical.
+HEADER_COMPAT_SRC = src/cmd/*.c src/cmd/builtin/*.c src/common/libflux/test/*.c \
+	src/common/libjob/test/*.c src/common/libsubprocess/test/*.c t/*/*.c
+check-headers: need-flux-core $(INCDIR)/flux/core.h
+	@if [ ! -d $(FLUX_CORE)/src/flux-core/src/cmd ]; then \
+		echo "check-headers: skipped: no flux-core source tree at $(FLUX_CORE)/src/flux-core"; exit 0; fi; \
+	mkdir -p $(BUILD)/check-headers; \
+	cd $(FLUX_CORE)/src/flux-core && for inc in $(INCDIR) $(FLUX_CORE)/include; do \
+		for f in $(HEADER_COMPAT_SRC); do \
+			$(CC) -fsyntax-only -Wall -Wextra -I$$inc -I. -Iconfig -Isrc/include -Isrc/common/libccan \
+				-Isrc/common/libtap -Isrc/common/libflux $$(pkg-config --cflags jansson) \
+				-DTEST_SUBPROCESS_DIR='"x"' $$f 2>&1 | grep -E 'warning|error' | sed "s|$$inc|INCLUDE|g"; \
+		done > $(BUILD)/check-headers/$$(test $$inc = $(INCDIR) && echo ours || echo flux-core).log; done; \
+	diff $(BUILD)/check-headers/flux-core.log $(BUILD)/check-headers/ours.log && \
+		echo "check-headers: flux-core's sources compile against our headers with the same diagnostics"
+	@for inc in $(INCDIR) $(FLUX_CORE)/include; do \
+		n=$$(test $$inc = $(INCDIR) && echo ours || echo flux-core); \
+		$(CC) -Wall -Werror -I$$inc -o $(BUILD)/check-headers/probe-$$n bindings/capi/test/probe/zz_generated_probe.c && \
+		$(BUILD)/check-headers/probe-$$n > $(BUILD)/check-headers/probe-$$n.out || exit 1; done; \
+	diff $(BUILD)/check-headers/probe-flux-core.out $(BUILD)/check-headers/probe-ours.out && \
+		echo "check-headers: all $$(wc -l < $(BUILD)/check-headers/probe-ours.out) constants and type sizes are flux-core's"
 
 lib: $(LIB) $(INCDIR)/flux/core.h $(LIBDIR)/pkgconfig/flux-core.pc
 
@@ -143,9 +172,9 @@ flux-core-suites:
 ifeq ($(FLUX_CORE),)
 	@if [ "$$FLUXGO_REQUIRE_FLUX_CORE" = 1 ]; then \
 		echo "FLUXGO_REQUIRE_FLUX_CORE=1 but no flux-core: set FLUX_CORE=PREFIX or put flux on PATH"; exit 1; fi
-	@echo "skipped: the real flux-core suites (Go tests on real brokers, interop, multirank, ctest-flux-core, check-prototypes): no flux-core; set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"
+	@echo "skipped: the real flux-core suites (Go tests on real brokers, interop, multirank, ctest-flux-core, check-prototypes, check-headers): no flux-core; set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"
 else
-	$(MAKE) interop multirank ctest-jobs kvs-ctest kvs-commands ctest-flux-core check-prototypes
+	$(MAKE) interop multirank ctest-jobs kvs-ctest kvs-commands ctest-flux-core check-prototypes check-headers
 endif
 
 need-flux-core:
