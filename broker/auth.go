@@ -99,7 +99,7 @@ func (b *Broker) authenticate(nc *net.UnixConn) {
 	b.mu.Lock()
 	if b.closed || b.ln == nil {
 		b.mu.Unlock()
-		nc.Close()
+		c.shutdown()
 		return
 	}
 	b.conns[c.uuid] = c

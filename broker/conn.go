@@ -2,7 +2,6 @@ package broker
 
 import (
 	"net"
-	"sync"
 
 	"github.com/fluxgo/fluxgo/runtime/msg"
 	"github.com/fluxgo/fluxgo/runtime/stream"
@@ -15,8 +14,8 @@ type outItem struct {
 	closeAfter bool
 }
 
-// conn is one authenticated client connection. Fields below mu are owned
-// by the writer side; the rest are guarded by Broker.mu.
+// conn is one authenticated client connection. Its fields are guarded by
+// Broker.mu; out is safe on its own.
 type conn struct {
 	b        *Broker
 	nc       *net.UnixConn
@@ -32,13 +31,11 @@ type conn struct {
 	rxcount int                     // messages received from the client
 	txcount int                     // messages sent to the client
 
-	mu     sync.Mutex
-	cond   *sync.Cond
-	queue  []outItem
-	closed bool
+	out *stream.QueueWriter
 }
 
-// newConn creates the state for an accepted connection.
+// newConn creates the state for an accepted connection and starts its
+// writer.
 func newConn(b *Broker, nc *net.UnixConn, id string, uid, rolemask uint32, pid int32) *conn {
 	c := &conn{
 		b:        b,
@@ -50,17 +47,22 @@ func newConn(b *Broker, nc *net.UnixConn, id string, uid, rolemask uint32, pid i
 		subs:     make(map[string]int),
 		dcon:     make(map[string]*msg.Message),
 	}
-	c.cond = sync.NewCond(&c.mu)
+	// A failed write, or a hang-up fault injection asked for, ends the
+	// connection.
+	c.out = stream.NewQueueWriter(nc, func(err error) {
+		b.mu.Lock()
+		b.dropLocked(c, err)
+		b.mu.Unlock()
+	})
 	return c
 }
 
 // isOwner reports whether the connection has the OWNER role.
 func (c *conn) isOwner() bool { return c.rolemask&msg.RoleOwner != 0 }
 
-// start launches the reader and writer goroutines.
+// start launches the reader (the writer runs from newConn on).
 func (c *conn) start() {
 	go c.readLoop()
-	go c.writeLoop()
 }
 
 // readLoop decodes messages from the client and hands them to the router.
@@ -84,49 +86,15 @@ func (c *conn) readLoop() {
 	}
 }
 
-// writeLoop writes queued bytes until the connection is closed.
-func (c *conn) writeLoop() {
-	for {
-		c.mu.Lock()
-		for len(c.queue) == 0 && !c.closed {
-			c.cond.Wait()
-		}
-		if c.closed {
-			c.mu.Unlock()
-			return
-		}
-		q := c.queue
-		c.queue = nil
-		c.mu.Unlock()
-		for _, it := range q {
-			if _, err := c.nc.Write(it.data); err != nil || it.closeAfter {
-				c.b.mu.Lock()
-				c.b.dropLocked(c, err)
-				c.b.mu.Unlock()
-				return
-			}
-		}
-	}
-}
-
 // enqueue queues bytes for the client; it never blocks.
 func (c *conn) enqueue(it outItem) {
-	c.mu.Lock()
-	if !c.closed {
-		c.queue = append(c.queue, it)
-		c.cond.Signal()
-	}
-	c.mu.Unlock()
+	c.out.Write(it.data, it.closeAfter)
 }
 
 // shutdown closes the socket and stops the writer, discarding anything
 // still queued.
 func (c *conn) shutdown() {
-	c.mu.Lock()
-	c.closed = true
-	c.queue = nil
-	c.cond.Broadcast()
-	c.mu.Unlock()
+	c.out.Abort()
 	c.nc.Close()
 }
 

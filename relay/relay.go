@@ -23,7 +23,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -128,7 +127,8 @@ type session struct {
 	h      *fluxrt.Handle
 	uuid   string
 	userid uint32
-	out    *frameWriter
+	out    *stream.QueueWriter // frames to the client, never blocking
+	failed chan error          // the first failed write to the client
 
 	fromBroker <-chan inbound
 	deferred   []*msg.Message // broker messages set aside by a blocking RPC
@@ -148,13 +148,14 @@ func serve(h *fluxrt.Handle, in io.Reader, out io.Writer, uid uint32) error {
 		h:        h,
 		uuid:     uuid.NewString(),
 		userid:   uid,
-		out:      newFrameWriter(out),
+		failed:   make(chan error, 1),
 		subs:     map[string]int{},
 		services: map[string]*service{},
 		pending:  map[uint32]func(int){},
 		dcon:     map[string]*msg.Message{},
 	}
-	defer s.out.close()
+	s.out = stream.NewQueueWriter(out, func(err error) { s.failed <- err })
+	defer s.out.Close(flushWait)
 
 	clientCh := make(chan inbound, 16)
 	stopClient := make(chan struct{})
@@ -225,7 +226,7 @@ func serve(h *fluxrt.Handle, in io.Reader, out io.Writer, uid uint32) error {
 				return &BrokerError{Err: b.err}
 			}
 			s.brokerMessage(b.m)
-		case err := <-s.out.failed:
+		case err := <-s.failed:
 			s.disconnect()
 			if errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) {
 				return nil
@@ -280,7 +281,7 @@ func (s *session) respond(req *msg.Message, errnum int) {
 	r.Aux1 = uint32(errnum)
 	r.Aux2 = req.Matchtag()
 	r.Rolemask = msg.RoleOwner
-	s.out.send(r)
+	_ = s.out.Send(r)
 }
 
 // requestString unpacks the string member key of a request's JSON object
@@ -533,21 +534,21 @@ func (s *session) brokerMessage(m *msg.Message) {
 		if id, err := m.PopRoute(); err != nil || id != s.uuid {
 			return
 		}
-		s.out.send(m)
+		_ = s.out.Send(m)
 	case msg.TypeEvent:
 		if !m.HasTopic() {
 			return
 		}
 		for prefix := range s.subs {
 			if strings.HasPrefix(m.Topic, prefix) {
-				s.out.send(m)
+				_ = s.out.Send(m)
 				return
 			}
 		}
 	case msg.TypeRequest:
 		// A client's service is the first word of the topic.
 		if svc, _, _ := strings.Cut(m.Topic, "."); m.HasTopic() && s.services[svc] != nil {
-			s.out.send(m)
+			_ = s.out.Send(m)
 			return
 		}
 		if r, err := fluxrt.ResponseDerive(m, int(syscall.ENOSYS)); err == nil {
@@ -556,80 +557,6 @@ func (s *session) brokerMessage(m *msg.Message) {
 	}
 }
 
-// frameWriter writes framed messages to the client from its own goroutine
-// through an unbounded queue, so that a client that is slow to read never
-// stops the relay from reading (as flux-core's per-connection queue).
-type frameWriter struct {
-	w      io.Writer
-	mu     sync.Mutex
-	cond   *sync.Cond
-	q      [][]byte
-	closed bool
-	failed chan error // receives the first write error
-	done   chan struct{}
-}
-
-func newFrameWriter(w io.Writer) *frameWriter {
-	fw := &frameWriter{w: w, failed: make(chan error, 1), done: make(chan struct{})}
-	fw.cond = sync.NewCond(&fw.mu)
-	go fw.run()
-	return fw
-}
-
-// send queues m; messages that cannot be encoded are dropped.
-func (fw *frameWriter) send(m *msg.Message) {
-	frame, err := stream.AppendFrame(nil, m)
-	if err != nil {
-		return
-	}
-	fw.mu.Lock()
-	if !fw.closed {
-		fw.q = append(fw.q, frame)
-		fw.cond.Signal()
-	}
-	fw.mu.Unlock()
-}
-
-func (fw *frameWriter) run() {
-	defer close(fw.done)
-	for {
-		fw.mu.Lock()
-		for len(fw.q) == 0 && !fw.closed {
-			fw.cond.Wait()
-		}
-		if len(fw.q) == 0 {
-			fw.mu.Unlock()
-			return
-		}
-		batch := fw.q
-		fw.q = nil
-		fw.mu.Unlock()
-		for _, f := range batch {
-			if _, err := fw.w.Write(f); err != nil {
-				fw.failed <- err
-				fw.mu.Lock()
-				fw.closed, fw.q = true, nil
-				fw.mu.Unlock()
-				return
-			}
-		}
-	}
-}
-
-// flushWait bounds how long close waits for queued frames to be written.
+// flushWait bounds how long the end of a session waits for frames still
+// queued for the client to be written.
 const flushWait = 2 * time.Second
-
-// close writes out what is queued (unless a write failed) and stops,
-// giving up after flushWait if the client does not read.
-func (fw *frameWriter) close() {
-	fw.mu.Lock()
-	fw.closed = true
-	fw.cond.Signal()
-	fw.mu.Unlock()
-	t := time.NewTimer(flushWait)
-	defer t.Stop()
-	select {
-	case <-fw.done:
-	case <-t.C:
-	}
-}

@@ -11,25 +11,13 @@ import (
 	"time"
 
 	"github.com/fluxgo/fluxgo/broker"
+	"github.com/fluxgo/fluxgo/internal/brokertest"
 	fluxrt "github.com/fluxgo/fluxgo/runtime"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 	"github.com/fluxgo/fluxgo/runtime/stream"
 )
 
 const ioTimeout = 5 * time.Second
-
-func startBroker(t *testing.T) *broker.Broker {
-	t.Helper()
-	b, err := broker.New(broker.Options{RunDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	return b
-}
 
 // client is the test's end of a relay session.
 type client struct {
@@ -184,7 +172,7 @@ func recvHandle(t *testing.T, h *fluxrt.Handle, match fluxrt.Match) (*msg.Messag
 }
 
 func TestRelayRPC(t *testing.T) {
-	b := startBroker(t)
+	b := brokertest.Start(t)
 	c := startRelay(t, b.Path())
 	c.send(request("broker.ping", 7, `{"seq":1}`))
 	m := c.recv()
@@ -219,7 +207,7 @@ func TestRelayRPC(t *testing.T) {
 }
 
 func TestRelayEvents(t *testing.T) {
-	b := startBroker(t)
+	b := brokertest.Start(t)
 	c := startRelay(t, b.Path())
 	pub := openLocal(t, b)
 	tests := []struct {
@@ -267,7 +255,7 @@ func TestRelayEvents(t *testing.T) {
 }
 
 func TestRelayServices(t *testing.T) {
-	b := startBroker(t)
+	b := brokertest.Start(t)
 	c := startRelay(t, b.Path())
 	caller := openLocal(t, b)
 	c.send(request("service.add", 1, `{"service":"svc"}`))
@@ -335,7 +323,7 @@ func TestRelayServices(t *testing.T) {
 // TestRelayDisconnect: when the client leaves, services it sent requests
 // to get one disconnect notification per (service, nodeid, upstream).
 func TestRelayDisconnect(t *testing.T) {
-	b := startBroker(t)
+	b := brokertest.Start(t)
 	svc := openLocal(t, b)
 	add := request("service.add", 1, `{"service":"dsvc"}`)
 	if err := svc.Send(add, 0); err != nil {
@@ -387,7 +375,7 @@ func TestRelayDisconnect(t *testing.T) {
 }
 
 func TestRelayBrokerGone(t *testing.T) {
-	b := startBroker(t)
+	b := brokertest.Start(t)
 	c := startRelay(t, b.Path())
 	c.send(request("attr.get", 1, `{"name":"rank"}`))
 	expectResponse(t, c.recv(), "attr.get", 1, 0)
@@ -419,7 +407,7 @@ func TestRelayErrors(t *testing.T) {
 		t.Fatalf("Run = %v", err)
 	}
 
-	b := startBroker(t)
+	b := brokertest.Start(t)
 	c := startRelay(t, b.Path())
 	if _, err := c.conn.Write([]byte("garbage, not a frame header")); err != nil {
 		t.Fatal(err)
@@ -439,7 +427,7 @@ func TestRelayErrors(t *testing.T) {
 // non-owner-looking credential without roles, the broker keeps the
 // userid and fills in the relay connection's roles.
 func TestRelayUserid(t *testing.T) {
-	b := startBroker(t)
+	b := brokertest.Start(t)
 	mine, theirs := socketPair(t)
 	defer mine.Close()
 	uid := uint32(4242)

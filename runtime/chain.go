@@ -19,22 +19,22 @@ type chainState struct {
 // inherits prev's reactor and handle) on first use.
 func (prev *Future) chainGet() *chainState {
 	prev.mu.Lock()
-	cs := prev.chained
+	cs := prev.rx.chained
 	prev.mu.Unlock()
 	if cs != nil {
 		return cs
 	}
 	cs = &chainState{prev: prev}
 	next := NewFutureInit(func(f *Future) { cs.init(f) })
-	next.chain = cs
+	next.rx.chain = cs
 	cs.next = next
 	prev.mu.Lock()
-	if prev.chained != nil {
-		cs = prev.chained
+	if prev.rx.chained != nil {
+		cs = prev.rx.chained
 		prev.mu.Unlock()
 		return cs
 	}
-	prev.chained = cs
+	prev.rx.chained = cs
 	prev.mu.Unlock()
 	propagateContext(prev, next)
 	return cs
@@ -185,7 +185,7 @@ func (f *Future) chainOf() *chainState {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.chained
+	return f.rx.chained
 }
 
 // markContinued records that the chain was continued and returns next.

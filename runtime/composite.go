@@ -32,7 +32,7 @@ func NewWaitAnyFuture() *Future {
 
 func newComposite(anyMode bool) *Future {
 	f := NewFutureInit(compositeInit)
-	f.comp = &compositeState{any: anyMode, children: map[string]*Future{}}
+	f.rx.comp = &compositeState{any: anyMode, children: map[string]*Future{}}
 	return f
 }
 
@@ -41,10 +41,10 @@ func newComposite(anyMode bool) *Future {
 // then on (it is destroyed with the composite). EINVAL for a nil or
 // non-composite future or nil child, EEXIST for a name already used.
 func (f *Future) Push(name *string, child *Future) error {
-	if f == nil || child == nil || f.comp == nil {
+	if f == nil || child == nil || f.rx.comp == nil {
 		return ErrnoError(syscall.EINVAL)
 	}
-	cs := f.comp
+	cs := f.rx.comp
 	f.mu.Lock()
 	var n string
 	if name == nil {
@@ -68,37 +68,37 @@ func (f *Future) Push(name *string, child *Future) error {
 // GetChild returns the child pushed under name (flux_future_get_child);
 // nil when there is none, EINVAL for a non-composite future.
 func (f *Future) GetChild(name string) (*Future, error) {
-	if f == nil || f.comp == nil {
+	if f == nil || f.rx.comp == nil {
 		return nil, ErrnoError(syscall.EINVAL)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.comp.children[name], nil
+	return f.rx.comp.children[name], nil
 }
 
 // FirstChild starts an iteration over the children's names in push order
 // (flux_future_first_child); nil when there are none. EINVAL for a
 // non-composite future.
 func (f *Future) FirstChild() (*string, error) {
-	if f == nil || f.comp == nil {
+	if f == nil || f.rx.comp == nil {
 		return nil, ErrnoError(syscall.EINVAL)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.comp.cursor = 0
-	return f.comp.atLocked()
+	f.rx.comp.cursor = 0
+	return f.rx.comp.atLocked()
 }
 
 // NextChild continues the iteration started by FirstChild
 // (flux_future_next_child); nil at the end.
 func (f *Future) NextChild() (*string, error) {
-	if f == nil || f.comp == nil {
+	if f == nil || f.rx.comp == nil {
 		return nil, ErrnoError(syscall.EINVAL)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.comp.cursor++
-	return f.comp.atLocked()
+	f.rx.comp.cursor++
+	return f.rx.comp.atLocked()
 }
 
 func (cs *compositeState) atLocked() (*string, error) {
@@ -113,9 +113,9 @@ func (cs *compositeState) atLocked() (*string, error) {
 func (f *Future) compositeChildren() []*Future {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := make([]*Future, 0, len(f.comp.names))
-	for _, n := range f.comp.names {
-		out = append(out, f.comp.children[n])
+	out := make([]*Future, 0, len(f.rx.comp.names))
+	for _, n := range f.rx.comp.names {
+		out = append(out, f.rx.comp.children[n])
 	}
 	return out
 }
@@ -152,7 +152,7 @@ func compositeInit(f *Future) {
 			return
 		}
 	}
-	if len(children) == 0 && !f.comp.any {
+	if len(children) == 0 && !f.rx.comp.any {
 		f.Fulfill(nil)
 	}
 }
@@ -160,7 +160,7 @@ func compositeInit(f *Future) {
 // compositeChildReady fulfills the composite once its condition holds.
 func compositeChildReady(f, child *Future) {
 	errnum := 0
-	if f.comp.any {
+	if f.rx.comp.any {
 		if _, err := child.Result(); err != nil {
 			errnum = int(ErrnoOf(err))
 		}

@@ -42,7 +42,7 @@ func (l *loopConn) attach(h *Handle) {
 	_ = h.AttrSetCacheonly("size", &one)
 }
 
-func (l *loopConn) send(m *msg.Message, flags int, w waiter) error {
+func (l *loopConn) Send(m *msg.Message, flags int, w waiter) error {
 	l.mu.Lock()
 	redirect := l.attrRedirect
 	uid, roles := l.userid, l.rolemask
@@ -57,7 +57,7 @@ func (l *loopConn) send(m *msg.Message, flags int, w waiter) error {
 	if cpy.Rolemask == msg.RoleNone {
 		cpy.Rolemask = roles
 	}
-	return l.queue.pushBack(cpy)
+	return l.queue.PushBack(cpy)
 }
 
 // respond queues a response to req the way flux_respond on the loop handle
@@ -76,7 +76,7 @@ func (l *loopConn) respond(req *msg.Message, errnum uint32) error {
 		c.countTx(rep)
 		c.traceMsg(c.root.FlagsGet(), rep)
 	}
-	return l.send(rep, 0, waiter{})
+	return l.Send(rep, 0, waiter{})
 }
 
 // redirectAttr answers attr.get/set/rm requests locally (after the
@@ -110,22 +110,22 @@ func (l *loopConn) redirectAttr(req *msg.Message) error {
 	return ErrnoError(syscall.ENOSYS)
 }
 
-func (l *loopConn) recv(flags int, w waiter) (*msg.Message, error) {
-	if m := l.queue.popFront(); m != nil {
+func (l *loopConn) Recv(flags int, w waiter) (*msg.Message, error) {
+	if m := l.queue.PopFront(); m != nil {
 		return m, nil
 	}
 	return nil, ErrnoError(syscall.EWOULDBLOCK)
 }
 
-func (l *loopConn) pollFD() (int, error) { return l.queue.fd() }
+func (l *loopConn) PollFD() (int, error) { return l.queue.FD() }
 
-func (l *loopConn) pollOutFD() (int, error) { return l.queue.pollOutFD() }
+func (l *loopConn) PollOutFD() (int, error) { return l.queue.PollOutFD() }
 
-func (l *loopConn) pollEvents() int { return l.queue.pollEvents() }
+func (l *loopConn) PollEvents() int { return l.queue.PollEvents() }
 
-func (l *loopConn) close() { l.queue.close() }
+func (l *loopConn) Close() { l.queue.Close() }
 
-func (l *loopConn) getOpt(name string, size int) ([]byte, error) {
+func (l *loopConn) GetOpt(name string, size int) ([]byte, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var v uint32
@@ -135,7 +135,7 @@ func (l *loopConn) getOpt(name string, size int) ([]byte, error) {
 	case OptTestingRolemask:
 		v = l.rolemask
 	case OptMessageCountLimit:
-		v = uint32(int32(l.queue.getLimit()))
+		v = uint32(int32(l.queue.Limit()))
 	case OptPollfdEvents:
 		v = uint32(unix.POLLIN)
 	default:
@@ -147,7 +147,7 @@ func (l *loopConn) getOpt(name string, size int) ([]byte, error) {
 	return binary.NativeEndian.AppendUint32(nil, v), nil
 }
 
-func (l *loopConn) setOpt(name string, val []byte) error {
+func (l *loopConn) SetOpt(name string, val []byte) error {
 	switch name {
 	case OptTestingUserid, OptTestingRolemask, OptMessageCountLimit:
 		if len(val) != 4 {
@@ -162,7 +162,7 @@ func (l *loopConn) setOpt(name string, val []byte) error {
 		case OptTestingRolemask:
 			l.rolemask = v
 		default:
-			return l.queue.setLimit(int(int32(v)))
+			return l.queue.SetLimit(int(int32(v)))
 		}
 		return nil
 	case OptAttrRedirect:

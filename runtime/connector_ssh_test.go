@@ -3,21 +3,14 @@ package runtime
 import (
 	"os"
 	"path/filepath"
-	"reflect"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
-)
 
-// mapEnv is an environment lookup over a fixed map.
-func mapEnv(m map[string]string) func(string) (string, bool) {
-	return func(k string) (string, bool) {
-		v, ok := m[k]
-		return v, ok
-	}
-}
+	"github.com/fluxgo/fluxgo/runtime/internal/transport"
+)
 
 // writeScript writes an executable shell script into dir.
 func writeScript(t *testing.T, dir, name, body string) string {
@@ -80,137 +73,6 @@ func clearSSHEnv(t *testing.T) {
 	}
 }
 
-func TestParseSSHURI(t *testing.T) {
-	tests := []struct {
-		in   string
-		want sshURI
-		ok   bool
-	}{
-		{"host/tmp/s", sshURI{host: "host", path: "tmp/s"}, true},
-		{"u@host:2222/tmp/s", sshURI{user: "u", host: "host", port: 2222, path: "tmp/s"}, true},
-		{"u:secret@host/s", sshURI{user: "u", host: "host", path: "s"}, true},
-		{"host/", sshURI{host: "host", path: ""}, true},
-		{"host:0/s", sshURI{host: "host", path: "s"}, true},
-		{"host:ab/s", sshURI{host: "host", port: 49*10 + 50, path: "s"}, true},
-		{"a@b@c/s", sshURI{user: "a", host: "b@c", path: "s"}, true},
-		{"host", sshURI{}, false},
-		{"host:22", sshURI{}, false},
-		{"host/s?x=1", sshURI{}, false},
-		{"host/s?", sshURI{}, false},
-		{"host/s#frag", sshURI{}, false},
-		{"@host/s", sshURI{}, false},
-		{"u@/s", sshURI{}, false},
-		{":22/s", sshURI{}, false},
-		{"host:/s", sshURI{}, false},
-		{"/s", sshURI{}, false},
-		{"", sshURI{}, false},
-	}
-	for _, tc := range tests {
-		got, err := parseSSHURI(tc.in)
-		if tc.ok != (err == nil) {
-			t.Errorf("parseSSHURI(%q) error = %v, want ok=%v", tc.in, err, tc.ok)
-			continue
-		}
-		if err != nil {
-			if ErrnoOf(err) != syscall.EINVAL {
-				t.Errorf("parseSSHURI(%q) errno = %v, want EINVAL", tc.in, ErrnoOf(err))
-			}
-			continue
-		}
-		if got != tc.want {
-			t.Errorf("parseSSHURI(%q) = %+v, want %+v", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestCDirname(t *testing.T) {
-	tests := map[string]string{
-		"":              ".",
-		"local":         ".",
-		"tmp/foo/local": "tmp/foo",
-		"/tmp/x":        "/tmp",
-		"/x":            "/",
-		"//x":           "//",
-		"///x":          "/",
-		"a//b":          "a",
-		"a/b/":          "a",
-		"/":             "/",
-		"a/./b":         "a/.",
-		"dir//flux":     "dir",
-	}
-	for in, want := range tests {
-		if got := cDirname(in); got != want {
-			t.Errorf("cDirname(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestSSHCommandArgv(t *testing.T) {
-	bindir := t.TempDir()
-	writeScript(t, bindir, "flux", "exit 0\n")
-	notExec := t.TempDir()
-	if err := os.WriteFile(filepath.Join(notExec, "flux"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	nofluxPath := "/nonexistent-dir"
-	tests := []struct {
-		name string
-		uri  string
-		env  map[string]string
-		want []string
-	}{
-		// The four argv connectors.md §3 verified against flux-core.
-		{"user and port", "user@host:2222/tmp/foo/local",
-			map[string]string{"FLUX_SSH": "fakessh", "PATH": nofluxPath},
-			[]string{"fakessh", "-p", "2222", "user@host", "env", "PATH=/tmp/foo/bin:/bin:/usr/bin", "flux", "relay", "/tmp/foo/local"}},
-		{"host only", "host/run/flux/local",
-			map[string]string{"FLUX_SSH": "fakessh", "PATH": nofluxPath},
-			[]string{"fakessh", "host", "env", "PATH=/run/flux/bin:/bin:/usr/bin", "flux", "relay", "/run/flux/local"}},
-		{"FLUX_SSH_RCMD", "host/run/flux/local",
-			map[string]string{"FLUX_SSH": "fakessh", "FLUX_SSH_RCMD": "/opt/flux/bin/flux", "PATH": nofluxPath},
-			[]string{"fakessh", "host", "/opt/flux/bin/flux", "relay", "/run/flux/local"}},
-		{"LD_LIBRARY_PATH", "host/run/flux/local",
-			map[string]string{"FLUX_SSH": "fakessh", "LD_LIBRARY_PATH": "/opt/lib", "PATH": nofluxPath},
-			[]string{"fakessh", "host", "env", "PATH=/run/flux/bin:/bin:/usr/bin", "LD_LIBRARY_PATH=/opt/lib", "flux", "relay", "/run/flux/local"}},
-		// Further rows derived from the same rules.
-		{"RCMD and LD_LIBRARY_PATH", "host/s",
-			map[string]string{"FLUX_SSH": "x", "FLUX_SSH_RCMD": "r", "LD_LIBRARY_PATH": ""},
-			[]string{"x", "host", "env", "LD_LIBRARY_PATH=", "r", "relay", "/s"}},
-		{"default ssh, no PATH", "host/s",
-			map[string]string{},
-			[]string{"ssh", "host", "env", "PATH=/./bin:/bin:/usr/bin", "flux", "relay", "/s"}},
-		{"flux found in PATH", "h/tmp/x/local",
-			map[string]string{"PATH": "::" + notExec + ":" + bindir + "/:/usr/bin"},
-			[]string{"ssh", "h", "env", "PATH=/tmp/x/bin:" + bindir + ":/bin:/usr/bin", "flux", "relay", "/tmp/x/local"}},
-		{"password dropped, port 0", "u:pw@h:0/a/b",
-			map[string]string{"PATH": nofluxPath},
-			[]string{"ssh", "u@h", "env", "PATH=/a/bin:/bin:/usr/bin", "flux", "relay", "/a/b"}},
-		{"empty remote path", "h/",
-			map[string]string{"PATH": nofluxPath},
-			[]string{"ssh", "h", "env", "PATH=/./bin:/bin:/usr/bin", "flux", "relay", "/"}},
-		{"double slash path", "h//x",
-			map[string]string{"PATH": nofluxPath},
-			[]string{"ssh", "h", "env", "PATH=//bin:/bin:/usr/bin", "flux", "relay", "//x"}},
-		{"PATH= too long is left out", "h/" + strings.Repeat("d", 5000) + "/s",
-			map[string]string{"PATH": nofluxPath},
-			[]string{"ssh", "h", "env", "flux", "relay", "/" + strings.Repeat("d", 4095)}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			prog, argv, err := sshCommand(tc.uri, mapEnv(tc.env))
-			if err != nil {
-				t.Fatalf("sshCommand: %v", err)
-			}
-			if prog != tc.want[0] {
-				t.Errorf("prog = %q, want %q", prog, tc.want[0])
-			}
-			if !reflect.DeepEqual(argv, tc.want) {
-				t.Errorf("argv =\n %q\nwant\n %q", argv, tc.want)
-			}
-		})
-	}
-}
-
 // TestSSHOpenRunsArgv checks the argv the child really receives.
 func TestSSHOpenRunsArgv(t *testing.T) {
 	clearSSHEnv(t)
@@ -239,9 +101,9 @@ exec cat > /dev/null
 
 func TestSSHOpenErrors(t *testing.T) {
 	clearSSHEnv(t)
-	old := sshStderrWait
-	sshStderrWait = 500 * time.Millisecond
-	t.Cleanup(func() { sshStderrWait = old })
+	old := transport.SSHStderrWait
+	transport.SSHStderrWait = 500 * time.Millisecond
+	t.Cleanup(func() { transport.SSHStderrWait = old })
 	dir := t.TempDir()
 	ssh := fakeSSH(t, dir)
 	remote := func(name, body string) string { return writeScript(t, dir, name, body) }
@@ -271,13 +133,13 @@ func TestSSHOpenErrors(t *testing.T) {
 			syscall.ECONNRESET, "some error from remote"},
 		{"remote prints nothing", "ssh://host/tmp/s",
 			map[string]string{"FLUX_SSH": ssh, "FLUX_SSH_RCMD": remote("quiet", "exit 0\n")},
-			syscall.ECONNRESET, sshNoCleanConn},
+			syscall.ECONNRESET, transport.SSHNoCleanConn},
 		{"shell init writes to stdout", "ssh://host/tmp/s",
 			map[string]string{"FLUX_SSH": ssh, "FLUX_SSH_RCMD": remote("chatty", "echo Welcome\nexec cat >/dev/null\n")},
-			syscall.Errno('W'), sshNoCleanConn},
+			syscall.Errno('W'), transport.SSHNoCleanConn},
 		{"remote refuses", "ssh://host/tmp/s",
 			map[string]string{"FLUX_SSH": ssh, "FLUX_SSH_RCMD": remote("refuse", "printf '\\001'\n")},
-			syscall.EPERM, sshNoCleanConn},
+			syscall.EPERM, transport.SSHNoCleanConn},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -326,9 +188,9 @@ func TestSSHExecLookup(t *testing.T) {
 func TestSSHStderrForwardedAfterOpen(t *testing.T) {
 	clearSSHEnv(t)
 	var buf syncBuffer
-	old := sshStderr
-	sshStderr = &buf
-	t.Cleanup(func() { sshStderr = old })
+	old := transport.SSHStderr
+	transport.SSHStderr = &buf
+	t.Cleanup(func() { transport.SSHStderr = old })
 	dir := t.TempDir()
 	t.Setenv("FLUX_SSH", fakeSSH(t, dir))
 	t.Setenv("FLUX_SSH_RCMD", writeScript(t, dir, "relay",
@@ -372,9 +234,9 @@ func TestSSHCloseReapsAndReconnect(t *testing.T) {
 // killed after the grace period and still reaped.
 func TestSSHCloseKillsStubbornChild(t *testing.T) {
 	clearSSHEnv(t)
-	old := sshCloseGrace
-	sshCloseGrace = 200 * time.Millisecond
-	t.Cleanup(func() { sshCloseGrace = old })
+	old := transport.SSHCloseGrace
+	transport.SSHCloseGrace = 200 * time.Millisecond
+	t.Cleanup(func() { transport.SSHCloseGrace = old })
 	dir := t.TempDir()
 	t.Setenv("FLUX_SSH", fakeSSH(t, dir))
 	t.Setenv("FLUX_SSH_RCMD", writeScript(t, dir, "relay", "printf '\\000'\nexec sleep 30\n"))

@@ -2,10 +2,18 @@
 // (flux_t, flux_open(3) and the messaging calls around it) in pure Go. The
 // C ABI library and the Go binding are thin generated layers over it.
 //
+// Package runtime is the handle core. Below it, with no dependency on it:
+// runtime/reactor (the event loop and its watchers), runtime/msg and
+// runtime/stream (the message codec and stream framing), and, internal to
+// the runtime, the transport (the local, fd, ssh and interthread
+// connectors) and small leaf packages (the error type, environment
+// lookup, eventfd helpers). Service packages sit on top of its public
+// API.
+//
 // # Handles
 //
-// Open parses a URI, picks a builtin connector (loop, interthread, fd,
-// local) and returns a reference-counted *Handle. Clone makes a handle that
+// Open parses a URI, picks a builtin connector (loop here; interthread,
+// fd, local and ssh from the transport) and returns a reference-counted *Handle. Clone makes a handle that
 // shares everything message-related with its root (connector, requeue
 // queue, matchtag pool, counters, comms-error callback, RPC tracker, trace
 // clock) but has its own flags and its own aux container (and so its own
@@ -30,7 +38,7 @@
 //
 // # I/O design
 //
-// Socket connectors (local://, fd://) do their I/O on the raw non-blocking
+// Socket connectors (local://, fd://, ssh://) do their I/O on the raw non-blocking
 // file descriptor with golang.org/x/sys/unix in the caller's goroutine; a
 // blocking wait is a poll(2) on the socket plus two internal eventfds of
 // the root handle (one raised by destruction, one by Reconnect) and, for
@@ -45,7 +53,24 @@
 // eventfd and the connector's fd (the socket, or the connector queue's
 // eventfd), so a C event loop can wait on it and then call PollEvents.
 //
-// # RPCs, futures and the dispatcher
+// # Who receives
+//
+// Three paths take messages off a root's connection; the first two hold
+// the root's pump token while they do, so they never run at once:
+//
+//	receiver                started by                  serves                            code
+//	pump                    Get/Wait on an RPC future   the waiting goroutine (C callers   pump.go
+//	                        while no RecvLoop runs      and the runtime's own waits)
+//	RecvLoop                RecvLoopStart (the Go       Go callers: futures, events,       recvloop.go
+//	                        binding's Open)             services, GoMsgHandlerCreate
+//	reactor handle watcher  MsgHandlerCreate, Future.   C callers with a reactor: message  msghandler.go
+//	                        ThenReactor; runs in Run    handlers, reactor continuations
+//
+// The handle watcher does not take the token: it must not be combined
+// with a RecvLoop on one root, and it wakes a pumping waiter whose
+// response it routed.
+//
+// # RPCs, futures and the receive loop
 //
 // RPC sends a request with a matchtag from the root's pool and returns a
 // *Future registered under that tag; responses are matched by tag (and no
@@ -59,7 +84,7 @@
 //     put back at the head of the requeue queue, in order, when it stops.
 //     Between receives it polls the connector, the requeue queue and a
 //     wake eventfd, so timeouts and contexts interrupt it.
-//   - By a Dispatcher (DispatcherStart), for Go callers: one goroutine per
+//   - By a RecvLoop (RecvLoopStart), for Go callers: one goroutine per
 //     root receives everything, routes responses to futures, events to
 //     event handlers (topic prefix), and requests to the message handlers
 //     of the root and its clones made with GoMsgHandlerCreate, else to
@@ -83,20 +108,18 @@
 // answered, when RPC tracking is off.
 //
 // Continuations (Future.Then) run on a new goroutine per readiness, never
-// two at a time for one future; RPC futures need a running Dispatcher.
+// two at a time for one future; RPC futures need a running RecvLoop.
 // Future.ThenReactor instead runs them on a reactor (see below). A
-// Dispatcher and reactor-driven message handlers must not be used on the
+// RecvLoop and reactor-driven message handlers must not be used on the
 // same root at once (both would receive).
 //
 // # Reactor and message handlers
 //
-// Reactor is flux-core's event loop on epoll: watchers (fd, timer,
-// periodic, prepare, check, idle, signal, stat, handle) hold a reference
-// on it, and their callbacks are plain calls made by Run on the goroutine
-// (in a C host: the thread) that called Run. Other goroutines may start
-// and stop watchers or stop the loop at any time; a blocked Run is woken
-// through an eventfd. Signals are taken with os/signal while watched and
-// forwarded to the loop.
+// Reactor is flux-core's event loop on epoll, package runtime/reactor
+// (Reactor, Watcher and WatcherFunc here are aliases of its types; a
+// handle watcher watches a *Handle through the reactor's Source
+// interface). Its callbacks are plain calls made by Run on the goroutine
+// (in a C host: the thread) that called Run.
 //
 // Each handle (root or clone) has its own reactor (GetReactor, SetReactor)
 // and message dispatcher (MsgHandlerCreate), matching in flux-core's
@@ -111,7 +134,7 @@
 //
 // Go callers get the same message handlers without a reactor:
 // GoMsgHandlerCreate registers a handler whose handle's dispatcher is fed
-// by the root's Dispatcher instead of a handle watcher. The matching
+// by the root's RecvLoop instead of a handle watcher. The matching
 // order, role check (EPERM) and ENOSYS answer are the same code; each
 // handle (root or clone) runs its handlers on a goroutine of its own, one
 // message at a time, which plays the part of the thread running that

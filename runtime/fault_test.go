@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/fluxgo/fluxgo/broker"
+	"github.com/fluxgo/fluxgo/internal/brokertest"
 	fluxrt "github.com/fluxgo/fluxgo/runtime"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 	"github.com/fluxgo/fluxgo/runtime/stream"
@@ -22,19 +23,6 @@ import (
 
 // These tests drive the runtime against the stand-in broker's fault
 // injection (broker/fault.go).
-
-func startStandIn(t *testing.T) *broker.Broker {
-	t.Helper()
-	b, err := broker.New(broker.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	return b
-}
 
 func openStandIn(t *testing.T, b *broker.Broker, flags int) *fluxrt.Handle {
 	t.Helper()
@@ -112,7 +100,7 @@ func TestFaultCorruptResponses(t *testing.T) {
 		{broker.Oversized, syscall.EMSGSIZE, false},
 	} {
 		t.Run(fmt.Sprint(tc.kind), func(t *testing.T) {
-			b := startStandIn(t)
+			b := brokertest.Start(t)
 			h := openStandIn(t, b, 0)
 			var ce commsErrors
 			ce.install(h)
@@ -158,7 +146,7 @@ func TestFaultHugeHeaderNoAlloc(t *testing.T) {
 		errno syscall.Errno
 	}{{msg.MaxFrameSize, syscall.ECONNRESET}, {msg.MaxFrameSize + 1, syscall.EMSGSIZE}} {
 		t.Run(fmt.Sprint(tc.size), func(t *testing.T) {
-			b := startStandIn(t)
+			b := brokertest.Start(t)
 			h := openStandIn(t, b, 0)
 			var ce commsErrors
 			ce.install(h)
@@ -199,7 +187,7 @@ func TestFaultSendTooLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("allocates 1 GiB")
 	}
-	b := startStandIn(t)
+	b := brokertest.Start(t)
 	h := openStandIn(t, b, 0)
 	big := make([]byte, msg.MaxFrameSize)
 	_, err := h.RPC("broker.ping", big, msg.NodeIDAny, 0)
@@ -222,7 +210,7 @@ func TestFaultSendTooLarge(t *testing.T) {
 // away end with ECONNRESET (through the comms-error callback), and so do
 // later sends; no hang, no panic.
 func TestFaultBrokerKilledMidStream(t *testing.T) {
-	b := startStandIn(t)
+	b := brokertest.Start(t)
 	h := openStandIn(t, b, 0)
 	var ce commsErrors
 	ce.install(h)
@@ -317,7 +305,7 @@ func TestFaultPeerClosesDuringWrite(t *testing.T) {
 // interrupts poll(2) without signal.Notify, whose goroutine would outlive
 // the test.
 func TestFaultEINTR(t *testing.T) {
-	b := startStandIn(t)
+	b := brokertest.Start(t)
 	h := openStandIn(t, b, 0)
 
 	b.HoldResponses("broker.ping")
@@ -365,7 +353,7 @@ func TestFaultEINTR(t *testing.T) {
 
 // TestFaultEINTRFutureWait: the same for the C library's future wait.
 func TestFaultEINTRFutureWait(t *testing.T) {
-	b := startStandIn(t)
+	b := brokertest.Start(t)
 	h := openStandIn(t, b, 0)
 	b.HoldResponses("broker.ping")
 	f, err := h.RPC("broker.ping", []byte("{}\x00"), msg.NodeIDAny, 0)
@@ -413,7 +401,7 @@ func TestFaultCorruptNoPanicSweep(t *testing.T) {
 		good[:len(good)-1],
 	} {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			b := startStandIn(t)
+			b := brokertest.Start(t)
 			h := openStandIn(t, b, 0)
 			conn := onlyConn(t, b)
 			if err := b.SendRaw(conn, junk); err != nil {

@@ -31,7 +31,7 @@ func (r futureResult) dispose() {
 // methods are safe for concurrent use and nil-safe.
 //
 // How an RPC future gets its response depends on the handle: when a
-// Dispatcher runs on the handle's root it routes the response and Wait only
+// RecvLoop runs on the handle's root it routes the response and Wait only
 // blocks; otherwise the waiting goroutine receives messages itself (see the
 // package documentation).
 type Future struct {
@@ -45,9 +45,33 @@ type Future struct {
 	thenRunning bool
 	gen, called uint64 // readiness generations, for continuations
 
-	// RPC futures only.
+	rpc *rpcFuture // the RPC's state; nil for futures that are not RPCs
+
+	rx futureRx // reactor integration and the C API's extras
+}
+
+// futureRx is the part of a Future that serves flux-core's C future API:
+// reactors, init callbacks, aux items, composites and chains
+// (future_reactor.go, composite.go, chain.go).
+type futureRx struct {
+	extraRefs int           // references beyond the first (Incref)
+	aux       auxList       // flux_future_aux_set items
+	reactor   *Reactor      // flux_future_set_reactor
+	fluxH     *Handle       // flux_future_set_flux (holds a reference)
+	fluxSet   bool          // fluxH replaces the RPC's handle as the future's
+	init      func(*Future) // flux_future_create init callback
+	rthen     *reactorThen  // continuation run by a reactor
+	now       *nowContext   // blocking wait on a private reactor
+	embed     *Future       // source of FulfillWith results
+	comp      *compositeState
+	chain     *chainState // set on the "next" future of a chain
+	chained   *chainState // set on the "prev" future of a chain
+}
+
+// rpcFuture is the part of a Future only RPCs have (rpc.go). It is set
+// before the future is handed out and never replaced.
+type rpcFuture struct {
 	h        *Handle
-	rpc      bool
 	tag      uint32
 	nodeid   uint32
 	flags    int
@@ -68,27 +92,25 @@ type Future struct {
 	// queued (used to remember subscriptions and registrations).
 	onSuccess func()
 
-	// Reactor integration (future_reactor.go, composite.go, chain.go).
-	extraRefs int           // references beyond the first (Incref)
-	aux       auxList       // flux_future_aux_set items
-	reactor   *Reactor      // flux_future_set_reactor
-	fluxH     *Handle       // flux_future_set_flux (holds a reference)
-	fluxSet   bool          // fluxH replaces h as the future's handle
-	init      func(*Future) // flux_future_create init callback
-	rthen     *reactorThen  // continuation run by a reactor
-	now       *nowContext   // blocking wait on a private reactor
-	embed     *Future       // source of FulfillWith results
-	comp      *compositeState
-	chain     *chainState // set on the "next" future of a chain
-	chained   *chainState // set on the "prev" future of a chain
-	rpcWait   *dispatch   // dispatcher kept receiving for this RPC
-	rpcClone  *Handle     // clone receiving for this RPC on another reactor
+	// With a reactor continuation (future_reactor.go): the message
+	// dispatcher kept receiving for this RPC, and the clone receiving on
+	// the continuation's reactor when the handle has another one.
+	wait  *dispatch
+	clone *Handle
+}
+
+// rpcHandle returns an RPC future's handle, nil for other futures.
+func (f *Future) rpcHandle() *Handle {
+	if f.rpc == nil {
+		return nil
+	}
+	return f.rpc.h
 }
 
 // NewFuture returns an empty future that the caller fulfills with Fulfill
 // or FulfillError (flux_future_create without init callback).
 func NewFuture() *Future {
-	return &Future{readyCh: make(chan struct{}), nodeid: msg.NodeIDAny}
+	return &Future{readyCh: make(chan struct{})}
 }
 
 // isReadyLocked reports readiness; call with f.mu held.
@@ -291,7 +313,7 @@ func (f *Future) Wait(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if f.init != nil && !f.rpc {
+	if f.rx.init != nil && f.rpc == nil {
 		return f.waitNow(ctx)
 	}
 	for {
@@ -305,7 +327,7 @@ func (f *Future) Wait(ctx context.Context) error {
 			return nil
 		}
 		ready := f.readyCh
-		h := f.h
+		h := f.rpcHandle()
 		f.mu.Unlock()
 		if err := ctx.Err(); err != nil {
 			return newContextError(err)
@@ -352,14 +374,14 @@ func (f *Future) Reset() {
 // Then registers fn to run, on a new goroutine, each time a result becomes
 // current: now if the future is ready, and again after each Reset that
 // exposes a queued result or after the next fulfillment. Calls for one
-// future never overlap. RPC futures need a running Dispatcher on their
+// future never overlap. RPC futures need a running RecvLoop on their
 // handle's root (flux-core needs a reactor); otherwise, and for a nil fn
 // or future, Then fails with EINVAL.
 func (f *Future) Then(fn func(*Future)) error {
 	if f == nil || fn == nil {
 		return ErrnoError(syscall.EINVAL)
 	}
-	if f.h != nil && f.h.core.dispatcher() == nil {
+	if h := f.rpcHandle(); h != nil && h.core.recvLoop() == nil {
 		return ErrnoError(syscall.EINVAL)
 	}
 	f.mu.Lock()
@@ -416,8 +438,8 @@ func (f *Future) Destroy() {
 		f.mu.Unlock()
 		return
 	}
-	if f.extraRefs > 0 {
-		f.extraRefs--
+	if f.rx.extraRefs > 0 {
+		f.rx.extraRefs--
 		f.mu.Unlock()
 		return
 	}
@@ -435,11 +457,11 @@ func (f *Future) Destroy() {
 	default:
 		close(f.readyCh) // wake waiters; they see destroyed
 	}
-	h := f.h
+	h := f.rpcHandle()
 	release := f.takeRPCWaitLocked(true)
 	f.mu.Unlock()
 	release()
-	if h != nil && f.rpc {
+	if h != nil {
 		h.core.rpcRetire(f)
 	}
 	f.destroyReactorParts()
@@ -448,19 +470,19 @@ func (f *Future) Destroy() {
 // Matchtag returns the RPC's matchtag, 0 for NORESPONSE RPCs and non-RPC
 // futures (flux_rpc_get_matchtag).
 func (f *Future) Matchtag() uint32 {
-	if f == nil || !f.rpc {
+	if f == nil || f.rpc == nil {
 		return MatchtagNone
 	}
-	return f.tag
+	return f.rpc.tag
 }
 
 // Nodeid returns the nodeid the RPC was sent to, as passed (UPSTREAM stays
 // NodeIDUpstream); NodeIDAny for non-RPC futures (flux_rpc_get_nodeid).
 func (f *Future) Nodeid() uint32 {
-	if f == nil || !f.rpc {
+	if f == nil || f.rpc == nil {
 		return msg.NodeIDAny
 	}
-	return f.nodeid
+	return f.rpc.nodeid
 }
 
 // contextError is the error of a wait ended by its context: it matches

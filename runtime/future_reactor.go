@@ -42,7 +42,7 @@ func NewFutureInit(init func(*Future)) *Future {
 	if init == nil {
 		init = func(*Future) {}
 	}
-	f.init = init
+	f.rx.init = init
 	return f
 }
 
@@ -54,7 +54,7 @@ func (f *Future) Incref() {
 	}
 	f.mu.Lock()
 	if !f.destroyed {
-		f.extraRefs++
+		f.rx.extraRefs++
 	}
 	f.mu.Unlock()
 }
@@ -65,10 +65,10 @@ func (f *Future) Decref() { f.Destroy() }
 // fluxLocked returns the future's handle: the one set with SetFlux, else
 // the RPC's handle.
 func (f *Future) fluxLocked() *Handle {
-	if f.fluxSet {
-		return f.fluxH
+	if f.rx.fluxSet {
+		return f.rx.fluxH
 	}
-	return f.h
+	return f.rpcHandle()
 }
 
 // SetFlux sets the future's handle, taking a reference on it, and, when
@@ -84,10 +84,10 @@ func (f *Future) SetFlux(h *Handle) {
 		r, _ = h.GetReactor()
 	}
 	f.mu.Lock()
-	old := f.fluxH
-	f.fluxH, f.fluxSet = h, true
-	if h != nil && f.reactor == nil {
-		f.reactor = r
+	old := f.rx.fluxH
+	f.rx.fluxH, f.rx.fluxSet = h, true
+	if h != nil && f.rx.reactor == nil {
+		f.rx.reactor = r
 	}
 	f.mu.Unlock()
 	old.Close()
@@ -106,7 +106,7 @@ func (f *Future) GetFlux() (*Handle, error) {
 	if h == nil {
 		return nil, ErrnoError(syscall.EINVAL)
 	}
-	now := f.now
+	now := f.rx.now
 	if now == nil || !now.running {
 		return h, nil
 	}
@@ -131,7 +131,7 @@ func (f *Future) SetReactor(r *Reactor) {
 		return
 	}
 	f.mu.Lock()
-	f.reactor = r
+	f.rx.reactor = r
 	f.mu.Unlock()
 }
 
@@ -144,12 +144,12 @@ func (f *Future) GetReactor() (*Reactor, error) {
 		return nil, ErrnoError(syscall.EINVAL)
 	}
 	f.mu.Lock()
-	if f.now != nil && f.now.running {
-		r := f.now.r
+	if f.rx.now != nil && f.rx.now.running {
+		r := f.rx.now.r
 		f.mu.Unlock()
 		return r, nil
 	}
-	r := f.reactor
+	r := f.rx.reactor
 	h := f.fluxLocked()
 	f.mu.Unlock()
 	if r != nil {
@@ -169,8 +169,8 @@ func (f *Future) AuxGet(name string) (any, error) {
 		return nil, ErrnoError(syscall.EINVAL)
 	}
 	f.mu.Lock()
-	v, err := f.aux.get(name)
-	embed := f.embed
+	v, err := f.rx.aux.get(name)
+	embed := f.rx.embed
 	f.mu.Unlock()
 	if err != nil && embed != nil {
 		return embed.AuxGet(name)
@@ -184,7 +184,7 @@ func (f *Future) AuxSet(name *string, val any, destroy func(any)) error {
 	if f == nil {
 		return ErrnoError(syscall.EINVAL)
 	}
-	return f.aux.set(&f.mu, name, val, destroy)
+	return f.rx.aux.set(&f.mu, name, val, destroy)
 }
 
 // ThenReactor registers cb to run on the future's reactor (GetReactor)
@@ -210,7 +210,7 @@ func (f *Future) ThenReactor(timeout float64, cb func(*Future)) error {
 		f.mu.Unlock()
 		return ErrnoError(syscall.EINVAL)
 	}
-	rt := f.rthen
+	rt := f.rx.rthen
 	if rt == nil || rt.r != r {
 		if rt != nil {
 			rt.destroy()
@@ -222,11 +222,11 @@ func (f *Future) ThenReactor(timeout float64, cb func(*Future)) error {
 		}
 		if err != nil {
 			rt.destroy()
-			f.rthen = nil
+			f.rx.rthen = nil
 			f.mu.Unlock()
 			return err
 		}
-		f.rthen = rt
+		f.rx.rthen = rt
 	}
 	if f.isReadyLocked() {
 		rt.check.Start()
@@ -248,19 +248,19 @@ func (f *Future) ThenReactor(timeout float64, cb func(*Future)) error {
 		rt.timer.TimerAgain()
 	}
 	rt.cb = cb
-	callInit := f.init != nil && !rt.initCalled
+	callInit := f.rx.init != nil && !rt.initCalled
 	rt.initCalled = true
-	needRPC := f.rpc && !f.finished && f.tag != MatchtagNone && f.rpcWait == nil
+	needRPC := f.rpc != nil && !f.rpc.finished && f.rpc.tag != MatchtagNone && f.rpc.wait == nil
 	rh := f.fluxLocked()
 	if rh == nil {
-		rh = f.h
+		rh = f.rpcHandle()
 	}
 	f.mu.Unlock()
 	if needRPC {
 		f.rpcReceiveOn(rh, r)
 	}
 	if callInit {
-		f.init(f)
+		f.rx.init(f)
 	}
 	return nil
 }
@@ -287,12 +287,12 @@ func (f *Future) rpcReceiveOn(rh *Handle, r *Reactor) {
 		return
 	}
 	f.mu.Lock()
-	if f.rpcWait != nil || f.finished || f.destroyed {
+	if f.rpc.wait != nil || f.rpc.finished || f.destroyed {
 		f.mu.Unlock()
 		clone.Close()
 		return
 	}
-	f.rpcWait, f.rpcClone = d, clone
+	f.rpc.wait, f.rpc.clone = d, clone
 	d.rpcWaitAdd()
 	f.mu.Unlock()
 }
@@ -301,11 +301,11 @@ func (f *Future) rpcReceiveOn(rh *Handle, r *Reactor) {
 // once the final response arrived (or always, with force) and returns the
 // function that lets it go. Call with f.mu held; call the result without.
 func (f *Future) takeRPCWaitLocked(force bool) func() {
-	if f.rpcWait == nil || (!force && !f.finished) {
+	if f.rpc == nil || f.rpc.wait == nil || (!force && !f.rpc.finished) {
 		return func() {}
 	}
-	d, clone := f.rpcWait, f.rpcClone
-	f.rpcWait, f.rpcClone = nil, nil
+	d, clone := f.rpc.wait, f.rpc.clone
+	f.rpc.wait, f.rpc.clone = nil, nil
 	return func() {
 		d.rpcWaitDone()
 		if clone != nil {
@@ -318,7 +318,7 @@ func (f *Future) takeRPCWaitLocked(force bool) func() {
 // thenCheckCB runs the reactor continuation.
 func (f *Future) thenCheckCB(_ *Reactor, _ *Watcher, _ int) {
 	f.mu.Lock()
-	rt := f.rthen
+	rt := f.rx.rthen
 	if f.destroyed || rt == nil {
 		f.mu.Unlock()
 		return
@@ -343,10 +343,10 @@ func (f *Future) thenTimerCB(_ *Reactor, _ *Watcher, _ int) {
 // blocking wait stops, a reactor continuation is scheduled. Call with f.mu
 // held.
 func (f *Future) postFulfillLocked() {
-	if f.now != nil {
-		f.now.r.Stop()
+	if f.rx.now != nil {
+		f.rx.now.r.Stop()
 	}
-	if rt := f.rthen; rt != nil {
+	if rt := f.rx.rthen; rt != nil {
 		rt.check.Start()
 		rt.idle.Start()
 	}
@@ -355,7 +355,7 @@ func (f *Future) postFulfillLocked() {
 // resetThenLocked unschedules the reactor continuation and restarts its
 // timeout, for Reset. Call with f.mu held.
 func (f *Future) resetThenLocked() {
-	rt := f.rthen
+	rt := f.rx.rthen
 	if rt == nil {
 		return
 	}
@@ -379,18 +379,18 @@ func (rt *reactorThen) destroy() {
 // handle reference, composite children and chain links.
 func (f *Future) destroyReactorParts() {
 	f.mu.Lock()
-	embed := f.embed
-	f.embed = nil
-	rt := f.rthen
-	f.rthen = nil
-	now := f.now
-	f.now = nil
-	fluxH := f.fluxH
-	f.fluxH = nil
-	comp := f.comp
-	chain, chained := f.chain, f.chained
+	embed := f.rx.embed
+	f.rx.embed = nil
+	rt := f.rx.rthen
+	f.rx.rthen = nil
+	now := f.rx.now
+	f.rx.now = nil
+	fluxH := f.rx.fluxH
+	f.rx.fluxH = nil
+	comp := f.rx.comp
+	chain, chained := f.rx.chain, f.rx.chained
 	f.mu.Unlock()
-	f.aux.destroyAll(&f.mu)
+	f.rx.aux.destroyAll(&f.mu)
 	if rt != nil {
 		rt.destroy()
 	}
@@ -432,7 +432,7 @@ func (f *Future) waitNow(ctx context.Context) error {
 		f.mu.Unlock()
 		return newContextError(err)
 	}
-	if f.now != nil && f.now.running {
+	if f.rx.now != nil && f.rx.now.running {
 		// Another goroutine runs the wait: just wait for the result.
 		ready := f.readyCh
 		f.mu.Unlock()
@@ -443,13 +443,13 @@ func (f *Future) waitNow(ctx context.Context) error {
 			return newContextError(ctx.Err())
 		}
 	}
-	if f.now == nil {
+	if f.rx.now == nil {
 		r, err := NewReactor(0)
 		if err != nil {
 			f.mu.Unlock()
 			return err
 		}
-		wake, err := r.newAsync(func(r *Reactor, _ *Watcher, _ int) { r.Stop() })
+		wake, err := r.NewWakeWatcher(func(r *Reactor, _ *Watcher, _ int) { r.Stop() })
 		if err != nil {
 			r.Decref()
 			f.mu.Unlock()
@@ -457,15 +457,15 @@ func (f *Future) waitNow(ctx context.Context) error {
 		}
 		wake.Unref()
 		wake.Start()
-		f.now = &nowContext{r: r, wake: wake}
+		f.rx.now = &nowContext{r: r, wake: wake}
 	}
-	now := f.now
+	now := f.rx.now
 	now.running = true
 	callInit := !now.initCalled
 	now.initCalled = true
 	f.mu.Unlock()
 
-	stop := context.AfterFunc(ctx, now.wake.asyncSend)
+	stop := context.AfterFunc(ctx, now.wake.Wake)
 	// A deadline is a timer on the private reactor, as flux-core's
 	// wait_for timeout is: it keeps Run going until then, so a future
 	// nothing else can fulfill times out rather than failing with EDEADLK.
@@ -479,8 +479,8 @@ func (f *Future) waitNow(ctx context.Context) error {
 		})
 		deadline.Start()
 	}
-	if callInit && f.init != nil {
-		f.init(f)
+	if callInit && f.rx.init != nil {
+		f.rx.init(f)
 	}
 	var err error
 	for !f.IsReady() {
@@ -532,7 +532,7 @@ func (f *Future) FulfillWith(p *Future) error {
 		return ErrnoError(syscall.EINVAL)
 	}
 	f.mu.Lock()
-	embed := f.embed
+	embed := f.rx.embed
 	f.mu.Unlock()
 	if embed != nil && embed != p {
 		return ErrnoError(syscall.EEXIST)
@@ -557,8 +557,8 @@ func (f *Future) FulfillWith(p *Future) error {
 		f.push(res)
 	}
 	f.mu.Lock()
-	if f.embed == nil {
-		f.embed = p
+	if f.rx.embed == nil {
+		f.rx.embed = p
 		p.Incref()
 	}
 	f.mu.Unlock()

@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/fluxgo/fluxgo/runtime/internal/eventfd"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -74,20 +76,20 @@ type core struct {
 func newRootHandle(conn connector, flags int) (*Handle, error) {
 	closeFD, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
 	if err != nil {
-		conn.close()
+		conn.Close()
 		return nil, errnoErr(err)
 	}
 	kickFD, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
 	if err != nil {
 		_ = unix.Close(closeFD)
-		conn.close()
+		conn.Close()
 		return nil, errnoErr(err)
 	}
 	bufFD, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
 	if err != nil {
 		_ = unix.Close(closeFD)
 		_ = unix.Close(kickFD)
-		conn.close()
+		conn.Close()
 		return nil, errnoErr(err)
 	}
 	c := &core{
@@ -177,7 +179,7 @@ func (c *core) destroy() {
 	if epfd >= 0 {
 		_ = unix.Close(epfd)
 	}
-	c.conn.close()
+	c.conn.Close()
 	_ = unix.Close(c.closeFD)
 	_ = unix.Close(c.kickFD)
 	_ = unix.Close(c.bufFD)
@@ -194,7 +196,7 @@ func (c *core) destroy() {
 		}
 	}
 	if q != nil {
-		q.close()
+		q.Close()
 	}
 	c.rpcCloseFDs()
 }
@@ -206,18 +208,11 @@ func (c *core) isDestroying() bool {
 	return c.destroying
 }
 
-// raiseEventfd adds 1 to an eventfd counter.
-func raiseEventfd(fd int) {
-	var b [8]byte
-	b[0] = 1
-	_, _ = unix.Write(fd, b[:])
-}
+// raiseEventfd makes an eventfd readable.
+func raiseEventfd(fd int) { eventfd.Raise(fd) }
 
 // drainEventfd resets an eventfd counter to zero.
-func drainEventfd(fd int) {
-	var b [8]byte
-	_, _ = unix.Read(fd, b[:])
-}
+func drainEventfd(fd int) { eventfd.Drain(fd) }
 
 // Clone returns a new handle sharing h's root (connection, queue,
 // matchtags, counters, comms-error callback) with a snapshot of h's flags

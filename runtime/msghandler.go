@@ -6,6 +6,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/fluxgo/fluxgo/runtime/internal/transport"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
 
@@ -40,7 +41,7 @@ type MsgHandler struct {
 //   - by the handle's reactor (MsgHandlerCreate): a handle watcher
 //     receives messages for the handlers while any of them runs, and
 //     messages handed over by other dispatchers arrive through the inbox;
-//   - by the root's Dispatcher (GoMsgHandlerCreate, msghandler_go.go): the
+//   - by the root's RecvLoop (GoMsgHandlerCreate, msghandler_go.go): the
 //     receive loop hands it the messages its handlers want, and a goroutine
 //     owned by the handle runs them (g is set, w and async are nil).
 //
@@ -52,7 +53,7 @@ type dispatch struct {
 	c     *core
 	w     *Watcher // handle watcher (reactor-driven only)
 	async *Watcher // wakes the reactor for the inbox (reactor-driven only)
-	g     *goExec  // the handler goroutine (Dispatcher-driven only)
+	g     *goExec  // the handler goroutine (RecvLoop-driven only)
 
 	mu         sync.Mutex
 	h          *Handle                  // nil once the handle is destroyed
@@ -68,7 +69,7 @@ type dispatch struct {
 
 // dispatchGet returns h's reactor-driven dispatcher, creating it (and h's
 // reactor) on first use. EBUSY when h's handlers are driven by the root's
-// Dispatcher instead (GoMsgHandlerCreate).
+// RecvLoop instead (GoMsgHandlerCreate).
 func (h *Handle) dispatchGet() (*dispatch, error) {
 	if h == nil {
 		return nil, ErrnoError(syscall.EINVAL)
@@ -87,7 +88,7 @@ func (h *Handle) dispatchGet() (*dispatch, error) {
 	if d.w, err = r.NewHandleWatcher(h, PollIn, d.handleCB); err != nil {
 		return nil, err
 	}
-	if d.async, err = r.newAsync(d.inboxCB); err != nil {
+	if d.async, err = r.NewWakeWatcher(d.inboxCB); err != nil {
 		d.w.Destroy()
 		return nil, err
 	}
@@ -140,7 +141,7 @@ func reactorDispatch(d *dispatch) (*dispatch, error) {
 
 // addDispatch lists a new dispatcher on the core: the root's first, then
 // the clones' in the order they were created. That is the order in which
-// the Dispatcher offers messages to them.
+// the RecvLoop offers messages to them.
 func (c *core) addDispatch(d *dispatch, root bool) {
 	c.dispMu.Lock()
 	defer c.dispMu.Unlock()
@@ -242,7 +243,7 @@ func isMultMatch(glob string) bool {
 // messages while any handler of h runs. A response handler
 // (TypeMask == TypeResponse) with a matchtag takes that tag's responses:
 // EEXIST when the tag already has one. A nil handle or callback gives
-// EINVAL; a handle whose handlers the Dispatcher drives
+// EINVAL; a handle whose handlers the RecvLoop drives
 // (GoMsgHandlerCreate) gives EBUSY.
 func (h *Handle) MsgHandlerCreate(match Match, cb MsgHandlerFunc) (*MsgHandler, error) {
 	if h == nil || cb == nil {
@@ -446,7 +447,7 @@ func MsgHandlerDelvec(hs []*MsgHandler) {
 
 // HandleWatcher returns the handle watcher that drives h's message
 // handlers, creating the dispatcher if needed (flux_get_handle_watcher).
-// EBUSY when the Dispatcher drives h's handlers (GoMsgHandlerCreate).
+// EBUSY when the RecvLoop drives h's handlers (GoMsgHandlerCreate).
 func (h *Handle) HandleWatcher() (*Watcher, error) {
 	d, err := h.dispatchGet()
 	if err != nil {
@@ -458,7 +459,7 @@ func (h *Handle) HandleWatcher() (*Watcher, error) {
 // DispatchRequeue puts the messages the clone h's dispatcher could not
 // use back at the head of the shared queue, in their original order
 // (flux_dispatch_requeue). EINVAL unless h is a clone; EBUSY when the
-// Dispatcher drives h's handlers (GoMsgHandlerCreate).
+// RecvLoop drives h's handlers (GoMsgHandlerCreate).
 func (h *Handle) DispatchRequeue() error {
 	if h == nil || h.FlagsGet()&OClone == 0 {
 		return ErrnoError(syscall.EINVAL)
@@ -501,7 +502,7 @@ func (d *dispatch) handleCB(r *Reactor, _ *Watcher, revents int) {
 	m, err := h.Recv(Match{}, ONonblock)
 	if err != nil {
 		if !isWouldBlock(err) {
-			r.stopErrorWith(err)
+			r.StopWithError(err)
 		}
 		return
 	}
@@ -516,7 +517,7 @@ func (d *dispatch) inboxCB(r *Reactor, _ *Watcher, _ int) {
 			d.mu.Unlock()
 			return
 		}
-		m := shiftMsg(&d.inbox)
+		m := transport.ShiftMsg(&d.inbox)
 		d.mu.Unlock()
 		if !d.dispatchMessage(m) {
 			d.unmatchedMsg(r, m)
@@ -595,7 +596,7 @@ func (d *dispatch) post(m *msg.Message) {
 	}
 	d.inbox = append(d.inbox, m)
 	d.mu.Unlock()
-	d.async.asyncSend()
+	d.async.Wake()
 }
 
 // directLocked returns the hashed handler for m (by matchtag for
@@ -720,7 +721,7 @@ func (d *dispatch) unmatchedMsg(r *Reactor, m *msg.Message) {
 	switch m.Type {
 	case msg.TypeRequest:
 		if err := h.respondUnknown(m); err != nil {
-			r.stopErrorWith(err)
+			r.StopWithError(err)
 		}
 	case msg.TypeEvent:
 	case msg.TypeResponse:

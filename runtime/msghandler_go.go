@@ -5,16 +5,17 @@ import (
 	goruntime "runtime"
 	"syscall"
 
+	"github.com/fluxgo/fluxgo/runtime/internal/transport"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
 
-// This file drives a handle's message handlers from the root's Dispatcher
+// This file drives a handle's message handlers from the root's RecvLoop
 // instead of from the handle's reactor: the Go callers' counterpart of
 // flux_msg_handler_create + flux_reactor_run. The handler tables, the
 // matching order, the role check and the unmatched-request answer are
 // those of msghandler.go; only what feeds and runs the handlers differs.
 //
-// The Dispatcher's receive loop offers each message to the dispatchers of
+// The RecvLoop's receive loop offers each message to the dispatchers of
 // the root and its clones (dispatch.wants, postWanting), and the one that
 // takes it queues it for its handle's handler goroutine. That goroutine
 // runs the handle's handlers one message at a time, in arrival order, as
@@ -23,13 +24,13 @@ import (
 // run independently of its root's, like a clone on another reactor.
 
 // GoMsgHandlerFunc is the callback of a message handler driven by the
-// Dispatcher (GoMsgHandlerCreate): MsgHandlerFunc plus a context that is
+// RecvLoop (GoMsgHandlerCreate): MsgHandlerFunc plus a context that is
 // cancelled when the handle's handlers are stopped (GoMsgHandlersStop, or
 // destruction of the handle). It runs on the handle's handler goroutine;
 // the message must not be modified.
 type GoMsgHandlerFunc func(ctx context.Context, h *Handle, mh *MsgHandler, m *msg.Message)
 
-// goExec is the handler goroutine of a Dispatcher-driven dispatcher: a
+// goExec is the handler goroutine of a RecvLoop-driven dispatcher: a
 // queue of messages its handlers took, drained by at most one goroutine at
 // a time. The goroutine is started when a message arrives and ends when
 // the queue is empty, so an idle handle has none.
@@ -47,12 +48,12 @@ type goExec struct {
 
 // GoMsgHandlerCreate registers cb for the messages satisfying match on h,
 // like MsgHandlerCreate, but h's handlers are then driven by the root's
-// Dispatcher (which must be running for them to get messages:
-// DispatcherStart) instead of by h's reactor. The handler starts stopped
+// RecvLoop (which must be running for them to get messages:
+// RecvLoopStart) instead of by h's reactor. The handler starts stopped
 // and accepts only the OWNER role; Start, Stop, AllowRolemask,
 // DenyRolemask and Destroy work as for any handler.
 //
-// The Dispatcher offers each message to the dispatchers of the root and
+// The RecvLoop offers each message to the dispatchers of the root and
 // its clones in order (the root's first, then the clones' in the order
 // they were made): within one, handlers match in flux-core's order (a
 // response handler by matchtag, a request handler by exact topic, the
@@ -62,7 +63,7 @@ type goExec struct {
 // sender lacks the roles of the handler that matched gets EPERM instead
 // ("Request requires owner credentials" when the handler accepts only the
 // owner, else "Request rejected due to insufficient privilege"). The
-// Dispatcher answers requests that no handler (and no request handler of
+// RecvLoop answers requests that no handler (and no request handler of
 // its own) takes with ENOSYS "Unknown service method '<topic>'".
 //
 // All handlers of h run on one goroutine owned by h, one message at a
@@ -109,7 +110,7 @@ func (h *Handle) GoMsgHandlersStop() {
 	}
 }
 
-// goDispatchGet returns h's Dispatcher-driven dispatcher, creating it on
+// goDispatchGet returns h's RecvLoop-driven dispatcher, creating it on
 // first use.
 func (h *Handle) goDispatchGet() (*dispatch, error) {
 	h.mu.Lock()
@@ -176,7 +177,7 @@ func (d *dispatch) runGo(idle chan struct{}) {
 			d.mu.Unlock()
 			return
 		}
-		m := shiftMsg(&g.queue)
+		m := transport.ShiftMsg(&g.queue)
 		d.mu.Unlock()
 		if !d.dispatchMessage(m) {
 			d.c.reroute([]*msg.Message{m})
@@ -204,7 +205,7 @@ func (d *dispatch) stopGo() {
 
 // reroute puts messages a dispatcher took but will not run back at the
 // head of the root's receive queue, in their original order, so that the
-// Dispatcher routes them again. Events are dropped: every dispatcher that
+// RecvLoop routes them again. Events are dropped: every dispatcher that
 // wanted one got its own copy. When requeueing fails (the root is being
 // destroyed, or has no queue with FLUX_O_NOREQUEUE) a request is answered
 // as unmatched right away and a response goes to matchtag reclaim.

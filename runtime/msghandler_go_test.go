@@ -14,12 +14,12 @@ import (
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
 
-// goHandle opens uri (loop:// by default) with a running Dispatcher; the
-// handle is closed, and the Dispatcher waited for, at cleanup.
+// goHandle opens uri (loop:// by default) with a running RecvLoop; the
+// handle is closed, and the RecvLoop waited for, at cleanup.
 func goHandle(t *testing.T, flags int) *Handle {
 	t.Helper()
 	h := mustOpen(t, "loop://", flags)
-	d, err := h.DispatcherStart()
+	d, err := h.RecvLoopStart()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func goRPC(t *testing.T, h *Handle, topic string) (*msg.Message, error) {
 	return f.Get()
 }
 
-// goHandler creates and starts a Dispatcher-driven handler.
+// goHandler creates and starts a RecvLoop-driven handler.
 func goHandler(t *testing.T, h *Handle, typemask int, glob string, fn GoMsgHandlerFunc) *MsgHandler {
 	t.Helper()
 	mh, err := h.GoMsgHandlerCreate(Match{TypeMask: typemask, TopicGlob: glob}, fn)
@@ -429,7 +429,7 @@ func TestGoMsgHandlerStopFromHandler(t *testing.T) {
 	clone.Close()
 
 	root := mustOpen(t, "loop://", 0)
-	d, _ := root.DispatcherStart()
+	d, _ := root.RecvLoopStart()
 	closed := make(chan struct{})
 	goHandler(t, root, int(msg.TypeEvent), "close", func(_ context.Context, h *Handle, _ *MsgHandler, m *msg.Message) {
 		h.Close()
@@ -472,7 +472,7 @@ func TestGoMsgHandlerCloseNoLeak(t *testing.T) {
 	before := runtime.NumGoroutine()
 	for i := 0; i < 3; i++ {
 		h := mustOpen(t, "loop://", 0)
-		d, err := h.DispatcherStart()
+		d, err := h.RecvLoopStart()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -518,7 +518,7 @@ func TestGoMsgHandlerCloseNoLeak(t *testing.T) {
 }
 
 // A message offered to a dispatcher that was stopped and whose handle was
-// destroyed since it said it wanted the message (the Dispatcher checks,
+// destroyed since it said it wanted the message (the RecvLoop checks,
 // then posts) is routed again instead of being lost.
 func TestGoMsgHandlerPostAfterClose(t *testing.T) {
 	root := goHandle(t, 0)

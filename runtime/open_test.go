@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fluxgo/fluxgo/runtime/internal/transport"
 	"golang.org/x/sys/unix"
 )
 
@@ -123,9 +124,9 @@ func TestOpenRetryCount(t *testing.T) {
 func TestOpenRetryDelays(t *testing.T) {
 	clearHandleEnv(t)
 	var delays []time.Duration
-	old := localSleep
-	localSleep = func(d time.Duration) { delays = append(delays, d) }
-	t.Cleanup(func() { localSleep = old })
+	old := transport.LocalSleep
+	transport.LocalSleep = func(d time.Duration) { delays = append(delays, d) }
+	t.Cleanup(func() { transport.LocalSleep = old })
 
 	_, err := Open(strp("local:///nonexistent/sock"), 0)
 	wantErrno(t, err, syscall.ENOENT, "")

@@ -20,7 +20,7 @@ func (h *Handle) OptSet(name string, val []byte) error {
 	if !ok {
 		return ErrnoError(syscall.EINVAL)
 	}
-	return s.setOpt(name, val)
+	return s.SetOpt(name, val)
 }
 
 // OptGet reads a connector option of the root (flux_opt_get) as size
@@ -40,5 +40,5 @@ func (h *Handle) OptGet(name string, size int) ([]byte, error) {
 	if !ok {
 		return nil, ErrnoError(syscall.EINVAL)
 	}
-	return g.getOpt(name, size)
+	return g.GetOpt(name, size)
 }

@@ -12,7 +12,7 @@ import (
 func (c *core) connEpollEvents() uint32 {
 	ev := uint32(unix.EPOLLET)
 	if g, ok := c.conn.(optGetter); ok {
-		if b, err := g.getOpt(OptPollfdEvents, 4); err == nil {
+		if b, err := g.GetOpt(OptPollfdEvents, 4); err == nil {
 			pe := int16(binary.NativeEndian.Uint32(b))
 			if pe&unix.POLLIN != 0 {
 				ev |= unix.EPOLLIN
@@ -59,7 +59,7 @@ func (c *core) pollFDLocked() (int, error) {
 		return -1, errnoErr(err)
 	}
 	if c.queue != nil {
-		qfd, err := c.queue.fd()
+		qfd, err := c.queue.FD()
 		if err != nil {
 			return fail(err)
 		}
@@ -74,7 +74,7 @@ func (c *core) pollFDLocked() (int, error) {
 	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, c.bufFD, &bev); err != nil {
 		return fail(err)
 	}
-	cfd, err := c.conn.pollFD()
+	cfd, err := c.conn.PollFD()
 	if err != nil {
 		return fail(err)
 	}
@@ -85,7 +85,7 @@ func (c *core) pollFDLocked() (int, error) {
 		}
 	}
 	if o, ok := c.conn.(pollOuter); ok {
-		ofd, err := o.pollOutFD()
+		ofd, err := o.PollOutFD()
 		if err != nil {
 			return fail(err)
 		}
@@ -98,11 +98,11 @@ func (c *core) pollFDLocked() (int, error) {
 	return epfd, nil
 }
 
-// pollOuter is a connector with a limited queue: pollOutFD is written
+// pollOuter is a connector with a limited queue: PollOutFD is written
 // each time sending stops being refused, so the pollfd wakes when
 // PollEvents gains PollOut, as flux-core's does.
 type pollOuter interface {
-	pollOutFD() (int, error)
+	PollOutFD() (int, error)
 }
 
 // PollEvents drains the pollfd's pending events and returns the current
@@ -135,14 +135,14 @@ func (h *Handle) PollEvents() (int, error) {
 			break
 		}
 	}
-	events := c.conn.pollEvents()
+	events := c.conn.PollEvents()
 	c.connMu.RUnlock()
 	if events&PollErr != 0 {
 		if c.commsError(ErrnoError(unix.ECONNRESET)) == nil {
 			events &^= PollErr
 		}
 	}
-	if c.queue != nil && c.queue.count() > 0 {
+	if c.queue != nil && c.queue.Count() > 0 {
 		events |= PollIn
 	}
 	return events, nil

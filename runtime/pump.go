@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/fluxgo/fluxgo/runtime/internal/transport"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
 
@@ -60,8 +61,8 @@ func (c *core) connIdle() bool {
 	if c.connClosed {
 		return false
 	}
-	i, ok := c.conn.(interface{ idle() bool })
-	return ok && i.idle()
+	i, ok := c.conn.(transport.Idler)
+	return ok && i.Idle()
 }
 
 // pumpWait blocks until the connector or the requeue queue may have a
@@ -80,11 +81,11 @@ func (c *core) pumpWait(wake int) (bool, error) {
 		{Fd: int32(wake), Events: unix.POLLIN},
 		{Fd: int32(c.bufFD), Events: unix.POLLIN},
 	}
-	if fd, err := c.conn.pollFD(); err == nil && fd >= 0 {
+	if fd, err := c.conn.PollFD(); err == nil && fd >= 0 {
 		fds = append(fds, unix.PollFd{Fd: int32(fd), Events: unix.POLLIN})
 	}
 	if c.queue != nil {
-		if fd, err := c.queue.fd(); err == nil {
+		if fd, err := c.queue.FD(); err == nil {
 			fds = append(fds, unix.PollFd{Fd: int32(fd), Events: unix.POLLIN})
 		}
 	}
@@ -154,16 +155,16 @@ func (c *core) pump(ctx context.Context, once bool, done func() bool, route func
 // driveFuture makes progress towards f being ready (its ready channel is
 // ready) and returns when f may have changed, ctx is done, or receiving
 // failed. When another goroutine is already receiving for the root (a
-// Dispatcher, or another waiter) it just waits for f; otherwise it becomes
+// RecvLoop, or another waiter) it just waits for f; otherwise it becomes
 // the receiver, routing responses to their futures and setting every other
 // message aside, to be put back at the head of the requeue queue in their
 // original order when it stops.
 func (c *core) driveFuture(ctx context.Context, f *Future, ready chan struct{}) error {
 	r := &c.rpc
-	if d := c.dispatcher(); d != nil {
-		// The Dispatcher receives for the root, even before its loop has
+	if d := c.recvLoop(); d != nil {
+		// The RecvLoop receives for the root, even before its loop has
 		// taken pumpToken: competing with it then would set aside (or, on
-		// loop://, fail over) messages that are the Dispatcher's.
+		// loop://, fail over) messages that are the RecvLoop's.
 		select {
 		case <-ready:
 		case <-ctx.Done():
@@ -193,7 +194,7 @@ func (c *core) driveFuture(ctx context.Context, f *Future, ready chan struct{}) 
 			return
 		}
 		for i := len(aside) - 1; i >= 0; i-- {
-			_ = c.queue.pushFront(aside[i])
+			_ = c.queue.PushFront(aside[i])
 		}
 	}()
 	isDone := func() bool {

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/fluxgo/fluxgo/broker"
+	"github.com/fluxgo/fluxgo/internal/brokertest"
 	fluxrt "github.com/fluxgo/fluxgo/runtime"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
@@ -15,14 +15,7 @@ import (
 func BenchmarkReactorRPCWindow(b *testing.B) {
 	for _, k := range []int{1, 10, 100} {
 		b.Run("K="+strconv.Itoa(k), func(b *testing.B) {
-			br, err := broker.New(broker.Options{RunDir: b.TempDir()})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := br.Start(); err != nil {
-				b.Fatal(err)
-			}
-			defer br.Close()
+			br := brokertest.Start(b)
 			uri := br.URI()
 			h, err := fluxrt.Open(&uri, 0)
 			if err != nil {

@@ -45,19 +45,19 @@ func (h *Handle) Reconnect() error {
 	epfd := c.epfd
 	c.mu.Unlock()
 	if epfd >= 0 {
-		if fd, err := c.conn.pollFD(); err == nil && fd >= 0 {
+		if fd, err := c.conn.PollFD(); err == nil && fd >= 0 {
 			_ = unix.EpollCtl(epfd, unix.EPOLL_CTL_DEL, fd, nil)
 		}
 	}
 	c.traceText("trying to reconnect")
-	if err := r.reconnect(); err != nil {
+	if err := r.Reconnect(); err != nil {
 		c.connMu.Unlock()
 		c.traceText("reconnect failed")
 		return err
 	}
 	c.connEpoch.Add(1)
 	if epfd >= 0 {
-		fd, err := c.conn.pollFD()
+		fd, err := c.conn.PollFD()
 		if err == nil && fd >= 0 {
 			ev := unix.EpollEvent{Events: c.connEpollEvents(), Fd: int32(fd)}
 			err = unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, fd, &ev)
@@ -70,7 +70,7 @@ func (h *Handle) Reconnect() error {
 	c.connMu.Unlock()
 	c.traceText("reconnected")
 	c.purgeTracked()
-	if d := c.dispatcher(); d != nil {
+	if d := c.recvLoop(); d != nil {
 		d.reconnected()
 	}
 	c.kickPump()

@@ -15,16 +15,16 @@ type rpcState struct {
 	mu      sync.Mutex
 	pending map[uint32]*Future // unfinished RPCs by matchtag
 	orphans map[uint32]bool    // tags of destroyed unfinished RPCs → streaming
-	disp    *Dispatcher
+	loop    *RecvLoop          // the running receive loop, if any
 	wakeFD  int
 	closed  bool
 	closeCh chan struct{} // closed when the root starts being destroyed
 
-	// pumpToken is held by whoever receives for the root: a Dispatcher
+	// pumpToken is held by whoever receives for the root: a RecvLoop
 	// for its whole life, or a goroutine waiting on a future.
 	pumpToken chan struct{}
 	// waiterPumping is set while a goroutine waiting on a future (not a
-	// Dispatcher) holds pumpToken: only it needs waking when a future is
+	// RecvLoop) holds pumpToken: only it needs waking when a future is
 	// destroyed.
 	waiterPumping bool
 
@@ -89,7 +89,7 @@ func (h *Handle) rpcSendHook(m *msg.Message, nodeid uint32, flags int, ok func()
 		return nil, destroyedErr()
 	}
 	f := NewFuture()
-	f.h, f.rpc, f.nodeid, f.flags, f.onSuccess = h, true, nodeid, flags, ok
+	f.rpc = &rpcFuture{h: h, nodeid: nodeid, flags: flags, onSuccess: ok}
 	dest := nodeid
 	if nodeid == msg.NodeIDUpstream {
 		m.Flags |= msg.FlagUpstream
@@ -105,46 +105,46 @@ func (h *Handle) rpcSendHook(m *msg.Message, nodeid uint32, flags int, ok func()
 	if flags&RPCNoResponse != 0 {
 		m.Flags |= msg.FlagNoResponse
 	} else {
-		f.tag = h.MatchtagAlloc()
-		if f.tag == MatchtagNone {
+		f.rpc.tag = h.MatchtagAlloc()
+		if f.rpc.tag == MatchtagNone {
 			return nil, ErrnoError(syscall.EAGAIN)
 		}
 	}
 	m.Aux1 = dest
-	m.Aux2 = f.tag
-	if f.tag != MatchtagNone {
+	m.Aux2 = f.rpc.tag
+	if f.rpc.tag != MatchtagNone {
 		// Registered before the send so that no response can slip past.
 		r := &c.rpc
 		r.mu.Lock()
 		if r.closed {
 			r.mu.Unlock()
-			h.MatchtagFree(f.tag)
+			h.MatchtagFree(f.rpc.tag)
 			return nil, destroyedErr()
 		}
-		r.pending[f.tag] = f
-		f.tagHeld = true
-		f.sending = true
+		r.pending[f.rpc.tag] = f
+		f.rpc.tagHeld = true
+		f.rpc.sending = true
 		r.mu.Unlock()
 	}
 	epoch, err := h.sendEpoch(m, 0)
 	if rpcSentHook != nil {
 		rpcSentHook()
 	}
-	if f.tag != MatchtagNone {
+	if f.rpc.tag != MatchtagNone {
 		r := &c.rpc
 		r.mu.Lock()
-		f.sending = false
+		f.rpc.sending = false
 		var lost error
 		if err != nil {
-			delete(r.pending, f.tag)
-		} else if f.sendFail != nil && epoch <= f.sendFailEpoch {
-			lost = f.sendFail
+			delete(r.pending, f.rpc.tag)
+		} else if f.rpc.sendFail != nil && epoch <= f.rpc.sendFailEpoch {
+			lost = f.rpc.sendFail
 			c.orphanLocked(f)
 		}
-		f.sendFail = nil
+		f.rpc.sendFail = nil
 		r.mu.Unlock()
 		if err != nil {
-			h.MatchtagFree(f.tag)
+			h.MatchtagFree(f.rpc.tag)
 		}
 		if lost != nil {
 			f.push(futureResult{err: lost})
@@ -155,7 +155,7 @@ func (h *Handle) rpcSendHook(m *msg.Message, nodeid uint32, flags int, ok func()
 		return nil, err
 	}
 	if flags&RPCNoResponse != 0 {
-		f.finished = true
+		f.rpc.finished = true
 		f.Fulfill(nil)
 	}
 	return f, nil
@@ -166,7 +166,7 @@ func (h *Handle) rpcSendHook(m *msg.Message, nodeid uint32, flags int, ok func()
 var rpcSentHook func()
 
 // isStreaming reports whether f is a streaming RPC.
-func (f *Future) isStreaming() bool { return f.flags&RPCStreaming != 0 }
+func (f *Future) isStreaming() bool { return f.rpc.flags&RPCStreaming != 0 }
 
 // routeResponse gives a response to the RPC waiting for its matchtag, or
 // reclaims the tag of a destroyed unfinished RPC when its final response
@@ -184,7 +184,7 @@ func (c *core) routeResponse(m *msg.Message) bool {
 		if final {
 			delete(r.pending, tag)
 			f.mu.Lock()
-			f.finished = true
+			f.rpc.finished = true
 			f.mu.Unlock()
 		}
 		r.mu.Unlock()
@@ -212,8 +212,8 @@ func (c *core) routeResponse(m *msg.Message) bool {
 // fulfillResponse turns a response into a result of f and runs f's
 // result hook, if any.
 func (f *Future) fulfillResponse(m *msg.Message, final bool) {
-	if errnum := m.Errnum(); errnum == 0 && f.onSuccess != nil {
-		f.onSuccess()
+	if errnum := m.Errnum(); errnum == 0 && f.rpc.onSuccess != nil {
+		f.rpc.onSuccess()
 	}
 	if errnum := m.Errnum(); errnum != 0 {
 		text, err := ResponseDecodeError(m)
@@ -234,8 +234,8 @@ func (c *core) rpcRetire(f *Future) {
 	r := &c.rpc
 	r.mu.Lock()
 	f.mu.Lock()
-	tag, finished, streaming, held := f.tag, f.finished, f.isStreaming(), f.tagHeld
-	f.tagHeld = false
+	tag, finished, streaming, held := f.rpc.tag, f.rpc.finished, f.isStreaming(), f.rpc.tagHeld
+	f.rpc.tagHeld = false
 	f.mu.Unlock()
 	if !held {
 		r.mu.Unlock()
@@ -249,7 +249,7 @@ func (c *core) rpcRetire(f *Future) {
 		return
 	}
 	// Destroy closed f's ready channel; a waiter receiving for the root
-	// may be pumping for f and must look again (a Dispatcher never is).
+	// may be pumping for f and must look again (a RecvLoop never is).
 	kick := r.waiterPumping
 	if finished {
 		r.mu.Unlock()
@@ -281,11 +281,11 @@ func (c *core) failPending(err error) {
 	fs := make([]*Future, 0, len(r.pending))
 	epoch := c.connEpoch.Load()
 	for _, f := range r.pending {
-		if f.sending {
+		if f.rpc.sending {
 			// Its send is still under way: it ends in its own error, or
 			// puts the request on a replacement connection, or wrote it
 			// to the failed one — then RPC fails it once the send returns.
-			f.sendFail, f.sendFailEpoch = err, epoch
+			f.rpc.sendFail, f.rpc.sendFailEpoch = err, epoch
 			continue
 		}
 		fs = append(fs, f)
@@ -303,11 +303,11 @@ func (c *core) failPending(err error) {
 // forgetOrphans). Call with the RPC table's lock held.
 func (c *core) orphanLocked(f *Future) {
 	r := &c.rpc
-	r.orphans[f.tag] = f.isStreaming()
-	delete(r.pending, f.tag)
+	r.orphans[f.rpc.tag] = f.isStreaming()
+	delete(r.pending, f.rpc.tag)
 	f.mu.Lock()
-	f.tagHeld = false // the tag now belongs to the orphan table
-	f.finished = true
+	f.rpc.tagHeld = false // the tag now belongs to the orphan table
+	f.rpc.finished = true
 	f.mu.Unlock()
 }
 
@@ -329,7 +329,7 @@ func (c *core) forgetOrphans() {
 }
 
 // rpcShutdown runs when the root is being destroyed: every unfinished RPC
-// fails with ENOSYS and the dispatcher, if any, is told to stop.
+// fails with ENOSYS and the receive loop, if any, is told to stop.
 func (c *core) rpcShutdown() {
 	r := &c.rpc
 	r.mu.Lock()
@@ -344,7 +344,7 @@ func (c *core) rpcShutdown() {
 	r.pending = map[uint32]*Future{}
 	r.closed = true
 	close(r.closeCh)
-	d := r.disp
+	d := r.loop
 	r.mu.Unlock()
 	for _, f := range fs {
 		f.push(futureResult{err: destroyedErr()})

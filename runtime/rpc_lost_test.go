@@ -24,7 +24,7 @@ func TestRPCWrittenToFailedConnectionFails(t *testing.T) {
 	})
 	h := mustOpen(t, "local://"+s.path, 0)
 	defer h.Close()
-	if _, err := h.DispatcherStart(); err != nil {
+	if _, err := h.RecvLoopStart(); err != nil {
 		t.Fatal(err)
 	}
 	rpcSentHook = func() {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/fluxgo/fluxgo/broker"
+	"github.com/fluxgo/fluxgo/internal/brokertest"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
 
@@ -16,14 +17,7 @@ import (
 func standIn(t *testing.T, flags int) (*broker.Broker, *Handle) {
 	t.Helper()
 	clearHandleEnv(t)
-	b, err := broker.New(broker.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
+	b := brokertest.Start(t)
 	h := mustOpen(t, b.URI(), flags)
 	t.Cleanup(h.Close)
 	return b, h
@@ -237,7 +231,7 @@ func TestUserFuture(t *testing.T) {
 	wantErrno(t, err, syscall.EINVAL, "")
 }
 
-func TestThenNeedsDispatcher(t *testing.T) {
+func TestThenNeedsRecvLoop(t *testing.T) {
 	_, h := standIn(t, 0)
 	f, err := h.RPC("broker.ping", []byte("{}\x00"), msg.NodeIDAny, 0)
 	if err != nil {
@@ -245,7 +239,7 @@ func TestThenNeedsDispatcher(t *testing.T) {
 	}
 	defer f.Destroy()
 	wantErrno(t, f.Then(func(*Future) {}), syscall.EINVAL, "")
-	d, err := h.DispatcherStart()
+	d, err := h.RecvLoopStart()
 	if err != nil {
 		t.Fatal(err)
 	}

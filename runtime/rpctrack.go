@@ -137,7 +137,7 @@ func (c *core) purgeTracked() {
 			if c.queue == nil {
 				err = ErrnoError(syscall.EINVAL)
 			} else {
-				err = c.queue.pushBack(rep)
+				err = c.queue.PushBack(rep)
 			}
 		}
 		if err != nil {

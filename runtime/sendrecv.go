@@ -62,7 +62,7 @@ func (c *core) connSend(m *msg.Message, flags int) (uint64, error) {
 			return 0, destroyedErr()
 		}
 		epoch := c.connEpoch.Load()
-		err := c.conn.send(m, flags, c.waiter(false))
+		err := c.conn.Send(m, flags, c.waiter(false))
 		c.connMu.RUnlock()
 		switch err {
 		case errRetry:
@@ -85,18 +85,12 @@ func (c *core) connRecv(flags int) (*msg.Message, error) {
 	if c.connClosed {
 		return nil, destroyedErr()
 	}
-	m, err := c.conn.recv(flags, c.waiter(true))
+	m, err := c.conn.Recv(flags, c.waiter(true))
 	c.syncBuffered()
 	if err == errHandleClosed {
 		return nil, destroyedErr()
 	}
 	return m, err
-}
-
-// bufferedReporter is a connector that can hold complete messages read
-// from its descriptor but not yet returned.
-type bufferedReporter interface {
-	hasBuffered() bool
 }
 
 // syncBuffered raises bufFD while the connector holds a complete message
@@ -108,7 +102,7 @@ func (c *core) syncBuffered() {
 	if !ok {
 		return
 	}
-	if br.hasBuffered() {
+	if br.HasBuffered() {
 		raiseEventfd(c.bufFD)
 	} else {
 		drainEventfd(c.bufFD)
@@ -162,7 +156,7 @@ func (h *Handle) sendEpoch(m *msg.Message, flags int) (uint64, error) {
 func (c *core) recvAny(flags int) (*msg.Message, error) {
 	for {
 		if c.queue != nil {
-			if m := c.queue.popFront(); m != nil {
+			if m := c.queue.PopFront(); m != nil {
 				return m, nil
 			}
 		}
@@ -192,7 +186,7 @@ func (c *core) requeueAside(aside []*msg.Message) error {
 		return ErrnoError(syscall.EINVAL)
 	}
 	for _, m := range aside {
-		if err := c.queue.pushBack(m); err != nil {
+		if err := c.queue.PushBack(m); err != nil {
 			return err
 		}
 	}
@@ -257,7 +251,7 @@ func (h *Handle) Requeue(m *msg.Message, flags int) error {
 		return destroyedErr()
 	}
 	if flags == RQTail {
-		return c.queue.pushBack(m)
+		return c.queue.PushBack(m)
 	}
-	return c.queue.pushFront(m)
+	return c.queue.PushFront(m)
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fluxgo/fluxgo/broker"
+	"github.com/fluxgo/fluxgo/internal/brokertest"
 	fluxrt "github.com/fluxgo/fluxgo/runtime"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
@@ -71,15 +72,7 @@ func sshToRelay(t *testing.T) {
 
 func startTestBroker(t *testing.T) *broker.Broker {
 	t.Helper()
-	b, err := broker.New(broker.Options{RunDir: t.TempDir(), Attrs: map[string]string{"test.color": "blue"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	return b
+	return brokertest.Start(t, broker.Options{Attrs: map[string]string{"test.color": "blue"}})
 }
 
 func openURI(t *testing.T, uri string) *fluxrt.Handle {

@@ -16,16 +16,16 @@ import (
 	"unsafe"
 
 	fluxrt "github.com/fluxgo/fluxgo/runtime"
-	"github.com/fluxgo/fluxgo/runtime/kvs"
 )
 
 // The Go runtime copies the process environment once, when the library is
 // loaded; a C program that calls setenv() later (FLUX_URI before
-// flux_open, say) would go unseen. So the library reads the C environment.
+// flux_open, FLUX_KVS_NAMESPACE, say) would go unseen. So the library
+// reads the C environment, for every runtime package (they share the
+// lookup).
 func init() {
 	fluxrt.SetEnvLookup(cLookupEnv)
 	fluxrt.SetEnviron(cEnviron)
-	kvs.SetEnvLookup(cLookupEnv)
 }
 
 // cEnviron lists the C environment (environ(7)), which child processes

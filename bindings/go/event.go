@@ -35,7 +35,7 @@ func (h *Handle) Publish(ctx context.Context, topic string, payload any, opts ..
 	if h == nil || h.rt == nil {
 		return 0, errNilHandle
 	}
-	if _, err := h.dispatcher(); err != nil {
+	if _, err := h.recvLoop(); err != nil {
 		return 0, err
 	}
 	p, err := encodePayload(payload)
@@ -86,7 +86,7 @@ type Subscription struct {
 // wait in an unbounded queue until read. The channel is closed by
 // Unsubscribe or when the handle closes.
 func (h *Handle) Subscribe(ctx context.Context, topic string) (*Subscription, error) {
-	d, err := h.dispatcher()
+	d, err := h.recvLoop()
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func (s *Subscription) Unsubscribe(ctx context.Context) error {
 	s.stopped = true
 	s.queue = nil
 	s.mu.Unlock()
-	if d := s.h.rt.Dispatcher(); d != nil {
+	if d := s.h.rt.RecvLoop(); d != nil {
 		d.RemoveEventHandler(s.id)
 	}
 	close(s.stop)

@@ -8,18 +8,16 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/fluxgo/fluxgo/bindings/go"
+	flux "github.com/fluxgo/fluxgo/bindings/go"
 	"github.com/fluxgo/fluxgo/broker"
+	"github.com/fluxgo/fluxgo/internal/brokertest"
 )
 
 // startStandIn runs an in-process stand-in broker for the examples; real
 // programs connect to a flux-core broker with flux.Open("").
 func startStandIn() *broker.Broker {
-	b, err := broker.New(broker.Options{})
+	b, err := brokertest.Open(broker.Options{})
 	if err != nil {
-		log.Fatal(err)
-	}
-	if err := b.Start(); err != nil {
 		log.Fatal(err)
 	}
 	return b

@@ -14,7 +14,7 @@
 // # Concurrency and dispatch
 //
 // A *Handle is safe for concurrent use by any number of goroutines. Open
-// starts one receive loop per connection (package runtime's Dispatcher),
+// starts one receive loop per connection (package runtime's RecvLoop),
 // owned by the handle: it routes each response to the RPC waiting for its
 // matchtag, each event to the subscriptions whose topic prefix matches
 // and to the message handlers that match it, and each request to a
@@ -83,6 +83,19 @@
 // (sent with the terminating NUL Flux uses for strings), json.RawMessage,
 // or any other value, which is encoded as JSON.
 //
+// # Jobs
+//
+// In a full instance (one running flux-core's job modules) a program can
+// run work: build a Jobspec with JobspecFromCommand, Submit it, follow it
+// with Events (the main eventlog, or EventlogOutput for its stdout and
+// stderr), and collect it with Result, or Wait for jobs submitted
+// Waitable. Cancel, Kill and Raise act on running jobs; List and Get
+// report what job-list knows. Job ids are JobID values, printed as f58
+// and parsed from any of flux-core's encodings. Errors name the job; a
+// context that ends after a submission was sent does not take it back.
+// The job behaviour itself is package runtime/job, shared with the C
+// library.
+//
 // # Key-value store
 //
 // Handle.KVS gives the instance's key-value store (served by flux-core's
@@ -150,7 +163,7 @@ func Open(uri string, opts ...Option) (*Handle, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := rt.DispatcherStart()
+	d, err := rt.RecvLoopStart()
 	if err != nil {
 		rt.Close()
 		return nil, err
@@ -180,7 +193,7 @@ func (h *Handle) Close() {
 	}
 	h.doneOnce.Do(func() { close(h.done) })
 	h.rt.GoMsgHandlersStop()
-	d := h.rt.Dispatcher()
+	d := h.rt.RecvLoop()
 	closed := h.rt.Closed()
 	h.rt.Close()
 	select {
@@ -211,12 +224,12 @@ func (h *Handle) Size() (uint32, error) {
 
 // dispatcher returns the running receive loop of h's connection, starting
 // it again if it was stopped (a clone made by the runtime directly).
-func (h *Handle) dispatcher() (*fluxrt.Dispatcher, error) {
+func (h *Handle) recvLoop() (*fluxrt.RecvLoop, error) {
 	if h == nil || h.rt == nil {
 		return nil, errNilHandle
 	}
-	if d := h.rt.Dispatcher(); d != nil {
+	if d := h.rt.RecvLoop(); d != nil {
 		return d, nil
 	}
-	return h.rt.DispatcherStart()
+	return h.rt.RecvLoopStart()
 }

@@ -136,7 +136,7 @@ func (h *Handle) HandleFunc(match Match, fn HandlerFunc, opts ...HandlerOption) 
 	if fn == nil {
 		return nil, fluxrt.ErrnoError(syscall.EINVAL)
 	}
-	if _, err := h.dispatcher(); err != nil {
+	if _, err := h.recvLoop(); err != nil {
 		return nil, err
 	}
 	mh, err := h.rt.GoMsgHandlerCreate(fluxrt.Match{TypeMask: int(match.Types), TopicGlob: match.Topic},
@@ -181,7 +181,7 @@ func (h *Handle) RegisterServiceName(ctx context.Context, name string) (*Service
 	if h == nil || h.rt == nil {
 		return nil, errNilHandle
 	}
-	if _, err := h.dispatcher(); err != nil {
+	if _, err := h.recvLoop(); err != nil {
 		return nil, err
 	}
 	if err := h.rt.ServiceRegisterContext(ctx, name); err != nil {
@@ -200,7 +200,7 @@ func (h *Handle) EventSubscribe(ctx context.Context, topic string) error {
 	if h == nil || h.rt == nil {
 		return errNilHandle
 	}
-	if _, err := h.dispatcher(); err != nil {
+	if _, err := h.recvLoop(); err != nil {
 		return err
 	}
 	return h.rt.EventSubscribeContext(ctx, topic)
@@ -213,7 +213,7 @@ func (h *Handle) EventUnsubscribe(ctx context.Context, topic string) error {
 	if h == nil || h.rt == nil {
 		return errNilHandle
 	}
-	if _, err := h.dispatcher(); err != nil {
+	if _, err := h.recvLoop(); err != nil {
 		return err
 	}
 	return h.rt.EventUnsubscribeContext(ctx, topic)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/fluxgo/fluxgo/broker"
+	"github.com/fluxgo/fluxgo/internal/brokertest"
 )
 
 // interop reports whether the tests run against a real broker named by
@@ -27,14 +28,7 @@ func startBroker(t testing.TB) *testBroker {
 	if interop() {
 		return &testBroker{uri: os.Getenv("FLUX_URI")}
 	}
-	b, err := broker.New(broker.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
+	b := brokertest.Start(t)
 	return &testBroker{b: b, uri: b.URI()}
 }
 

@@ -40,7 +40,7 @@ func jobErr(op string, id JobID, err error) error {
 
 // rt returns the runtime handle with its receive loop running.
 func (h *Handle) jobHandle() (*fluxrt.Handle, error) {
-	if _, err := h.dispatcher(); err != nil {
+	if _, err := h.recvLoop(); err != nil {
 		return nil, err
 	}
 	return h.rt, nil

@@ -320,3 +320,22 @@ func TestJobKill(t *testing.T) {
 		t.Errorf("killed job: %+v (exit code %d)", r, r.ExitCode)
 	}
 }
+
+func TestJobUnknownID(t *testing.T) {
+	h, ctx := jobInstance(t)
+	id := flux.JobID(12345)
+	if _, err := h.Result(ctx, id); !errors.Is(err, syscall.ENOENT) || !strings.Contains(err.Error(), id.String()) {
+		t.Errorf("result of unknown job: %v", err)
+	}
+	for _, err := range h.Events(ctx, id) {
+		if !errors.Is(err, syscall.ENOENT) {
+			t.Errorf("events of unknown job: %v", err)
+		}
+	}
+	if _, err := h.Get(ctx, id); !errors.Is(err, syscall.ENOENT) {
+		t.Errorf("get of unknown job: %v", err)
+	}
+	if err := h.Kill(ctx, id, syscall.SIGTERM); err == nil {
+		t.Error("kill of unknown job succeeded")
+	}
+}

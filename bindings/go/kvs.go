@@ -69,7 +69,7 @@ func (kv *KVS) runtimeHandle() (*fluxrt.Handle, error) {
 	if kv == nil || kv.h == nil || kv.h.rt == nil {
 		return nil, errNilHandle
 	}
-	if _, err := kv.h.dispatcher(); err != nil {
+	if _, err := kv.h.recvLoop(); err != nil {
 		return nil, err
 	}
 	return kv.h.rt, nil

@@ -90,7 +90,7 @@ func (h *Handle) RPCAsync(topic string, payload any, opts ...RPCOption) (*Future
 	if h == nil || h.rt == nil {
 		return nil, errNilHandle
 	}
-	if _, err := h.dispatcher(); err != nil {
+	if _, err := h.recvLoop(); err != nil {
 		return nil, err
 	}
 	cfg := rpcConfig{nodeid: NodeIDAny}

@@ -13,7 +13,7 @@ func (h *Handle) Run(ctx context.Context) error {
 	if h == nil || h.rt == nil {
 		return errNilHandle
 	}
-	d, err := h.dispatcher()
+	d, err := h.recvLoop()
 	if err != nil {
 		return err
 	}

@@ -82,7 +82,7 @@ func (h *Handle) RegisterService(ctx context.Context, name string, handler Servi
 	if handler == nil {
 		return nil, fluxrt.ErrnoError(syscall.EINVAL)
 	}
-	d, err := h.dispatcher()
+	d, err := h.recvLoop()
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func (s *Service) Unregister(ctx context.Context) error {
 	err := s.h.rt.ServiceUnregisterContext(ctx, s.name)
 	// The handler goes whatever the broker said: the caller is done with
 	// the service (an unfinished wait leaves the broker's side undone).
-	if d := s.h.rt.Dispatcher(); d != nil {
+	if d := s.h.rt.RecvLoop(); d != nil {
 		d.RemoveRequestHandler(s.name)
 	}
 	return err

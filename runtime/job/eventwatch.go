@@ -28,7 +28,7 @@ const (
 // the watch is cancelled with EventWatchCancel. Entries of guest
 // eventlogs are streamed while the job runs.
 func EventWatch(h *runtime.Handle, id ID, path string, flags int) (*runtime.Future, error) {
-	if h == nil || path == "" || flags&^(EventWatchWaitCreate|EventWatchInitialSentinel) != 0 {
+	if h == nil || flags&^(EventWatchWaitCreate|EventWatchInitialSentinel) != 0 {
 		return nil, einval()
 	}
 	return rpcJSON(h, "job-info.eventlog-watch", struct {

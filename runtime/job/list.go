@@ -2,14 +2,16 @@ package job
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/fluxgo/fluxgo/runtime"
 )
 
-// parseAttrs checks that attrs is JSON (flux-core loads it before
-// sending); anything else is EINVAL.
+// parseAttrs checks that attrs is a JSON array or object, as flux-core's
+// json_loads without JSON_DECODE_ANY requires; anything else is EINVAL.
 func parseAttrs(attrs string) (json.RawMessage, error) {
-	if !json.Valid([]byte(attrs)) {
+	t := strings.TrimLeft(attrs, " \t\r\n")
+	if !json.Valid([]byte(attrs)) || t == "" || (t[0] != '[' && t[0] != '{') {
 		return nil, einval()
 	}
 	return json.RawMessage(attrs), nil

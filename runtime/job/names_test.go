@@ -113,3 +113,19 @@ func unsetenv(t *testing.T, name string) {
 		t.Fatal(err)
 	}
 }
+
+func TestListArgumentChecks(t *testing.T) {
+	for _, attrs := range []string{"", "wrong", "5", `"state"`, "[1,"} {
+		if _, err := parseAttrs(attrs); !errors.Is(err, syscall.EINVAL) {
+			t.Errorf("parseAttrs(%q): %v, want EINVAL", attrs, err)
+		}
+	}
+	for _, attrs := range []string{"[]", ` ["state"]`, "{}"} {
+		if _, err := parseAttrs(attrs); err != nil {
+			t.Errorf("parseAttrs(%q): %v", attrs, err)
+		}
+	}
+	if _, err := List(nil, 0, "[]", 0, 0); !errors.Is(err, syscall.EINVAL) {
+		t.Errorf("List(nil handle): %v", err)
+	}
+}

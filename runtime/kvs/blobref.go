@@ -27,7 +27,7 @@ var blobHashes = []struct {
 // when none.
 func hashIndex(s string) int {
 	for i, h := range blobHashes {
-		if s == h.name || strings.HasPrefix(s, h.name+"-") {
+		if s == h.name || len(s) > len(h.name) && s[len(h.name)] == '-' && strings.HasPrefix(s, h.name) {
 			return i
 		}
 	}

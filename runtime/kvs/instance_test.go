@@ -25,7 +25,7 @@ func open(t *testing.T, dispatcher bool) *runtime.Handle {
 		t.Fatal(err)
 	}
 	if dispatcher {
-		if _, err := h.DispatcherStart(); err != nil {
+		if _, err := h.RecvLoopStart(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -60,10 +60,10 @@ func lookup(t *testing.T, h *runtime.Handle, ns string, flags int, key string) *
 }
 
 func TestRuntimeRoundTrip(t *testing.T) {
-	for _, withDispatcher := range []bool{false, true} {
-		t.Run(fmt.Sprint("dispatcher=", withDispatcher), func(t *testing.T) {
-			h := open(t, withDispatcher)
-			base := fmt.Sprintf("rt%v", withDispatcher)
+	for _, withRecvLoop := range []bool{false, true} {
+		t.Run(fmt.Sprint("recvloop=", withRecvLoop), func(t *testing.T) {
+			h := open(t, withRecvLoop)
+			base := fmt.Sprintf("rt%v", withRecvLoop)
 			txn := kvs.NewTxn()
 			_ = txn.Put(0, base+".s", "hello")
 			_ = txn.PutRaw(0, base+".raw", []byte{0, 1, 2, 255})

@@ -1,40 +1,24 @@
 package kvs
 
 import (
-	"os"
 	"strings"
-	"sync/atomic"
+
+	"github.com/fluxgo/fluxgo/runtime/internal/env"
 )
 
 // NamespaceEnv is the environment variable naming the namespace used when
 // a call is given none.
 const NamespaceEnv = "FLUX_KVS_NAMESPACE"
 
-// envLookup reads environment variables: os.LookupEnv unless
-// SetEnvLookup replaced it.
-var envLookup atomic.Pointer[func(string) (string, bool)]
-
-// SetEnvLookup replaces how the package reads $FLUX_KVS_NAMESPACE (nil
-// restores os.LookupEnv). The C library installs a reader of the C
-// environment, which a C host may change with setenv after the Go
-// runtime copied it; package runtime has the same hook for its own
-// variables but does not export its reader.
-func SetEnvLookup(fn func(key string) (string, bool)) {
-	if fn == nil {
-		envLookup.Store(nil)
-		return
-	}
-	envLookup.Store(&fn)
-}
+// SetEnvLookup replaces how the runtime packages, this one included
+// ($FLUX_KVS_NAMESPACE), read environment variables; nil restores
+// os.LookupEnv. It is runtime.SetEnvLookup: the packages share one lookup.
+func SetEnvLookup(fn func(key string) (string, bool)) { env.SetLookup(fn) }
 
 // DefaultNamespace returns the namespace a call given none uses:
 // $FLUX_KVS_NAMESPACE when set, else "primary".
 func DefaultNamespace() string {
-	lookup := os.LookupEnv
-	if fn := envLookup.Load(); fn != nil {
-		lookup = *fn
-	}
-	if ns, ok := lookup(NamespaceEnv); ok {
+	if ns, ok := env.Lookup(NamespaceEnv); ok {
 		return ns
 	}
 	return PrimaryNamespace
