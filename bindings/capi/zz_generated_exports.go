@@ -4066,6 +4066,40 @@ func fluxgo_flux_control_decode(msg *C.flux_msg_t, type_ *C.int, status *C.int, 
 	return 0
 }
 
+// fluxgo_flux_module_debug_test implements flux_module_debug_test.
+//
+//export fluxgo_flux_module_debug_test
+func fluxgo_flux_module_debug_test(h *C.flux_t, flag C.int, clear C.bool, errp *C.int) (ret C.bool) {
+	defer recoverTo(errp, nil, &ret, C.bool(false))
+	ret = C.bool(false)
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0 := a0.ModuleDebugTest(int(flag), bool(clear))
+	return C.bool(r0)
+}
+
+// fluxgo_flux_module_set_running implements flux_module_set_running.
+//
+//export fluxgo_flux_module_set_running
+func fluxgo_flux_module_set_running(h *C.flux_t, errp *C.int) (ret C.int) {
+	defer recoverTo(errp, nil, &ret, -1)
+	ret = -1
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	err = a0.ModuleSetRunning()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return 0
+}
+
 // fluxgo_flux_get_rankbyhost implements flux_get_rankbyhost.
 //
 //export fluxgo_flux_get_rankbyhost

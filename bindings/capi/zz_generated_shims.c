@@ -1930,8 +1930,11 @@ flux_conf_t *flux_conf_parse (const char *path, flux_error_t *error)
 
 int flux_register_default_methods (flux_t *h, const char *service_name, flux_msg_handler_t **msg_handlers[])
 {
-    fluxgo_not_implemented (NULL, "flux_register_default_methods");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_register_default_methods (h, (char *)service_name, msg_handlers, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_t *flux_handle_create (void *impl, const struct flux_handle_ops *ops, int flags)
@@ -2059,20 +2062,29 @@ int flux_control_decode (const flux_msg_t *msg, int *type, int *status)
 
 bool flux_module_debug_test (flux_t *h, int flag, bool clear)
 {
-    fluxgo_not_implemented (NULL, "flux_module_debug_test");
-    return false;
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_module_debug_test (h, flag, clear, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_module_set_running (flux_t *h)
 {
-    fluxgo_not_implemented (NULL, "flux_module_set_running");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_module_set_running (h, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_module_config_request_decode (const flux_msg_t *msg, flux_conf_t **conf)
 {
-    fluxgo_not_implemented (NULL, "flux_module_config_request_decode");
-    return -1;
+    int fluxgo_errno = 0;
+    int fluxgo_result = fluxgo_flux_module_config_request_decode ((flux_msg_t *)msg, conf, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_module_initialize (flux_t *h, char **args, flux_error_t *error)

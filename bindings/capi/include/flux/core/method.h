@@ -10,9 +10,9 @@
 extern "C" {
 #endif
 
-/* Register the handlers every broker module answers (stats, debug, ping
- * and so on) for a service name. (Not implemented yet in fluxgo: fails
- * with ENOSYS.)
+/* Start the methods every module answers under service_name (ping,
+ * stats-get, stats-clear, rusage, debug, config-reload, config-update);
+ * *msg_handlers receives them for flux_msg_handler_delvec().
  */
 int flux_register_default_methods (flux_t *h, const char *service_name, flux_msg_handler_t **msg_handlers[]);
 

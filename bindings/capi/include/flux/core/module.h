@@ -14,18 +14,19 @@ extern "C" {
 /* Names a broker module in its source. */
 #define MOD_NAME(x) const char *mod_name = x /* Defines the module's name. */
 
-/* Test (and with clear, reset) a bit of the module's debug flags. (Not
- * implemented yet in fluxgo: fails with ENOSYS.)
+/* Tell whether flag is set among the debug flags the module's "debug"
+ * method set (flux_register_default_methods), clearing it if clear is
+ * true; false when the handle has none.
  */
 bool flux_module_debug_test (flux_t *h, int flag, bool clear);
 
-/* Tell the broker that the module finished initializing and runs. (Not
- * implemented yet in fluxgo: fails with ENOSYS.)
+/* Tell the broker the module is running: a module.status request (status
+ * FLUX_MODSTATE_RUNNING) that expects no response.
  */
 int flux_module_set_running (flux_t *h);
 
-/* Decode a configuration update request sent to a module. (Not implemented
- * yet in fluxgo: fails with ENOSYS.)
+/* Get the configuration object a config-reload request carries; conf may
+ * be NULL, else the caller owns the new object.
  */
 int flux_module_config_request_decode (const flux_msg_t *msg, flux_conf_t **conf);
 
