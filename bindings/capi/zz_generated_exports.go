@@ -4194,3 +4194,129 @@ func fluxgo_flux_sync_create(h *C.flux_t, minimum C.double, errp *C.int) (ret *C
 	}
 	return (*C.flux_future_t)(registerFuture(r0))
 }
+
+// fluxgo_flux_stats_count implements flux_stats_count.
+//
+//export fluxgo_flux_stats_count
+func fluxgo_flux_stats_count(h *C.flux_t, name *C.char, count C.ssize_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if name == nil {
+		return
+	}
+	a0.StatsCount(C.GoString(name), int(count))
+}
+
+// fluxgo_flux_stats_gauge_set implements flux_stats_gauge_set.
+//
+//export fluxgo_flux_stats_gauge_set
+func fluxgo_flux_stats_gauge_set(h *C.flux_t, name *C.char, value C.ssize_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if name == nil {
+		return
+	}
+	a0.StatsGaugeSet(C.GoString(name), int(value))
+}
+
+// fluxgo_flux_stats_gauge_inc implements flux_stats_gauge_inc.
+//
+//export fluxgo_flux_stats_gauge_inc
+func fluxgo_flux_stats_gauge_inc(h *C.flux_t, name *C.char, inc C.ssize_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if name == nil {
+		return
+	}
+	a0.StatsGaugeInc(C.GoString(name), int(inc))
+}
+
+// fluxgo_flux_stats_timing implements flux_stats_timing.
+//
+//export fluxgo_flux_stats_timing
+func fluxgo_flux_stats_timing(h *C.flux_t, name *C.char, ms C.double, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if name == nil {
+		return
+	}
+	a0.StatsTiming(C.GoString(name), float64(ms))
+}
+
+// fluxgo_flux_stats_set_period implements flux_stats_set_period.
+//
+//export fluxgo_flux_stats_set_period
+func fluxgo_flux_stats_set_period(h *C.flux_t, period C.double, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.StatsSetPeriod(float64(period))
+}
+
+// fluxgo_flux_stats_enabled implements flux_stats_enabled.
+//
+//export fluxgo_flux_stats_enabled
+func fluxgo_flux_stats_enabled(h *C.flux_t, metric *C.char, errp *C.int) (ret C.bool) {
+	defer recoverTo(errp, nil, &ret, C.bool(false))
+	ret = C.bool(false)
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0 := a0.StatsEnabled(goStringPtr(metric))
+	return C.bool(r0)
+}
+
+// fluxgo_stats_set_prefix_text implements fluxgo_stats_set_prefix_text.
+//
+//export fluxgo_stats_set_prefix_text
+func fluxgo_stats_set_prefix_text(h *C.flux_t, prefix *C.char, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if h == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(h))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	if prefix == nil {
+		return
+	}
+	a0.StatsSetPrefix(C.GoString(prefix))
+}

@@ -2197,38 +2197,51 @@ int flux_msglist_cancel (flux_t *h, struct flux_msglist *l, const flux_msg_t *ms
 
 void flux_stats_count (flux_t *h, const char *name, ssize_t count)
 {
-    fluxgo_not_implemented (NULL, "flux_stats_count");
+    int fluxgo_errno = 0;
+    fluxgo_flux_stats_count (h, (char *)name, count, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 void flux_stats_gauge_set (flux_t *h, const char *name, ssize_t value)
 {
-    fluxgo_not_implemented (NULL, "flux_stats_gauge_set");
+    int fluxgo_errno = 0;
+    fluxgo_flux_stats_gauge_set (h, (char *)name, value, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 void flux_stats_gauge_inc (flux_t *h, const char *name, ssize_t inc)
 {
-    fluxgo_not_implemented (NULL, "flux_stats_gauge_inc");
+    int fluxgo_errno = 0;
+    fluxgo_flux_stats_gauge_inc (h, (char *)name, inc, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 void flux_stats_timing (flux_t *h, const char *name, double ms)
 {
-    fluxgo_not_implemented (NULL, "flux_stats_timing");
+    int fluxgo_errno = 0;
+    fluxgo_flux_stats_timing (h, (char *)name, ms, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 void flux_stats_set_period (flux_t *h, double period)
 {
-    fluxgo_not_implemented (NULL, "flux_stats_set_period");
-}
-
-void flux_stats_set_prefix (flux_t *h, const char *fmt, ...)
-{
-    fluxgo_not_implemented (NULL, "flux_stats_set_prefix");
+    int fluxgo_errno = 0;
+    fluxgo_flux_stats_set_period (h, period, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 bool flux_stats_enabled (flux_t *h, const char *metric)
 {
-    fluxgo_not_implemented (NULL, "flux_stats_enabled");
-    return false;
+    int fluxgo_errno = 0;
+    bool fluxgo_result = fluxgo_flux_stats_enabled (h, (char *)metric, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_kvsdir_t *flux_kvsdir_create (flux_t *handle, const char *rootref, const char *key, const char *json_str)

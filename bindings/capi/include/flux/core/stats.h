@@ -8,36 +8,32 @@
 extern "C" {
 #endif
 
-/* Add to a counter metric. (Not implemented yet in fluxgo: fails with
- * ENOSYS.)
+/* Record a counter metric, sent when FLUX_FRIPP_STATSD names a statsd
+ * collector (host:port); otherwise nothing happens.
  */
 void flux_stats_count (flux_t *h, const char *name, ssize_t count);
 
-/* Set a gauge metric. (Not implemented yet in fluxgo: fails with ENOSYS.) */
+/* Set a gauge metric (see flux_stats_count()). */
 void flux_stats_gauge_set (flux_t *h, const char *name, ssize_t value);
 
-/* Add to a gauge metric. (Not implemented yet in fluxgo: fails with
- * ENOSYS.)
- */
+/* Add to a gauge metric (see flux_stats_count()). */
 void flux_stats_gauge_inc (flux_t *h, const char *name, ssize_t inc);
 
-/* Record a timing metric in milliseconds. (Not implemented yet in fluxgo:
- * fails with ENOSYS.)
- */
+/* Record a timing metric in milliseconds (see flux_stats_count()). */
 void flux_stats_timing (flux_t *h, const char *name, double ms);
 
-/* Set how often metrics are sent. (Not implemented yet in fluxgo: fails
- * with ENOSYS.)
+/* Set the aggregation period in seconds (1 by default): changed metrics
+ * are sent once per period; 0 sends every value at once.
  */
 void flux_stats_set_period (flux_t *h, double period);
 
-/* Set the prefix of the handle's metric names. (Not implemented yet in
- * fluxgo: fails with ENOSYS.)
+/* Set the prefix of metric names (flux.RANK by default) from a printf
+ * format; a prefix of 128 bytes or more is ignored.
  */
 void flux_stats_set_prefix (flux_t *h, const char *fmt, ...);
 
-/* Whether metrics are collected (for a metric name, or at all when NULL).
- * (Not implemented yet in fluxgo: fails with ENOSYS.)
+/* Tell whether metrics are being sent (FLUX_FRIPP_STATSD is set and
+ * valid).
  */
 bool flux_stats_enabled (flux_t *h, const char *metric);
 
