@@ -7,8 +7,8 @@ import "context"
 // others are asked of the broker every time. An unknown attribute is
 // ENOENT.
 func (h *Handle) Attr(ctx context.Context, name string) (string, error) {
-	if h == nil || h.rt == nil {
-		return "", errNilHandle
+	if err := h.usable(); err != nil {
+		return "", err
 	}
 	return h.rt.AttrGetContext(ctx, name)
 }
@@ -17,8 +17,8 @@ func (h *Handle) Attr(ctx context.Context, name string) (string, error) {
 // attributes that may not be updated with EINVAL "attribute may not be
 // updated", and unknown ones with ENOENT.
 func (h *Handle) SetAttr(ctx context.Context, name, value string) error {
-	if h == nil || h.rt == nil {
-		return errNilHandle
+	if err := h.usable(); err != nil {
+		return err
 	}
 	return h.rt.AttrSetContext(ctx, name, &value, false)
 }
@@ -26,8 +26,8 @@ func (h *Handle) SetAttr(ctx context.Context, name, value string) error {
 // SetAttrForce is SetAttr with force set, which lets the broker update
 // attributes it otherwise refuses to change at run time.
 func (h *Handle) SetAttrForce(ctx context.Context, name, value string) error {
-	if h == nil || h.rt == nil {
-		return errNilHandle
+	if err := h.usable(); err != nil {
+		return err
 	}
 	return h.rt.AttrSetContext(ctx, name, &value, true)
 }
@@ -36,8 +36,8 @@ func (h *Handle) SetAttrForce(ctx context.Context, name, value string) error {
 // waits for the broker's RUN state and registers the handle's services
 // and subscriptions again. WithReconnect does this by itself.
 func (h *Handle) ReconnectFollowup(ctx context.Context) error {
-	if h == nil || h.rt == nil {
-		return errNilHandle
+	if err := h.usable(); err != nil {
+		return err
 	}
 	return h.rt.ReconnectFollowupContext(ctx)
 }

@@ -32,8 +32,8 @@ func publishFlags(opts []PublishOption) int {
 // included) may see the event before Publish returns. Options other than
 // FlagPrivate are EINVAL.
 func (h *Handle) Publish(ctx context.Context, topic string, payload any, opts ...PublishOption) (int, error) {
-	if h == nil || h.rt == nil {
-		return 0, errNilHandle
+	if err := h.usable(); err != nil {
+		return 0, err
 	}
 	if _, err := h.recvLoop(); err != nil {
 		return 0, err
@@ -56,8 +56,8 @@ func (h *Handle) Publish(ctx context.Context, topic string, payload any, opts ..
 // PublishRaw sends an event message without waiting for any confirmation
 // (what "flux event pub" does without -s); the broker still numbers it.
 func (h *Handle) PublishRaw(topic string, payload any, opts ...PublishOption) error {
-	if h == nil || h.rt == nil {
-		return errNilHandle
+	if err := h.usable(); err != nil {
+		return err
 	}
 	p, err := encodePayload(payload)
 	if err != nil {
@@ -107,7 +107,7 @@ func (h *Handle) Subscribe(ctx context.Context, topic string) (*Subscription, er
 		d.RemoveEventHandler(id)
 		return nil, err
 	}
-	go s.forward(h.rt.Closed())
+	go s.forward(h.rt.Closed(), h.done)
 	return s, nil
 }
 
@@ -132,7 +132,7 @@ func (s *Subscription) enqueue(m *msg.Message) {
 }
 
 // forward moves queued events to the channel until stopped.
-func (s *Subscription) forward(closed <-chan struct{}) {
+func (s *Subscription) forward(closed, hclosed <-chan struct{}) {
 	defer close(s.done)
 	defer close(s.ch)
 	for {
@@ -151,6 +151,8 @@ func (s *Subscription) forward(closed <-chan struct{}) {
 				return
 			case <-closed:
 				return
+			case <-hclosed:
+				return
 			}
 			continue
 		}
@@ -159,6 +161,8 @@ func (s *Subscription) forward(closed <-chan struct{}) {
 		case <-s.stop:
 			return
 		case <-closed:
+			return
+		case <-hclosed:
 			return
 		}
 	}
@@ -183,5 +187,8 @@ func (s *Subscription) Unsubscribe(ctx context.Context) error {
 	}
 	close(s.stop)
 	<-s.done
+	if err := s.h.usable(); err != nil {
+		return err
+	}
 	return s.h.rt.EventUnsubscribeContext(ctx, s.topic)
 }

@@ -23,7 +23,17 @@
 // handlers on their handle's handler goroutine (see below); events are
 // queued per subscription without limit, so a slow reader never holds up
 // the others. Close stops the loop and waits for it; pending RPCs then
-// fail with ENOSYS and subscription channels are closed.
+// fail with ErrClosed and subscription channels are closed.
+//
+// # Closing
+//
+// Close closes one handle value: the handle from Open and each clone from
+// Clone are closed separately, and the connection goes when the last of
+// them is closed. Closing a handle twice is harmless (the second Close
+// returns ErrClosed and leaves clones alone). After Close every call on
+// the handle fails with ErrClosed, which is not an errno: ENOSYS means
+// "no such service", a closed handle is final. Run returns nil once its
+// handle is closed.
 //
 // Every call that waits takes a context.Context. An RPC abandoned because
 // its context ended keeps its matchtag reserved until the broker's answer
@@ -181,17 +191,28 @@ func Open(uri string, opts ...Option) (*Handle, error) {
 	return h, nil
 }
 
-// Close drops this reference to the handle. It first stops the message
-// handlers registered on this handle with HandleFunc (their context is
-// cancelled and a running one is waited for, unless Close is called from
-// it). The last reference closes the connection: the receive loop is
-// stopped and waited for, pending RPCs fail with ENOSYS and subscription
-// channels are closed. Close on a nil Handle does nothing.
-func (h *Handle) Close() {
+// Close closes this handle value: a clone made with Clone is closed by
+// its own Close, and closing the handle it came from leaves it working.
+// It first stops the message handlers registered on this handle with
+// HandleFunc (their context is cancelled and a running one is waited for,
+// unless Close is called from it). When no handle value of the connection
+// is left open the connection is closed: the receive loop is stopped and
+// waited for, pending RPCs fail with ErrClosed (or ENOSYS on a clone still
+// open) and subscription channels are closed. Every later call on h
+// returns ErrClosed, Run returns nil. Close returns nil the first time
+// and ErrClosed after; it is a no-op on a nil Handle.
+func (h *Handle) Close() error {
 	if h == nil || h.rt == nil {
-		return
+		return nil
 	}
-	h.doneOnce.Do(func() { close(h.done) })
+	first := false
+	h.doneOnce.Do(func() {
+		first = true
+		close(h.done)
+	})
+	if !first {
+		return ErrClosed
+	}
 	h.rt.GoMsgHandlersStop()
 	d := h.rt.RecvLoop()
 	closed := h.rt.Closed()
@@ -203,21 +224,22 @@ func (h *Handle) Close() {
 		}
 	default:
 	}
+	return nil
 }
 
 // Rank returns the rank of the broker the handle is connected to. The
 // first call asks the broker (attribute "rank"); later calls use the cache.
 func (h *Handle) Rank() (uint32, error) {
-	if h == nil || h.rt == nil {
-		return 0, errNilHandle
+	if err := h.usable(); err != nil {
+		return 0, err
 	}
 	return h.rt.GetRank()
 }
 
 // Size returns the number of brokers in the instance.
 func (h *Handle) Size() (uint32, error) {
-	if h == nil || h.rt == nil {
-		return 0, errNilHandle
+	if err := h.usable(); err != nil {
+		return 0, err
 	}
 	return h.rt.GetSize()
 }
@@ -225,8 +247,8 @@ func (h *Handle) Size() (uint32, error) {
 // dispatcher returns the running receive loop of h's connection, starting
 // it again if it was stopped (a clone made by the runtime directly).
 func (h *Handle) recvLoop() (*fluxrt.RecvLoop, error) {
-	if h == nil || h.rt == nil {
-		return nil, errNilHandle
+	if err := h.usable(); err != nil {
+		return nil, err
 	}
 	if d := h.rt.RecvLoop(); d != nil {
 		return d, nil

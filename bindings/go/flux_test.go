@@ -353,33 +353,3 @@ func TestServiceBinding(t *testing.T) {
 	_, err = cli.RPC(ctx, name+".echo", "x")
 	wantErr(t, err, syscall.ENOSYS, "")
 }
-
-// A handle with no dispatcher work left closes without leaking goroutines
-// and fails pending RPCs with ENOSYS.
-func TestCloseFailsPending(t *testing.T) {
-	tb := startBroker(t)
-	tb.needStandIn(t)
-	h, err := Open(tb.uri)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tb.b.HoldResponses("broker.ping")
-	f, err := h.RPCAsync("broker.ping", map[string]int{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, err := h.Subscribe(testCtx(t), "x.")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.Close()
-	_, err = f.Get(testCtx(t))
-	wantErr(t, err, syscall.ENOSYS, "")
-	if _, ok := <-sub.C(); ok {
-		t.Fatal("subscription channel open after Close")
-	}
-	_, err = h.RPC(testCtx(t), "broker.ping", nil)
-	if err == nil {
-		t.Fatal("RPC on closed handle worked")
-	}
-}

@@ -130,8 +130,8 @@ func (hd *Handler) Remove() {
 // Handlers do not subscribe to events or register services: do that with
 // EventSubscribe and RegisterServiceName. A nil fn gives EINVAL.
 func (h *Handle) HandleFunc(match Match, fn HandlerFunc, opts ...HandlerOption) (*Handler, error) {
-	if h == nil || h.rt == nil {
-		return nil, errNilHandle
+	if err := h.usable(); err != nil {
+		return nil, err
 	}
 	if fn == nil {
 		return nil, fluxrt.ErrnoError(syscall.EINVAL)
@@ -178,8 +178,8 @@ func (r *responder) RespondError(errno syscall.Errno, text string) error {
 // guests, names not starting with "<userid>-" (EPERM). Unregister the
 // returned Service to stop the requests.
 func (h *Handle) RegisterServiceName(ctx context.Context, name string) (*Service, error) {
-	if h == nil || h.rt == nil {
-		return nil, errNilHandle
+	if err := h.usable(); err != nil {
+		return nil, err
 	}
 	if _, err := h.recvLoop(); err != nil {
 		return nil, err
@@ -197,8 +197,8 @@ func (h *Handle) RegisterServiceName(ctx context.Context, name string) (*Service
 // (a handle and its clones share theirs); each needs its own
 // EventUnsubscribe.
 func (h *Handle) EventSubscribe(ctx context.Context, topic string) error {
-	if h == nil || h.rt == nil {
-		return errNilHandle
+	if err := h.usable(); err != nil {
+		return err
 	}
 	if _, err := h.recvLoop(); err != nil {
 		return err
@@ -210,8 +210,8 @@ func (h *Handle) EventSubscribe(ctx context.Context, topic string) error {
 // (flux_event_unsubscribe); the broker answers ENOENT for a topic that
 // is not subscribed.
 func (h *Handle) EventUnsubscribe(ctx context.Context, topic string) error {
-	if h == nil || h.rt == nil {
-		return errNilHandle
+	if err := h.usable(); err != nil {
+		return err
 	}
 	if _, err := h.recvLoop(); err != nil {
 		return err

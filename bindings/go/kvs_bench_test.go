@@ -20,7 +20,7 @@ func kvsBenchHandle(b *testing.B) *Handle {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(h.Close)
+	b.Cleanup(func() { _ = h.Close() })
 	return h
 }
 

@@ -83,12 +83,13 @@ func toMessage(m *msg.Message) *Message {
 // Future is an RPC in flight, from RPCAsync. Close it when done with it.
 type Future struct {
 	f *fluxrt.Future
+	h *Handle // the handle that sent it
 }
 
 // RPCAsync sends a request and returns at once; see RPC for the arguments.
 func (h *Handle) RPCAsync(topic string, payload any, opts ...RPCOption) (*Future, error) {
-	if h == nil || h.rt == nil {
-		return nil, errNilHandle
+	if err := h.usable(); err != nil {
+		return nil, err
 	}
 	if _, err := h.recvLoop(); err != nil {
 		return nil, err
@@ -107,7 +108,7 @@ func (h *Handle) RPCAsync(topic string, payload any, opts ...RPCOption) (*Future
 	if err != nil {
 		return nil, err
 	}
-	return &Future{f: f}, nil
+	return &Future{f: f, h: h}, nil
 }
 
 // RPC sends a request for topic with payload and waits for the response.
@@ -129,13 +130,22 @@ func (f *Future) Get(ctx context.Context) (*Message, error) {
 		return nil, errNilHandle
 	}
 	if err := f.f.Wait(ctx); err != nil {
-		return nil, err
+		return nil, f.closedOr(err)
 	}
 	m, err := f.f.Get()
 	if err != nil {
-		return nil, err
+		return nil, f.closedOr(err)
 	}
 	return toMessage(m), nil
+}
+
+// closedOr returns ErrClosed in place of err once the handle that sent
+// the RPC is closed (the runtime ends its RPCs with ENOSYS then).
+func (f *Future) closedOr(err error) error {
+	if f.h != nil && f.h.usable() == ErrClosed {
+		return ErrClosed
+	}
+	return err
 }
 
 // Ready reports whether a response (or error) is available.
@@ -159,7 +169,7 @@ func (f *Future) Then(fn func(*Message, error)) error {
 	return f.f.Then(func(rf *fluxrt.Future) {
 		m, err := rf.Get()
 		if err != nil {
-			fn(nil, err)
+			fn(nil, f.closedOr(err))
 			return
 		}
 		fn(toMessage(m), nil)

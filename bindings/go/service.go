@@ -28,8 +28,11 @@ type ServiceRequest struct {
 // Respond sends a success response with payload (see the package
 // documentation for payload types).
 func (r *ServiceRequest) Respond(payload any) error {
-	if r == nil || r.h == nil {
+	if r == nil {
 		return errNilHandle
+	}
+	if err := r.h.usable(); err != nil {
+		return err
 	}
 	return respond(r.h.rt, r.m, payload)
 }
@@ -37,8 +40,11 @@ func (r *ServiceRequest) Respond(payload any) error {
 // RespondError sends an error response with errno and text ("" for none);
 // errno 0 is sent as EINVAL, as flux-core does.
 func (r *ServiceRequest) RespondError(errno syscall.Errno, text string) error {
-	if r == nil || r.h == nil {
+	if r == nil {
 		return errNilHandle
+	}
+	if err := r.h.usable(); err != nil {
+		return err
 	}
 	return respondError(r.h.rt, r.m, errno, text)
 }
@@ -119,8 +125,11 @@ func (s *Service) Name() string { return s.name }
 // and stops calling its handler (also when the broker's answer is an
 // error or ctx ends first).
 func (s *Service) Unregister(ctx context.Context) error {
-	if s == nil || s.h == nil || s.h.rt == nil {
+	if s == nil {
 		return errNilHandle
+	}
+	if err := s.h.usable(); err != nil {
+		return err
 	}
 	err := s.h.rt.ServiceUnregisterContext(ctx, s.name)
 	// The handler goes whatever the broker said: the caller is done with
