@@ -10,7 +10,8 @@ func (h *Handle) Attr(ctx context.Context, name string) (string, error) {
 	if err := h.usable(); err != nil {
 		return "", err
 	}
-	return h.rt.AttrGetContext(ctx, name)
+	v, err := h.rt.AttrGetContext(ctx, name)
+	return v, opErr("attr.get", name, err)
 }
 
 // SetAttr sets a broker attribute (owner only). The broker refuses
@@ -20,7 +21,7 @@ func (h *Handle) SetAttr(ctx context.Context, name, value string) error {
 	if err := h.usable(); err != nil {
 		return err
 	}
-	return h.rt.AttrSetContext(ctx, name, &value, false)
+	return opErr("attr.set", name, h.rt.AttrSetContext(ctx, name, &value, false))
 }
 
 // SetAttrForce is SetAttr with force set, which lets the broker update
@@ -29,7 +30,7 @@ func (h *Handle) SetAttrForce(ctx context.Context, name, value string) error {
 	if err := h.usable(); err != nil {
 		return err
 	}
-	return h.rt.AttrSetContext(ctx, name, &value, true)
+	return opErr("attr.set", name, h.rt.AttrSetContext(ctx, name, &value, true))
 }
 
 // ReconnectFollowup does what flux-core documents after Reconnect: it
@@ -39,5 +40,5 @@ func (h *Handle) ReconnectFollowup(ctx context.Context) error {
 	if err := h.usable(); err != nil {
 		return err
 	}
-	return h.rt.ReconnectFollowupContext(ctx)
+	return opErr("reconnect followup", "", h.rt.ReconnectFollowupContext(ctx))
 }

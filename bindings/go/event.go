@@ -33,22 +33,22 @@ func publishFlags(opts []PublishOption) int {
 // FlagPrivate are EINVAL.
 func (h *Handle) Publish(ctx context.Context, topic string, payload any, opts ...PublishOption) (int, error) {
 	if err := h.usable(); err != nil {
-		return 0, err
+		return 0, opErr("event publish", topic, err)
 	}
 	if _, err := h.recvLoop(); err != nil {
-		return 0, err
+		return 0, opErr("event publish", topic, err)
 	}
 	p, err := encodePayload(payload)
 	if err != nil {
-		return 0, err
+		return 0, opErr("event publish", topic, err)
 	}
 	f, err := h.rt.EventPublish(topic, publishFlags(opts), p)
 	if err != nil {
-		return 0, err
+		return 0, opErr("event publish", topic, err)
 	}
 	defer f.Destroy()
 	if err := f.Wait(ctx); err != nil {
-		return 0, err
+		return 0, opErr("event publish", topic, err)
 	}
 	return f.EventPublishGetSeq()
 }
@@ -57,13 +57,13 @@ func (h *Handle) Publish(ctx context.Context, topic string, payload any, opts ..
 // (what "flux event pub" does without -s); the broker still numbers it.
 func (h *Handle) PublishRaw(topic string, payload any, opts ...PublishOption) error {
 	if err := h.usable(); err != nil {
-		return err
+		return opErr("event publish", topic, err)
 	}
 	p, err := encodePayload(payload)
 	if err != nil {
-		return err
+		return opErr("event publish", topic, err)
 	}
-	return h.rt.EventSend(topic, publishFlags(opts), p)
+	return opErr("event publish", topic, h.rt.EventSend(topic, publishFlags(opts), p))
 }
 
 // Subscription delivers the events whose topic starts with a prefix.
@@ -88,7 +88,7 @@ type Subscription struct {
 func (h *Handle) Subscribe(ctx context.Context, topic string) (*Subscription, error) {
 	d, err := h.recvLoop()
 	if err != nil {
-		return nil, err
+		return nil, opErr("event subscribe", topic, err)
 	}
 	s := &Subscription{
 		h:      h,
@@ -100,12 +100,12 @@ func (h *Handle) Subscribe(ctx context.Context, topic string) (*Subscription, er
 	}
 	id, err := d.AddEventHandler(topic, s.enqueue)
 	if err != nil {
-		return nil, err
+		return nil, opErr("event subscribe", topic, err)
 	}
 	s.id = id
 	if err := h.rt.EventSubscribeContext(ctx, topic); err != nil {
 		d.RemoveEventHandler(id)
-		return nil, err
+		return nil, opErr("event subscribe", topic, err)
 	}
 	go s.forward(h.rt.Closed(), h.done)
 	return s, nil
@@ -188,7 +188,7 @@ func (s *Subscription) Unsubscribe(ctx context.Context) error {
 	close(s.stop)
 	<-s.done
 	if err := s.h.usable(); err != nil {
-		return err
+		return opErr("event unsubscribe", s.topic, err)
 	}
-	return s.h.rt.EventUnsubscribeContext(ctx, s.topic)
+	return opErr("event unsubscribe", s.topic, s.h.rt.EventUnsubscribeContext(ctx, s.topic))
 }

@@ -82,10 +82,18 @@
 //
 // # Errors
 //
-// Errors carry an errno and flux-core's error text: errors.Is(err,
-// syscall.ENOENT) works, and err.Error() is the text the broker sent (or
-// the errno's description). A context that ends a wait gives an error
-// matching both the context's error and ETIMEDOUT or ECANCELED.
+// A failed call returns an *Error naming the operation and its subject,
+// and wrapping the cause: "attr.get nosuch: No such file or directory",
+// "service register broker: File exists", "rpc nosuch.method: No service
+// matching nosuch.method is registered", "open /tmp/x: …" (Open names the
+// URI it was given). errors.Is(err, syscall.ENOENT) tests the errno, and
+// the cause's own text is flux-core's (the text the broker sent, or the
+// errno's description). errors.As reaches the cause: a
+// *json.UnmarshalTypeError from Payload.Decode, a *runtime.Error with the
+// errno and text a C caller would see. A context that ends a wait gives
+// an error matching both the context's error and ETIMEDOUT or ECANCELED.
+// KVS operations return *KVSError, and every call on a closed handle
+// ErrClosed. See the Error example.
 //
 // # Payloads
 //
@@ -129,6 +137,7 @@
 package flux
 
 import (
+	"os"
 	"sync"
 	"syscall"
 
@@ -171,24 +180,36 @@ func Open(uri string, opts ...Option) (*Handle, error) {
 	}
 	rt, err := fluxrt.Open(u, cfg.flags)
 	if err != nil {
-		return nil, err
+		return nil, opErr("open", openSubject(uri), err)
 	}
 	d, err := rt.RecvLoopStart()
 	if err != nil {
 		rt.Close()
-		return nil, err
+		return nil, opErr("open", openSubject(uri), err)
 	}
 	h := wrapHandle(rt)
 	if cfg.reconnect != nil {
 		if err := rt.AutoReconnect(*cfg.reconnect, cfg.statusFunc()); err != nil {
 			rt.Close()
 			<-d.Done()
-			return nil, err
+			return nil, opErr("open", openSubject(uri), err)
 		}
 	} else if sf := cfg.statusFunc(); sf != nil {
 		d.SetErrorHandler(func(err error) { go sf(fluxrt.ConnClosed, err) })
 	}
 	return h, nil
+}
+
+// openSubject names the broker Open was asked for: uri as the caller gave
+// it, or for "" the URI chosen in its place and where it came from.
+func openSubject(uri string) string {
+	if uri != "" {
+		return uri
+	}
+	if env := os.Getenv("FLUX_URI"); env != "" {
+		return env + " (from FLUX_URI)"
+	}
+	return "local:///run/flux/local (default, FLUX_URI is unset)"
 }
 
 // Close closes this handle value: a clone made with Clone is closed by

@@ -16,9 +16,19 @@ func wantErr(t *testing.T, err error, errno syscall.Errno, text string) {
 	if !errors.Is(err, errno) {
 		t.Fatalf("err = %v, want errno %d (%v)", err, errno, errno)
 	}
-	if text != "" && err.Error() != text {
-		t.Fatalf("text = %q, want %q", err.Error(), text)
+	if text != "" && causeText(err) != text {
+		t.Fatalf("text = %q, want %q", causeText(err), text)
 	}
+}
+
+// causeText is the text of err's cause, what flux-core says, without the
+// "<op> <subject>: " an *Error puts in front.
+func causeText(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Err.Error()
+	}
+	return err.Error()
 }
 
 func TestOpenRankSize(t *testing.T) {

@@ -82,8 +82,9 @@ func toMessage(m *msg.Message) *Message {
 
 // Future is an RPC in flight, from RPCAsync. Close it when done with it.
 type Future struct {
-	f *fluxrt.Future
-	h *Handle // the handle that sent it
+	f     *fluxrt.Future
+	h     *Handle // the handle that sent it
+	topic string
 }
 
 // RPCAsync sends a request and returns at once; see RPC for the arguments.
@@ -102,13 +103,13 @@ func (h *Handle) RPCAsync(topic string, payload any, opts ...RPCOption) (*Future
 	}
 	p, err := encodePayload(payload)
 	if err != nil {
-		return nil, err
+		return nil, opErr("rpc", topic, err)
 	}
 	f, err := h.rt.RPC(topic, p, cfg.nodeid, cfg.flags)
 	if err != nil {
-		return nil, err
+		return nil, opErr("rpc", topic, err)
 	}
-	return &Future{f: f, h: h}, nil
+	return &Future{f: f, h: h, topic: topic}, nil
 }
 
 // RPC sends a request for topic with payload and waits for the response.
@@ -140,12 +141,13 @@ func (f *Future) Get(ctx context.Context) (*Message, error) {
 }
 
 // closedOr returns ErrClosed in place of err once the handle that sent
-// the RPC is closed (the runtime ends its RPCs with ENOSYS then).
+// the RPC is closed (the runtime ends its RPCs with ENOSYS then), and
+// otherwise err as an *Error naming the RPC's topic.
 func (f *Future) closedOr(err error) error {
 	if f.h != nil && f.h.usable() == ErrClosed {
 		return ErrClosed
 	}
-	return err
+	return opErr("rpc", f.topic, err)
 }
 
 // Ready reports whether a response (or error) is available.

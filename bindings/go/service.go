@@ -86,11 +86,11 @@ type Service struct {
 // (EPERM). A handle can serve a name only once (EEXIST).
 func (h *Handle) RegisterService(ctx context.Context, name string, handler ServiceHandler) (*Service, error) {
 	if handler == nil {
-		return nil, fluxrt.ErrnoError(syscall.EINVAL)
+		return nil, opErr("service register", name, fluxrt.ErrnoError(syscall.EINVAL))
 	}
 	d, err := h.recvLoop()
 	if err != nil {
-		return nil, err
+		return nil, opErr("service register", name, err)
 	}
 	err = d.AddRequestHandler(name, func(m *msg.Message) {
 		req := &ServiceRequest{
@@ -106,14 +106,14 @@ func (h *Handle) RegisterService(ctx context.Context, name string, handler Servi
 		go handler(req)
 	})
 	if err != nil && fluxrt.ErrnoOf(err) != syscall.EINVAL {
-		return nil, err
+		return nil, opErr("service register", name, err)
 	}
 	registered := err == nil
 	if err := h.rt.ServiceRegisterContext(ctx, name); err != nil {
 		if registered {
 			d.RemoveRequestHandler(name)
 		}
-		return nil, err
+		return nil, opErr("service register", name, err)
 	}
 	return &Service{h: h, name: name}, nil
 }
@@ -129,7 +129,7 @@ func (s *Service) Unregister(ctx context.Context) error {
 		return errNilHandle
 	}
 	if err := s.h.usable(); err != nil {
-		return err
+		return opErr("service unregister", s.name, err)
 	}
 	err := s.h.rt.ServiceUnregisterContext(ctx, s.name)
 	// The handler goes whatever the broker said: the caller is done with
@@ -137,5 +137,5 @@ func (s *Service) Unregister(ctx context.Context) error {
 	if d := s.h.rt.RecvLoop(); d != nil {
 		d.RemoveRequestHandler(s.name)
 	}
-	return err
+	return opErr("service unregister", s.name, err)
 }
