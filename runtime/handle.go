@@ -60,6 +60,7 @@ type core struct {
 	tracker    *rpcTracker // nil without FLUX_O_RPCTRACK
 	commsFn    func(root *Handle, err error) error
 	commsBusy  bool
+	auto       *autoState // set by AutoReconnect
 	epfd       int
 	traceStart time.Time
 	traced     bool

@@ -10,7 +10,12 @@ func (h *Handle) Attr(ctx context.Context, name string) (string, error) {
 	if err := h.usable(); err != nil {
 		return "", err
 	}
-	v, err := h.rt.AttrGetContext(ctx, name)
+	var v string
+	err := h.retrySend(ctx, func() error {
+		var err error
+		v, err = h.rt.AttrGetContext(ctx, name)
+		return err
+	})
 	return v, opErr("attr.get", name, err)
 }
 
@@ -21,7 +26,7 @@ func (h *Handle) SetAttr(ctx context.Context, name, value string) error {
 	if err := h.usable(); err != nil {
 		return err
 	}
-	return opErr("attr.set", name, h.rt.AttrSetContext(ctx, name, &value, false))
+	return opErr("attr.set", name, h.retrySend(ctx, func() error { return h.rt.AttrSetContext(ctx, name, &value, false) }))
 }
 
 // SetAttrForce is SetAttr with force set, which lets the broker update
@@ -30,7 +35,7 @@ func (h *Handle) SetAttrForce(ctx context.Context, name, value string) error {
 	if err := h.usable(); err != nil {
 		return err
 	}
-	return opErr("attr.set", name, h.rt.AttrSetContext(ctx, name, &value, true))
+	return opErr("attr.set", name, h.retrySend(ctx, func() error { return h.rt.AttrSetContext(ctx, name, &value, true) }))
 }
 
 // ReconnectFollowup does what flux-core documents after Reconnect: it

@@ -2,6 +2,7 @@ package flux
 
 import (
 	"context"
+	fluxrt "github.com/fluxgo/fluxgo/runtime"
 	"sync"
 
 	"github.com/fluxgo/fluxgo/runtime/msg"
@@ -42,7 +43,12 @@ func (h *Handle) Publish(ctx context.Context, topic string, payload any, opts ..
 	if err != nil {
 		return 0, opErr("event publish", topic, err)
 	}
-	f, err := h.rt.EventPublish(topic, publishFlags(opts), p)
+	var f *fluxrt.Future
+	err = h.retrySend(ctx, func() error {
+		var err error
+		f, err = h.rt.EventPublish(topic, publishFlags(opts), p)
+		return err
+	})
 	if err != nil {
 		return 0, opErr("event publish", topic, err)
 	}
@@ -56,7 +62,7 @@ func (h *Handle) Publish(ctx context.Context, topic string, payload any, opts ..
 // PublishRaw sends an event message without waiting for any confirmation
 // (what "flux event pub" does without -s); the broker still numbers it.
 func (h *Handle) PublishRaw(topic string, payload any, opts ...PublishOption) error {
-	if err := h.usable(); err != nil {
+	if err := h.ready(nil); err != nil {
 		return opErr("event publish", topic, err)
 	}
 	p, err := encodePayload(payload)
@@ -103,7 +109,7 @@ func (h *Handle) Subscribe(ctx context.Context, topic string) (*Subscription, er
 		return nil, opErr("event subscribe", topic, err)
 	}
 	s.id = id
-	if err := h.rt.EventSubscribeContext(ctx, topic); err != nil {
+	if err := h.retrySend(ctx, func() error { return h.rt.EventSubscribeContext(ctx, topic) }); err != nil {
 		d.RemoveEventHandler(id)
 		return nil, opErr("event subscribe", topic, err)
 	}

@@ -129,7 +129,11 @@
 // Reconnect (flux_reconnect) replaces the connection; with the RPCTrack
 // open flag pending RPCs then end with ECONNRESET. ReconnectFollowup does
 // what flux-core documents next. WithReconnect goes further and recovers
-// by itself: see its documentation.
+// by itself, in the background: calls with a context wait for the
+// recovery (bounded by their context) and go out once subscriptions and
+// services are restored, calls without one fail with ErrReconnecting,
+// and once the policy gives up every call fails at once with ErrClosed.
+// See its documentation.
 //
 // The constants and the thin methods in zz_generated_*.go are generated
 // from spec/handle.yaml; the rest of this package is written by hand on top

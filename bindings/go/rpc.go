@@ -92,8 +92,11 @@ func (h *Handle) RPCAsync(topic string, payload any, opts ...RPCOption) (*Future
 	if err := h.usable(); err != nil {
 		return nil, err
 	}
+	if err := h.ready(nil); err != nil {
+		return nil, opErr("rpc", topic, err)
+	}
 	if _, err := h.recvLoop(); err != nil {
-		return nil, err
+		return nil, opErr("rpc", topic, err)
 	}
 	cfg := rpcConfig{nodeid: NodeIDAny}
 	for _, o := range opts {
@@ -117,9 +120,14 @@ func (h *Handle) RPCAsync(topic string, payload any, opts ...RPCOption) (*Future
 // RPCNoResponse it returns an empty Message as soon as the request is
 // sent. For streaming RPCs use RPCStream.
 func (h *Handle) RPC(ctx context.Context, topic string, payload any, opts ...RPCOption) (*Message, error) {
-	f, err := h.RPCAsync(topic, payload, opts...)
+	var f *Future
+	err := h.retrySend(ctx, func() error {
+		var err error
+		f, err = h.RPCAsync(topic, payload, opts...)
+		return err
+	})
 	if err != nil {
-		return nil, err
+		return nil, opErr("rpc", topic, err)
 	}
 	defer f.Close()
 	return f.Get(ctx)

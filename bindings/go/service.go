@@ -109,7 +109,7 @@ func (h *Handle) RegisterService(ctx context.Context, name string, handler Servi
 		return nil, opErr("service register", name, err)
 	}
 	registered := err == nil
-	if err := h.rt.ServiceRegisterContext(ctx, name); err != nil {
+	if err := h.retrySend(ctx, func() error { return h.rt.ServiceRegisterContext(ctx, name) }); err != nil {
 		if registered {
 			d.RemoveRequestHandler(name)
 		}
