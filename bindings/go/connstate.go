@@ -75,3 +75,12 @@ func (h *Handle) retrySend(ctx context.Context, send func() error) error {
 		}
 	}
 }
+
+// lostErr is the error of a subscription on topic whose connection was
+// lost for good with err: the closed error when WithReconnect gave up.
+func (h *Handle) lostErr(topic string, err error) error {
+	if _, _, final := h.rt.ConnReady(); final != nil {
+		err = &connClosedError{cause: final}
+	}
+	return opErr("event subscription", topic, err)
+}

@@ -21,8 +21,9 @@
 // message handler or else the handler registered for its service. Service
 // handlers run on goroutines of their own, one per request; message
 // handlers on their handle's handler goroutine (see below); events are
-// queued per subscription without limit, so a slow reader never holds up
-// the others. Close stops the loop and waits for it; pending RPCs then
+// queued per subscription (without limit, or as QueueLimit says, with
+// Pending and Dropped to watch the backlog), so a slow reader never holds
+// up the others. Close stops the loop and waits for it; pending RPCs then
 // fail with ErrClosed and subscription channels are closed.
 //
 // # Closing
