@@ -117,7 +117,7 @@ func emitGoMethods(m *Model) ([]byte, error) {
 				case i == 0 && fn.Go.ResultType != "":
 					outs = append(outs, jen.Id(fn.Go.ResultType).Call(v))
 				case r == "*Handle":
-					outs = append(outs, jen.Id("wrapHandle").Call(v))
+					outs = append(outs, jen.Id("h").Dot("wrapClone").Call(v))
 				default:
 					outs = append(outs, v)
 				}

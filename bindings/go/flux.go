@@ -81,6 +81,17 @@
 // to events or register its service: EventSubscribe and
 // RegisterServiceName do.
 //
+// # Callbacks and panics
+//
+// A panic in a HandleFunc handler, a RegisterService handler or a
+// Future.Then function does not end the program: it is recovered, a
+// request the callback had not answered gets an EIO error response
+// ("request handler panicked"), and the panic is reported as a
+// *PanicError to the WithPanicHandler hook (by default to standard
+// error). RegisterService handlers find a context in
+// ServiceRequest.Context. ServiceHandler's documentation says when to use
+// which server API.
+//
 // # Errors
 //
 // A failed call returns an *Error naming the operation and its subject,
@@ -155,6 +166,7 @@ type Handle struct {
 	rt       *fluxrt.Handle
 	done     chan struct{} // closed by Close
 	doneOnce sync.Once
+	panicFn  func(*PanicError) // WithPanicHandler's hook; nil: stderr
 }
 
 // errNilHandle is returned by methods called on a nil or closed-over Handle.
@@ -166,6 +178,15 @@ func wrapHandle(rt *fluxrt.Handle) *Handle {
 		return nil
 	}
 	return &Handle{rt: rt, done: make(chan struct{})}
+}
+
+// wrapClone is wrapHandle for a clone of h: it shares h's settings.
+func (h *Handle) wrapClone(rt *fluxrt.Handle) *Handle {
+	c := wrapHandle(rt)
+	if c != nil {
+		c.panicFn = h.panicFn
+	}
+	return c
 }
 
 // Open connects to the broker at uri and starts the handle's receive loop.
@@ -193,6 +214,7 @@ func Open(uri string, opts ...Option) (*Handle, error) {
 		return nil, opErr("open", openSubject(uri), err)
 	}
 	h := wrapHandle(rt)
+	h.panicFn = cfg.panicFn
 	if cfg.reconnect != nil {
 		if err := rt.AutoReconnect(*cfg.reconnect, cfg.statusFunc()); err != nil {
 			rt.Close()

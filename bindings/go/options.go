@@ -16,6 +16,7 @@ type openConfig struct {
 	reconnect *ReconnectPolicy
 	status    func(Status, error)
 	statusCh  chan<- StatusEvent
+	panicFn   func(*PanicError)
 }
 
 // applyOpen adds the flag to the open flags.

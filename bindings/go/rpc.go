@@ -177,12 +177,14 @@ func (f *Future) Then(fn func(*Message, error)) error {
 		return fluxrt.ErrnoError(syscall.EINVAL)
 	}
 	return f.f.Then(func(rf *fluxrt.Future) {
-		m, err := rf.Get()
-		if err != nil {
-			fn(nil, f.closedOr(err))
-			return
-		}
-		fn(toMessage(m), nil)
+		f.h.guard("Future.Then", f.topic, nil, func() {
+			m, err := rf.Get()
+			if err != nil {
+				fn(nil, f.closedOr(err))
+				return
+			}
+			fn(toMessage(m), nil)
+		})
 	})
 }
 

@@ -8,7 +8,7 @@ func (h *Handle) Clone() (*Handle, error) {
 		return nil, err
 	}
 	r0, r1 := h.rt.Clone()
-	return wrapHandle(r0), r1
+	return h.wrapClone(r0), r1
 }
 
 // Reconnect is flux_reconnect: Replace the broker connection with a new one (new UUID). Only local:// and ssh:// support it (ssh:// goes beyond flux-core, which has none); pending RPCs fail with ECONNRESET under FLUX_O_RPCTRACK.
