@@ -92,6 +92,14 @@
 // ServiceRequest.Context. ServiceHandler's documentation says when to use
 // which server API.
 //
+// # Observability
+//
+// Log writes to the broker's log (flux_log); MsgCounters reads the
+// connection's message counters; WithDiagHandler sends the output of the
+// Trace and MatchDebug flags to a slog.Handler instead of standard error;
+// WithStatus and WithStatusChannel report the connection's state. See the
+// MsgCounters example.
+//
 // # Errors
 //
 // A failed call returns an *Error naming the operation and its subject,
@@ -207,6 +215,9 @@ func Open(uri string, opts ...Option) (*Handle, error) {
 	rt, err := fluxrt.Open(u, cfg.flags)
 	if err != nil {
 		return nil, opErr("open", openSubject(uri), err)
+	}
+	if cfg.diag != nil {
+		rt.SetDiagOutput(slogWriter{cfg.diag})
 	}
 	d, err := rt.RecvLoopStart()
 	if err != nil {

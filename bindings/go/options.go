@@ -1,6 +1,8 @@
 package flux
 
 import (
+	"log/slog"
+
 	fluxrt "github.com/fluxgo/fluxgo/runtime"
 )
 
@@ -17,6 +19,7 @@ type openConfig struct {
 	status    func(Status, error)
 	statusCh  chan<- StatusEvent
 	panicFn   func(*PanicError)
+	diag      slog.Handler
 }
 
 // applyOpen adds the flag to the open flags.
