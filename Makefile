@@ -22,13 +22,21 @@ FLUX := $(FLUX_CORE)/bin/flux
 FLUX_START := $(FLUX) start -o,-Sbroker.rc1_path=,-Sbroker.rc3_path=
 endif
 
+# The flux-core install whose paths flux_conf_builtin_get reports
+# (connector_path, exec_path, ...): FLUX_PREFIX, else FLUX_CORE, else
+# flux-core's default prefix.
+FLUX_PREFIX ?= $(if $(FLUX_CORE),$(FLUX_CORE),/usr/local)
+
 HEADERS  := $(wildcard bindings/capi/include/flux/*.h bindings/capi/include/flux/core/*.h)
 CAPI_SRC := $(wildcard bindings/capi/*.go bindings/capi/*.c bindings/capi/*.h) $(HEADERS) \
             bindings/capi/exports.map $(shell find runtime -name '*.go' -not -name '*_test.go') go.mod go.sum
 
 CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings/capi/test/*_test.c))
+# DSOs the C tests load (a connector, plugins): built without linking
+# libflux-core, so they use whichever library the test program loaded.
+CTEST_DSOS := $(patsubst bindings/capi/test/dso/%.c,$(BUILD)/ctest-dso/%.so,$(wildcard bindings/capi/test/dso/*.c))
 
-.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank ctest-jobs kvs-ctest kvs-commands conformance flux-core-suites need-flux-core bench bench-go bench-c install clean
+.PHONY: all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank ctest-jobs kvs-ctest kvs-commands conformance flux-core-suites need-flux-core bench bench-go bench-c install check-headers clean
 
 all: lib
 
@@ -50,6 +58,7 @@ help:
 	@echo "make kvs-commands       flux-core's flux kvs with both libraries: the same output"
 	@echo "make conformance       flux-core's public-API unit tests against our library (CONFORMANCE=libflux/rpc: one)"
 	@echo "make check-prototypes  compare the spec's prototypes with flux-core's headers"
+	@echo "make check-headers     compile flux-core's sources against both include trees"
 	@echo "  (these find flux-core through FLUX_CORE=PREFIX or flux on PATH)"
 
 generate:
@@ -67,12 +76,40 @@ coverage:
 check-prototypes: need-flux-core
 	$(GO) run ./cmd/fluxgen -check-prototypes $(FLUX_CORE)/include/flux/core
 
+# Compile flux-core's own programs and tests (the source tree its build
+# script leaves under FLUX_CORE/src/flux-core) against flux-core's headers
+# and against ours (-fsyntax-only -Wall -Wextra): the diagnostics must be
+# identical, so whatever compiles against flux-core's headers compiles
+# against ours, with the same warnings. Then the generated probe prints
+# every constant and type size of the spec, built against both include
+# trees: the outputs must be identical.
+HEADER_COMPAT_SRC = src/cmd/*.c src/cmd/builtin/*.c src/common/libflux/test/*.c \
+	src/common/libjob/test/*.c src/common/libsubprocess/test/*.c t/*/*.c
+check-headers: need-flux-core $(INCDIR)/flux/core.h
+	@if [ ! -d $(FLUX_CORE)/src/flux-core/src/cmd ]; then \
+		echo "check-headers: skipped: no flux-core source tree at $(FLUX_CORE)/src/flux-core"; exit 0; fi; \
+	mkdir -p $(BUILD)/check-headers; \
+	cd $(FLUX_CORE)/src/flux-core && for inc in $(INCDIR) $(FLUX_CORE)/include; do \
+		for f in $(HEADER_COMPAT_SRC); do \
+			$(CC) -fsyntax-only -Wall -Wextra -I$$inc -I. -Iconfig -Isrc/include -Isrc/common/libccan \
+				-Isrc/common/libtap -Isrc/common/libflux $$(pkg-config --cflags jansson) \
+				-DTEST_SUBPROCESS_DIR='"x"' $$f 2>&1 | grep -E 'warning|error' | sed "s|$$inc|INCLUDE|g"; \
+		done > $(BUILD)/check-headers/$$(test $$inc = $(INCDIR) && echo ours || echo flux-core).log; done; \
+	diff $(BUILD)/check-headers/flux-core.log $(BUILD)/check-headers/ours.log && \
+		echo "check-headers: flux-core's sources compile against our headers with the same diagnostics"
+	@for inc in $(INCDIR) $(FLUX_CORE)/include; do \
+		n=$$(test $$inc = $(INCDIR) && echo ours || echo flux-core); \
+		$(CC) -Wall -Werror -I$$inc -o $(BUILD)/check-headers/probe-$$n bindings/capi/test/probe/zz_generated_probe.c && \
+		$(BUILD)/check-headers/probe-$$n > $(BUILD)/check-headers/probe-$$n.out || exit 1; done; \
+	diff $(BUILD)/check-headers/probe-flux-core.out $(BUILD)/check-headers/probe-ours.out && \
+		echo "check-headers: all $$(wc -l < $(BUILD)/check-headers/probe-ours.out) constants and type sizes are flux-core's"
+
 lib: $(LIB) $(INCDIR)/flux/core.h $(LIBDIR)/pkgconfig/flux-core.pc
 
 $(LIB): $(CAPI_SRC)
 	@mkdir -p $(LIBDIR)
 	CGO_ENABLED=1 $(GO) build -buildmode=c-shared -o $@ \
-		-ldflags '-w -extldflags "-Wl,-soname,$(LIBNAME) -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
+		-ldflags '-w -X main.builtinPrefix=$(FLUX_PREFIX) -extldflags "-Wl,-soname,$(LIBNAME) -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
 		./bindings/capi
 	rm -f $(LIBDIR)/*.h
 	ln -sf $(LIBNAME) $(LIBDIR)/libflux-core.so
@@ -112,9 +149,13 @@ fuzz-short:
 fuzz:
 	$(MAKE) fuzz-short FUZZTIME=3000000x
 
-$(BUILD)/ctest/%: bindings/capi/test/%.c bindings/capi/test/tap.h $(LIB) $(INCDIR)/flux/core.h
+$(BUILD)/ctest/%: bindings/capi/test/%.c $(wildcard bindings/capi/test/*.h) $(LIB) $(INCDIR)/flux/core.h $(CTEST_DSOS)
 	@mkdir -p $(dir $@)
 	$(CC) -Wall -Werror -I$(INCDIR) -o $@ $< -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -lflux-core
+
+$(BUILD)/ctest-dso/%.so: bindings/capi/test/dso/%.c $(wildcard bindings/capi/test/*.h) $(INCDIR)/flux/core.h
+	@mkdir -p $(dir $@)
+	$(CC) -Wall -Werror -fPIC -shared -I$(INCDIR) -o $@ $<
 
 # Each C test runs under its own stand-in broker (some need one, and
 # rpc_test restarts it).
@@ -131,9 +172,9 @@ flux-core-suites:
 ifeq ($(FLUX_CORE),)
 	@if [ "$$FLUXGO_REQUIRE_FLUX_CORE" = 1 ]; then \
 		echo "FLUXGO_REQUIRE_FLUX_CORE=1 but no flux-core: set FLUX_CORE=PREFIX or put flux on PATH"; exit 1; fi
-	@echo "skipped: the real flux-core suites (Go tests on real brokers, interop, multirank, ctest-flux-core, check-prototypes): no flux-core; set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"
+	@echo "skipped: the real flux-core suites (Go tests on real brokers, interop, multirank, ctest-flux-core, check-prototypes, check-headers): no flux-core; set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"
 else
-	$(MAKE) interop multirank ctest-jobs kvs-ctest kvs-commands ctest-flux-core check-prototypes
+	$(MAKE) interop multirank ctest-jobs kvs-ctest kvs-commands ctest-flux-core check-prototypes check-headers
 endif
 
 need-flux-core:
@@ -156,7 +197,7 @@ VALGRIND := env LD_LIBRARY_PATH=$(VGLIBDIR) GODEBUG=cpu.rdtscp=off \
 $(VGLIBDIR)/$(LIBNAME): $(CAPI_SRC)
 	@mkdir -p $(VGLIBDIR)
 	CGO_ENABLED=1 $(GO) build -tags valgrind -buildmode=c-shared -o $@ \
-		-ldflags '-w -extldflags "-Wl,-soname,$(LIBNAME) -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
+		-ldflags '-w -X main.builtinPrefix=$(FLUX_PREFIX) -extldflags "-Wl,-soname,$(LIBNAME) -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
 		./bindings/capi
 	rm -f $(VGLIBDIR)/*.h
 
@@ -172,7 +213,7 @@ valgrind-ctest: $(CTESTS) $(BUILD)/bin/fluxbroker $(VGLIBDIR)/$(LIBNAME)
 # against flux-core's own library and broker (flux start) to check that
 # they pin flux-core's behaviour. (Not the generated NULL test: flux-core
 # crashes on NULL handles rather than failing with EINVAL.)
-ctest-flux-core: need-flux-core
+ctest-flux-core: need-flux-core $(CTEST_DSOS)
 	@mkdir -p $(BUILD)/ctest-flux-core
 	@set -e; for t in $(filter-out %/zz_generated_null_test.c,$(wildcard bindings/capi/test/*_test.c)); do \
 		n=$$(basename $$t .c); \

@@ -8,3 +8,5 @@ require (
 	golang.org/x/sys v0.35.0
 	gopkg.in/yaml.v3 v3.0.1
 )
+
+require github.com/pelletier/go-toml/v2 v2.4.3

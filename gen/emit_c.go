@@ -30,6 +30,9 @@ func emitHeaders(m *Model) Files {
 // headerGuard is the include guard of a header file: _FLUX_CORE_H for
 // core.h, _FLUX_CORE_NAME_H for core/name.h.
 func headerGuard(h Header) string {
+	if h.Guard != "" {
+		return h.Guard
+	}
 	p := strings.TrimSuffix(h.Path(), ".h")
 	p = strings.NewReplacer("/", "_", ".", "_").Replace(p)
 	if p == "core" {
@@ -104,7 +107,14 @@ func emitHeader(m *Model, h Header) []byte {
 			}
 		case "define", "macro":
 			for _, c := range g.Members {
+				name, _, _ := strings.Cut(c.Name, "(")
+				if g.IfUndefined {
+					w("#ifndef %s\n", name)
+				}
 				w("#define %s %s%s\n", c.Name, c.Str, trailingComment(c.Doc))
+				if g.IfUndefined {
+					w("#endif\n")
+				}
 			}
 		}
 	}

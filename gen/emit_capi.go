@@ -8,12 +8,6 @@ import (
 	"github.com/dave/jennifer/jen"
 )
 
-// cgoScalar maps C scalar types to their cgo spelling.
-var cgoScalar = map[string]string{
-	"int": "int", "uint32_t": "uint32_t", "int64_t": "int64_t",
-	"double": "double", "bool": "bool", "size_t": "size_t", "ssize_t": "ssize_t",
-}
-
 // exportName is the Go symbol behind a C entry point; the C shim of the
 // same function calls it and sets errno afterwards.
 func exportName(c string) string {

@@ -19,7 +19,7 @@ func emitGoConstants(m *Model) ([]byte, error) {
 		for _, c := range g.Members {
 			named = named || c.Go != ""
 		}
-		if !named && g.GoType == "" {
+		if (!named && g.GoType == "") || !g.HasGoValue() {
 			continue // nothing of this group reaches Go
 		}
 		if g.GoType != "" {

@@ -38,8 +38,8 @@ func emitRuntimeMsg(m *Model) ([]byte, error) {
 
 func emitRuntimeGroups(f *jen.File, m *Model, pkg string) {
 	for _, g := range m.Groups {
-		if g.Package != pkg || g.Kind == "macro" || g.COnly {
-			continue // C-only function-like macros have no Go value
+		if g.Package != pkg || !g.HasGoValue() {
+			continue // C-only: macros, C expressions, c_only groups
 		}
 		f.Comment(fmt.Sprintf("%s (%s, group %s)", strings.TrimSuffix(g.Doc, "."), g.Header, g.Group))
 		f.Const().DefsFunc(func(d *jen.Group) {
@@ -71,8 +71,7 @@ func emitRuntimeGroups(f *jen.File, m *Model, pkg string) {
 }
 
 func constValue(g *GroupModel, c *ConstModel) jen.Code {
-	switch g.Kind {
-	case "string", "define":
+	if g.Kind == "string" {
 		return jen.Lit(c.Str)
 	}
 	if (g.Kind == "bitflags" && c.Int > 9) || c.Int > 0xff {

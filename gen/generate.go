@@ -61,6 +61,7 @@ func Generate(m *Model) (Files, error) {
 		{PathCapiExports, emitCapiExports},
 		{PathCapiShims, func(m *Model) ([]byte, error) { return emitShims(m), nil }},
 		{PathNullTest, func(m *Model) ([]byte, error) { return emitNullTest(m), nil }},
+		{PathProbe, func(m *Model) ([]byte, error) { return emitProbe(m), nil }},
 	}
 	for _, e := range emitters {
 		b, err := e.fn(m)

@@ -24,6 +24,13 @@ type GroupModel struct {
 	Members []*ConstModel
 }
 
+// HasGoValue reports whether the group's constants exist in Go: define
+// and macro groups are C source text (FLUX_MATCH_ANY is a call,
+// FLUX_ROLE_PRIVILEGED an expression), and c_only groups are C only.
+func (g *GroupModel) HasGoValue() bool {
+	return !g.COnly && g.Kind != "define" && g.Kind != "macro"
+}
+
 // ConstModel is one constant with its value parsed for its kind.
 type ConstModel struct {
 	Constant
@@ -99,17 +106,6 @@ type ObjectKind struct {
 	Register string     // export-layer function: object -> C pointer
 }
 
-// objectKinds lists the opaque objects the C ABI knows.
-var objectKinds = []ObjectKind{
-	{"flux_t *", "*Handle", "Handle", ClassHandle, "lookupHandle", "registerHandle"},
-	{"flux_msg_t *", "*msg.Message", "msg.Message", ClassMsg, "lookupMsg", "registerMsg"},
-	{"flux_future_t *", "*Future", "Future", ClassFuture, "lookupFuture", "registerFuture"},
-	{"flux_reactor_t *", "*Reactor", "Reactor", ClassReactor, "lookupReactor", "registerReactor"},
-	{"flux_watcher_t *", "*Watcher", "Watcher", ClassWatcher, "lookupWatcher", "registerWatcher"},
-	{"flux_msg_handler_t *", "*MsgHandler", "MsgHandler", ClassMsgHandler, "lookupMsgHandler", "registerMsgHandler"},
-	{"flux_conf_t *", "*Conf", "Conf", ClassConf, "lookupConf", "registerConf"},
-}
-
 // objectByC returns the object kind of a C pointer type (const or not).
 func objectByC(ctype string) *ObjectKind {
 	base := NonConst(ctype)
@@ -119,28 +115,6 @@ func objectByC(ctype string) *ObjectKind {
 		}
 	}
 	return nil
-}
-
-// callbackClasses maps C callback types that are followed by their void
-// *arg to their parameter class.
-var callbackClasses = map[string]ParamClass{
-	"flux_comms_error_f":  ClassCommsErrorFunc,
-	"flux_watcher_f":      ClassWatcherFunc,
-	"flux_msg_handler_f":  ClassMsgHandlerFunc,
-	"flux_continuation_f": ClassContinuation,
-	"flux_future_init_f":  ClassFutureInit,
-	"flux_log_f":          ClassLogFunc,
-}
-
-// callbackWrappers names the export-layer function that wraps a C callback
-// and its arg as the runtime's Go function type.
-var callbackWrappers = map[ParamClass]string{
-	ClassCommsErrorFunc: "commsErrorFunc",
-	ClassWatcherFunc:    "watcherFunc",
-	ClassMsgHandlerFunc: "msgHandlerFunc",
-	ClassContinuation:   "continuationFunc",
-	ClassFutureInit:     "futureInitFunc",
-	ClassLogFunc:        "logFunc",
 }
 
 // IsObject reports whether the class is an opaque object passed as a token.
@@ -187,17 +161,6 @@ var receiverTypes = func() map[string]string {
 	}
 	return m
 }()
-
-// scalarTypes maps C scalar types to their Go types.
-var scalarTypes = map[string]string{
-	"int":      "int",
-	"uint32_t": "uint32",
-	"int64_t":  "int64",
-	"double":   "float64",
-	"bool":     "bool",
-	"size_t":   "int",
-	"ssize_t":  "int",
-}
 
 // Build validates s and resolves every function against idx. All problems
 // are reported together, each with its spec line.
@@ -272,6 +235,9 @@ func Build(s *Spec, idx RuntimeIndex) (*Model, error) {
 				if g.Kind == "bitflags" && (v <= 0 || bits.OnesCount64(uint64(v)) != 1) {
 					bad(c.Line, "%s: value %#x of bit-flag group %q is not a single bit", c.Name, v, g.Group)
 				}
+			}
+			if (g.Kind == "define" || g.Kind == "macro") && (c.Go != "" || c.Runtime != "") {
+				bad(c.Line, "%s: %s constants are C source text: they take no go or runtime name", c.Name, g.Kind)
 			}
 			if (c.Open != nil || c.FlagsSet != nil) && g.Group != "open_flags" {
 				bad(c.Line, "%s: open/flags_set only apply to the open_flags group", c.Name)
@@ -368,14 +334,7 @@ func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]
 	if !fm.Implemented && f.Binding == "" {
 		return buildPlanned(fm, bad), errs
 	}
-	retOK := map[string]string{"void": "", "int": "-1", "ssize_t": "-1", "flux_t *": "NULL", "void *": "NULL",
-		"flux_future_t *": "NULL", "double": "0", "char *": "NULL",
-		"const flux_msg_t *": "NULL", "struct flux_match": "",
-		"flux_reactor_t *": "NULL", "flux_watcher_t *": "NULL", "flux_msg_handler_t *": "NULL",
-		"const flux_conf_t *": "NULL", "flux_jobspec1_t *": "NULL",
-		"flux_kvsdir_t *": "NULL", "flux_kvsitr_t *": "NULL", "flux_kvs_txn_t *": "NULL",
-		"uint32_t": "0", "bool": "false", "flux_msg_t *": "NULL", "const char *": "NULL"}
-	ev, ok := retOK[decl.Return]
+	ev, ok := returnErrorValues[decl.Return]
 	if !ok && !fm.Implemented && strings.HasSuffix(decl.Return, "*") {
 		ev, ok = "NULL", true // planned: only ever returns the error value
 	}
@@ -576,26 +535,6 @@ func buildPlanned(fm *FuncModel, bad func(string, ...any)) *FuncModel {
 		fm.ErrorValue = fm.Errors.Returns
 	}
 	return fm
-}
-
-// plannedErrorValue is the C value a planned function returns: what
-// flux-core's callers test for failure.
-func plannedErrorValue(ret string) string {
-	switch {
-	case ret == "void":
-		return ""
-	case strings.HasSuffix(ret, "*") || strings.HasSuffix(ret, "_f"):
-		return "NULL" // pointers and function pointers
-	case ret == "bool":
-		return "false"
-	case ret == "double":
-		return "-1."
-	case strings.HasPrefix(ret, "uint") || ret == "size_t" || ret == "flux_jobid_t":
-		return "0"
-	case ret == "int" || ret == "ssize_t" || ret == "pid_t" || ret == "long" || strings.HasPrefix(ret, "int"):
-		return "-1"
-	}
-	return "(" + ret + ")-1" // enumerations
 }
 
 // checkResults checks the runtime results left after out parameters against

@@ -36,9 +36,13 @@ type Spec struct {
 // "core/NAME.h" when empty), Includes the lines it includes first, in
 // order ("<syslog.h>", "\"types.h\"", "<flux/core.h>"). A header with
 // no declarations of its own (flux.h, core.h) only includes others.
+//
+// Guard overrides the include guard derived from the file name
+// (_FLUX_CORE_NAME_H) where flux-core's header uses another.
 type Header struct {
 	Name     string   `yaml:"name"`
 	File     string   `yaml:"file"`
+	Guard    string   `yaml:"guard"`
 	Includes []string `yaml:"includes"`
 	Doc      string   `yaml:"doc"`
 	Line     int      `yaml:"-"`
@@ -72,10 +76,13 @@ type ConstantGroup struct {
 	Typedef string `yaml:"typedef"`
 	// COnly groups exist only in the C header: no Go or runtime
 	// constants are generated for them.
-	COnly   bool       `yaml:"c_only"`
-	GoType  string     `yaml:"go_type"`
-	Doc     string     `yaml:"doc"`
-	Members []Constant `yaml:"members"`
+	COnly bool `yaml:"c_only"`
+	// IfUndefined wraps each define or macro of the group in #ifndef,
+	// so that a program may define it first (FLUX_DEPRECATED).
+	IfUndefined bool       `yaml:"if_undefined"`
+	GoType      string     `yaml:"go_type"`
+	Doc         string     `yaml:"doc"`
+	Members     []Constant `yaml:"members"`
 	// Package is the runtime package the group's constants live in: ""
 	// for runtime, "msg" for runtime/msg (the codec).
 	Package string `yaml:"package"`

@@ -88,6 +88,12 @@ func TestSpecErrorsCarryLineNumbers(t *testing.T) {
 		{"bad status", func(s string) string {
 			return strings.Replace(s, "status: implemented", "status: someday", 1)
 		}, `status must be implemented or planned, not "someday"`},
+		{"define with a Go name", func(s string) string {
+			return strings.Replace(s, "types:\n", "  - group: both\n    header: handle\n    kind: define\n    members:\n      - {name: FLUX_O_BOTH, value: \"(FLUX_O_TRACE | 2)\", go: Both}\ntypes:\n", 1)
+		}, "test.yaml:17: FLUX_O_BOTH: define constants are C source text: they take no go or runtime name"},
+		{"planned with a runtime entry", func(s string) string {
+			return strings.Replace(s, "status: implemented", "status: planned", 1)
+		}, "test.yaml:20: function flux_open: planned functions take no runtime entry"},
 		{"unknown errno", func(s string) string {
 			return strings.Replace(s, "    doc: Open.\n", "    doc: Open.\n    errors: {returns: \"NULL\", errno: [EWHAT]}\n", 1)
 		}, "test.yaml:20: function flux_open: errno EWHAT is not in the errnos table"},
@@ -102,6 +108,51 @@ func TestSpecErrorsCarryLineNumbers(t *testing.T) {
 				t.Fatalf("error %q does not contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestStatusDefaultsToImplemented: only planned functions need a status.
+func TestStatusDefaultsToImplemented(t *testing.T) {
+	s, err := Load("test.yaml", []byte(strings.Replace(baseSpec, "    status: implemented\n", "", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Build(s, testIndex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fn := m.Functions[0]; !fn.Implemented || fn.Planned() || fn.Entry == nil {
+		t.Errorf("flux_open without a status: implemented=%v planned=%v entry=%v", fn.Implemented, fn.Planned(), fn.Entry)
+	}
+}
+
+// TestPlannedFunctions: a planned function takes any C types (it is a
+// stub), and its error value follows from its return type.
+func TestPlannedFunctions(t *testing.T) {
+	for proto, want := range map[string]string{
+		"int flux_p (struct sockaddr *a, va_list ap)":           "-1",
+		"void flux_p (flux_t *h, ...)":                          "",
+		"const char *flux_p (pid_t pid)":                        "NULL",
+		"bool flux_p (flux_t *h)":                               "false",
+		"flux_plugin_f flux_p (flux_t *h)":                      "NULL",
+		"flux_subprocess_state_t flux_p (flux_subprocess_t *p)": "(flux_subprocess_state_t)-1",
+		"uint32_t flux_p (flux_t *h)":                           "0",
+		"pid_t flux_p (flux_t *h)":                              "-1",
+	} {
+		spec := baseSpec + "  - name: flux_p\n    header: handle\n    c: \"" + proto + "\"\n    status: planned\n"
+		s, err := Load("test.yaml", []byte(spec))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := Build(s, testIndex)
+		if err != nil {
+			t.Errorf("%s: %v", proto, err)
+			continue
+		}
+		fn := m.Functions[1]
+		if !fn.Planned() || fn.ErrorValue != want {
+			t.Errorf("%s: planned=%v error value %q, want %q", proto, fn.Planned(), fn.ErrorValue, want)
+		}
 	}
 }
 

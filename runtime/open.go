@@ -14,7 +14,8 @@ import (
 // $FLUX_URI, else DefaultURI; a uri starting with '.' or '/' is a path in
 // the instance hierarchy ("/" = root, ".." = parent) resolved through the
 // current instance. The scheme before "://" picks the connector (loop,
-// interthread, local, fd); the rest, with trailing blanks and tabs
+// interthread, local, fd, ssh; any other scheme goes to the loader set
+// with SetConnectorLoader); the rest, with trailing blanks and tabs
 // removed, is its path. FLUX_HANDLE_TRACE and FLUX_HANDLE_MATCHDEBUG in
 // the environment add OTrace and OMatchdebug; FLUX_HANDLE_USERID and
 // FLUX_HANDLE_ROLEMASK set the testing credential options. Every error is
@@ -75,7 +76,8 @@ func open(uri *string, flags int) (*Handle, error) {
 	}
 	scheme, path, hasPath := splitURI(u)
 	init := builtinConnector(scheme)
-	if init == nil {
+	load := loadedConnector()
+	if init == nil && load == nil {
 		return nil, Errorf(syscall.ENOENT, "Unable to find connector name '%s'", scheme)
 	}
 	if _, ok := lookupEnv("FLUX_HANDLE_TRACE"); ok {
@@ -84,13 +86,25 @@ func open(uri *string, flags int) (*Handle, error) {
 	if _, ok := lookupEnv("FLUX_HANDLE_MATCHDEBUG"); ok {
 		flags |= OMatchdebug
 	}
-	conn, err := init(path, hasPath, flags)
-	if err != nil {
-		return nil, err
-	}
-	h, err := newRootHandle(conn, flags)
-	if err != nil {
-		return nil, err
+	var h *Handle
+	if init == nil {
+		var p *string
+		if strings.Contains(u, "://") {
+			p = &path
+		}
+		hl, err := load(scheme, p, flags)
+		if err != nil {
+			return nil, err
+		}
+		h = hl
+	} else {
+		conn, err := init(path, hasPath, flags)
+		if err != nil {
+			return nil, err
+		}
+		if h, err = newRootHandle(conn, flags); err != nil {
+			return nil, err
+		}
 	}
 	if s, ok := lookupEnv("FLUX_HANDLE_USERID"); ok {
 		if err := h.OptSet(OptTestingUserid, uint32Bytes(uint32(strtoul(s, 10)))); err != nil {

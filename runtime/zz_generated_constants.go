@@ -62,24 +62,6 @@ const (
 	OptPollfdEvents = "flux::pollfd_events"
 )
 
-// Role combinations (message, group role_macros)
-const (
-	// RolePrivileged is FLUX_ROLE_PRIVILEGED: The owner or an administrator.
-	RolePrivileged = "(FLUX_ROLE_OWNER | FLUX_ROLE_ADMIN)"
-)
-
-// Ready-made match criteria for flux_recv() (message, group match_macros)
-const (
-	// MatchAny is FLUX_MATCH_ANY: Any message.
-	MatchAny = "flux_match_init (FLUX_MSGTYPE_ANY, FLUX_MATCHTAG_NONE, NULL)"
-	// MatchEvent is FLUX_MATCH_EVENT: Any event.
-	MatchEvent = "flux_match_init (FLUX_MSGTYPE_EVENT, FLUX_MATCHTAG_NONE, NULL)"
-	// MatchRequest is FLUX_MATCH_REQUEST: Any request.
-	MatchRequest = "flux_match_init (FLUX_MSGTYPE_REQUEST, FLUX_MATCHTAG_NONE, NULL)"
-	// MatchResponse is FLUX_MATCH_RESPONSE: Any response.
-	MatchResponse = "flux_match_init (FLUX_MSGTYPE_RESPONSE, FLUX_MATCHTAG_NONE, NULL)"
-)
-
 // Flags of event.h (note that flux_event_publish takes FLUX_MSGFLAG_PRIVATE, not FLUX_EVENT_PRIVATE) (event, group event_flags)
 const (
 	// EventPrivate is FLUX_EVENT_PRIVATE: Declared by flux-core's event.h; flux_event_publish rejects it with EINVAL.
@@ -92,12 +74,6 @@ const (
 	ReactorNowait = 1
 	// ReactorOnce is FLUX_REACTOR_ONCE: Run the loop once, blocking until at least one event.
 	ReactorOnce = 2
-)
-
-// The entry that ends a table of struct flux_msg_handler_spec (msg_handler, group msg_handler_table)
-const (
-	// MsghandlerTableEnd is FLUX_MSGHANDLER_TABLE_END: End of a handler table.
-	MsghandlerTableEnd = "{ 0, NULL, NULL, 0 }"
 )
 
 // Flags for flux_rpc() and friends (rpc, group rpc_flags)

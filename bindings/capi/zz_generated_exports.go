@@ -3822,3 +3822,162 @@ func fluxgo_flux_log_set_redirect(h *C.flux_t, fun C.flux_log_f, arg unsafe.Poin
 	}
 	a0.LogSetRedirect(logFunc(fun, arg))
 }
+
+// fluxgo_flux_conf_create implements flux_conf_create.
+//
+//export fluxgo_flux_conf_create
+func fluxgo_flux_conf_create(errp *C.int) (ret *C.flux_conf_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	r0 := fluxrt.NewConf()
+	return (*C.flux_conf_t)(registerConf(r0))
+}
+
+// fluxgo_flux_conf_copy implements flux_conf_copy.
+//
+//export fluxgo_flux_conf_copy
+func fluxgo_flux_conf_copy(conf *C.flux_conf_t, errp *C.int) (ret *C.flux_conf_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupConf(unsafe.Pointer(conf))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.Copy()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_conf_t)(registerConf(r0))
+}
+
+// fluxgo_flux_conf_incref implements flux_conf_incref.
+//
+//export fluxgo_flux_conf_incref
+func fluxgo_flux_conf_incref(conf *C.flux_conf_t, errp *C.int) (ret *C.flux_conf_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	if conf == nil {
+		return
+	}
+	a0, err := lookupConf(unsafe.Pointer(conf))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0 := a0.Incref()
+	return (*C.flux_conf_t)(registerConf(r0))
+}
+
+// fluxgo_flux_conf_decref implements flux_conf_decref.
+//
+//export fluxgo_flux_conf_decref
+func fluxgo_flux_conf_decref(conf *C.flux_conf_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if conf == nil {
+		return
+	}
+	a0, err := lookupConf(unsafe.Pointer(conf))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.Decref()
+}
+
+// fluxgo_flux_conf_parse implements flux_conf_parse.
+//
+//export fluxgo_flux_conf_parse
+func fluxgo_flux_conf_parse(path *C.char, error_ *C.flux_error_t, errp *C.int) (ret *C.flux_conf_t) {
+	defer recoverTo(errp, error_, &ret, nil)
+	ret = nil
+	clearErrorBuf(error_)
+	if path == nil {
+		setError(errp, errInvalid("path is NULL"), error_)
+		return
+	}
+	r0, err := fluxrt.ParseConf(C.GoString(path))
+	if err != nil {
+		setError(errp, err, error_)
+		return
+	}
+	return (*C.flux_conf_t)(registerConf(r0))
+}
+
+// fluxgo_conf_update implements fluxgo_conf_update.
+//
+//export fluxgo_conf_update
+func fluxgo_conf_update(conf *C.flux_conf_t, value *C.char, error_ *C.flux_error_t, errp *C.int) (ret C.int) {
+	defer recoverTo(errp, error_, &ret, -1)
+	ret = -1
+	clearErrorBuf(error_)
+	a0, err := lookupConf(unsafe.Pointer(conf))
+	if err != nil {
+		setError(errp, err, error_)
+		return
+	}
+	if value == nil {
+		setError(errp, errInvalid("value is NULL"), error_)
+		return
+	}
+	err = a0.Update(C.GoString(value))
+	if err != nil {
+		setError(errp, err, error_)
+		return
+	}
+	return 0
+}
+
+// fluxgo_conf_json implements fluxgo_conf_json.
+//
+//export fluxgo_conf_json
+func fluxgo_conf_json(conf *C.flux_conf_t, errp *C.int) (ret *C.char) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	a0, err := lookupConf(unsafe.Pointer(conf))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	r0, err := a0.JSON()
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return mallocCString(&r0)
+}
+
+// fluxgo_conf_from_json implements fluxgo_conf_from_json.
+//
+//export fluxgo_conf_from_json
+func fluxgo_conf_from_json(s *C.char, errp *C.int) (ret *C.flux_conf_t) {
+	defer recoverTo(errp, nil, &ret, nil)
+	ret = nil
+	if s == nil {
+		setError(errp, errInvalid("s is NULL"), nil)
+		return
+	}
+	r0, err := fluxrt.ConfFromJSON(C.GoString(s))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	return (*C.flux_conf_t)(registerConf(r0))
+}
+
+// fluxgo_flux_handle_destroy implements flux_handle_destroy.
+//
+//export fluxgo_flux_handle_destroy
+func fluxgo_flux_handle_destroy(hp *C.flux_t, errp *C.int) {
+	defer recoverVoid(errp, nil)
+	if hp == nil {
+		return
+	}
+	a0, err := lookupHandle(unsafe.Pointer(hp))
+	if err != nil {
+		setError(errp, err, nil)
+		return
+	}
+	a0.Close()
+}

@@ -1880,67 +1880,46 @@ int flux_msg_get_control (const flux_msg_t *msg, int *type, int *status)
 
 flux_conf_t *flux_conf_create (void)
 {
-    fluxgo_not_implemented (NULL, "flux_conf_create");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_conf_t *fluxgo_result = fluxgo_flux_conf_create (&fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 flux_conf_t *flux_conf_copy (const flux_conf_t *conf)
 {
-    fluxgo_not_implemented (NULL, "flux_conf_copy");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_conf_t *fluxgo_result = fluxgo_flux_conf_copy ((flux_conf_t *)conf, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 const flux_conf_t *flux_conf_incref (const flux_conf_t *conf)
 {
-    fluxgo_not_implemented (NULL, "flux_conf_incref");
-    return NULL;
+    int fluxgo_errno = 0;
+    const flux_conf_t *fluxgo_result = fluxgo_flux_conf_incref ((flux_conf_t *)conf, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void flux_conf_decref (const flux_conf_t *conf)
 {
-    fluxgo_not_implemented (NULL, "flux_conf_decref");
+    int fluxgo_errno = 0;
+    fluxgo_flux_conf_decref ((flux_conf_t *)conf, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 flux_conf_t *flux_conf_parse (const char *path, flux_error_t *error)
 {
-    fluxgo_not_implemented (error, "flux_conf_parse");
-    return NULL;
-}
-
-int flux_conf_update (flux_conf_t *conf, const char *value, flux_error_t *error)
-{
-    fluxgo_not_implemented (error, "flux_conf_update");
-    return -1;
-}
-
-int flux_conf_vunpack (const flux_conf_t *conf, flux_error_t *error, const char *fmt, va_list ap)
-{
-    fluxgo_not_implemented (error, "flux_conf_vunpack");
-    return -1;
-}
-
-int flux_conf_unpack (const flux_conf_t *conf, flux_error_t *error, const char *fmt, ...)
-{
-    fluxgo_not_implemented (error, "flux_conf_unpack");
-    return -1;
-}
-
-flux_conf_t *flux_conf_vpack (const char *fmt, va_list ap)
-{
-    fluxgo_not_implemented (NULL, "flux_conf_vpack");
-    return NULL;
-}
-
-flux_conf_t *flux_conf_pack (const char *fmt, ...)
-{
-    fluxgo_not_implemented (NULL, "flux_conf_pack");
-    return NULL;
-}
-
-const char *flux_conf_builtin_get (const char *key, enum flux_conf_builtin_hint hint)
-{
-    fluxgo_not_implemented (NULL, "flux_conf_builtin_get");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_conf_t *fluxgo_result = fluxgo_flux_conf_parse ((char *)path, error, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 int flux_register_default_methods (flux_t *h, const char *service_name, flux_msg_handler_t **msg_handlers[])
@@ -1951,13 +1930,19 @@ int flux_register_default_methods (flux_t *h, const char *service_name, flux_msg
 
 flux_t *flux_handle_create (void *impl, const struct flux_handle_ops *ops, int flags)
 {
-    fluxgo_not_implemented (NULL, "flux_handle_create");
-    return NULL;
+    int fluxgo_errno = 0;
+    flux_t *fluxgo_result = fluxgo_flux_handle_create (impl, (struct flux_handle_ops *)ops, flags, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
+    return fluxgo_result;
 }
 
 void flux_handle_destroy (flux_t *hp)
 {
-    fluxgo_not_implemented (NULL, "flux_handle_destroy");
+    int fluxgo_errno = 0;
+    fluxgo_flux_handle_destroy (hp, &fluxgo_errno);
+    if (fluxgo_errno != 0)
+        errno = fluxgo_errno;
 }
 
 struct flux_msglist *flux_msglist_create (void)
@@ -2093,194 +2078,6 @@ const char *flux_core_version_string (void)
 int flux_core_version (int *major, int *minor, int *patch)
 {
     fluxgo_not_implemented (NULL, "flux_core_version");
-    return -1;
-}
-
-flux_plugin_t * flux_plugin_create (void)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_create");
-    return NULL;
-}
-
-void flux_plugin_destroy (flux_plugin_t *p)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_destroy");
-}
-
-int flux_plugin_get_flags (flux_plugin_t *p)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_get_flags");
-    return -1;
-}
-
-int flux_plugin_set_flags (flux_plugin_t *p, int flags)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_set_flags");
-    return -1;
-}
-
-const char * flux_plugin_strerror (flux_plugin_t *p)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_strerror");
-    return NULL;
-}
-
-int flux_plugin_set_name (flux_plugin_t *p, const char *name)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_set_name");
-    return -1;
-}
-
-const char * flux_plugin_get_name (flux_plugin_t *p)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_get_name");
-    return NULL;
-}
-
-const char * flux_plugin_get_uuid (flux_plugin_t *p)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_get_uuid");
-    return NULL;
-}
-
-const char * flux_plugin_get_path (flux_plugin_t *p)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_get_path");
-    return NULL;
-}
-
-int flux_plugin_add_handler (flux_plugin_t *p, const char *topic, flux_plugin_f cb, void *arg)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_add_handler");
-    return -1;
-}
-
-int flux_plugin_remove_handler (flux_plugin_t *p, const char *topic)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_remove_handler");
-    return -1;
-}
-
-flux_plugin_f flux_plugin_get_handler (flux_plugin_t *p, const char *topic)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_get_handler");
-    return NULL;
-}
-
-flux_plugin_f flux_plugin_match_handler (flux_plugin_t *p, const char *topic)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_match_handler");
-    return NULL;
-}
-
-int flux_plugin_register (flux_plugin_t *p, const char *name, const struct flux_plugin_handler t[])
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_register");
-    return -1;
-}
-
-int flux_plugin_aux_set (flux_plugin_t *p, const char *key, void *val, flux_free_f free_fn)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_aux_set");
-    return -1;
-}
-
-void * flux_plugin_aux_get (flux_plugin_t *p, const char *key)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_aux_get");
-    return NULL;
-}
-
-void flux_plugin_aux_delete_value (flux_plugin_t *p, const void *val)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_aux_delete_value");
-}
-
-void flux_plugin_aux_delete (flux_plugin_t *p, const void *val)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_aux_delete");
-}
-
-int flux_plugin_set_conf (flux_plugin_t *p, const char *json_str)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_set_conf");
-    return -1;
-}
-
-const char *flux_plugin_get_conf (flux_plugin_t *p)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_get_conf");
-    return NULL;
-}
-
-int flux_plugin_conf_unpack (flux_plugin_t *p, const char *fmt, ...)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_conf_unpack");
-    return -1;
-}
-
-flux_plugin_arg_t *flux_plugin_arg_create ()
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_arg_create");
-    return NULL;
-}
-
-void flux_plugin_arg_destroy (flux_plugin_arg_t *args)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_arg_destroy");
-}
-
-const char *flux_plugin_arg_strerror (flux_plugin_arg_t *args)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_arg_strerror");
-    return NULL;
-}
-
-int flux_plugin_arg_set (flux_plugin_arg_t *args, int flags, const char *json_str)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_arg_set");
-    return -1;
-}
-
-int flux_plugin_arg_get (flux_plugin_arg_t *args, int flags, char **json_str)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_arg_get");
-    return -1;
-}
-
-int flux_plugin_arg_pack (flux_plugin_arg_t *args, int flags, const char *fmt, ...)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_arg_pack");
-    return -1;
-}
-
-int flux_plugin_arg_vpack (flux_plugin_arg_t *args, int flags, const char *fmt, va_list ap)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_arg_vpack");
-    return -1;
-}
-
-int flux_plugin_arg_unpack (flux_plugin_arg_t *args, int flags, const char *fmt, ...)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_arg_unpack");
-    return -1;
-}
-
-int flux_plugin_arg_vunpack (flux_plugin_arg_t *args, int flags, const char *fmt, va_list ap)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_arg_vunpack");
-    return -1;
-}
-
-int flux_plugin_call (flux_plugin_t *p, const char *name, flux_plugin_arg_t *args)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_call");
-    return -1;
-}
-
-int flux_plugin_load_dso (flux_plugin_t *p, const char *path)
-{
-    fluxgo_not_implemented (NULL, "flux_plugin_load_dso");
     return -1;
 }
 

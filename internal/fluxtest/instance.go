@@ -27,6 +27,9 @@ type Options struct {
 	// Topo is the tree's shape (the tbon.topo attribute, e.g. "kary:2");
 	// "" keeps flux start's default, a flat kary:32 for test sizes.
 	Topo string
+	// ConfigPath is the brokers' configuration file or directory
+	// (flux start --config-path); "" means none.
+	ConfigPath string
 }
 
 func (o Options) size() int {
@@ -90,6 +93,9 @@ func StartPrefix(prefix string, o Options) (*Instance, error) {
 	}
 	if o.Topo != "" {
 		args = append(args, "-o,-Stbon.topo="+o.Topo)
+	}
+	if o.ConfigPath != "" {
+		args = append(args, "--config-path="+o.ConfigPath)
 	}
 	args = append(args, "sh", "-c", initialProgram, flux)
 	cmd := exec.Command(flux, args...)

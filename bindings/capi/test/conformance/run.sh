@@ -20,7 +20,7 @@ mkdir -p "$out"
 incdir=$(cd "$incdir" && pwd) libdir=$(cd "$libdir" && pwd) out=$(cd "$out" && pwd)
 tests=("$@")
 if [ ${#tests[@]} -eq 0 ]; then
-    # libflux: every test but plugin, module, conf, message, msg_deque
+    # libflux: every test but module, conf, message, msg_deque (plugin: below)
     # (they reach into flux-core's private headers).
     for t in attr composite_future disconnect dispatch event fdconnector future handle \
         interthread log msg_handler msglist reactor reactor_loop request response rpc \
@@ -33,6 +33,8 @@ if [ ${#tests[@]} -eq 0 ]; then
     for t in kvs kvs_commit kvs_copy kvs_getroot kvs_lookup; do
         tests+=("libkvs/$t")
     done
+    # libflux/plugin: plugin.h, with its two test plugins (built below).
+    tests+=(libflux/plugin)
 fi
 
 [ -d "$src/src/common" ] || { echo "conformance: no flux-core source tree at $src" >&2; exit 2; }
@@ -46,6 +48,19 @@ make -s -C "$src/src/common/libtap" libtap.la >/dev/null 2>&1 &&
 mkdir -p "$out/include/flux" "$out/lib"
 ln -sf "$prefix/include/flux/optparse.h" "$out/include/flux/optparse.h"
 ln -sf "$prefix/lib/libflux-optparse.so.1" "$out/lib/libflux-optparse.so.1"
+
+# libflux/plugin loads test/.libs/plugin_{foo,bar}.so (relative to its
+# working directory, OUTDIR): flux-core's test plugins, built here from its
+# tree without linking a libflux-core, so they use the test's.
+for t in "${tests[@]}"; do
+    [ "$t" = libflux/plugin ] || continue
+    mkdir -p "$out/test/.libs"
+    for p in foo bar; do
+        cc -w -fPIC -shared -I"$incdir" -I"$src" -I"$src/config" -o "$out/test/.libs/plugin_$p.so" \
+            "$src/src/common/libflux/test/plugin_$p.c" ||
+            { echo "conformance: cannot build flux-core's test plugin plugin_$p" >&2; exit 2; }
+    done
+done
 
 total=0 passed=0 bad=()
 for t in "${tests[@]}"; do

@@ -13,34 +13,49 @@ extern "C" {
 /* A configuration object. */
 typedef struct flux_conf flux_conf_t;
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Create an empty configuration object with one reference. */
 flux_conf_t *flux_conf_create (void);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* A deep copy of the configuration, with one reference. */
 flux_conf_t *flux_conf_copy (const flux_conf_t *conf);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Take another reference to the configuration and return it. */
 const flux_conf_t *flux_conf_incref (const flux_conf_t *conf);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Drop a reference to the configuration; the last one destroys it. */
 void flux_conf_decref (const flux_conf_t *conf);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Parse a configuration: a directory's *.toml files merged in name order,
+ * or one TOML file (JSON when named *.json); error gets "FILE:LINE:
+ * reason" for a file that does not parse.
+ */
 flux_conf_t *flux_conf_parse (const char *path, flux_error_t *error);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Merge value into the configuration: inline TOML (text with a newline),
+ * inline JSON ("{..."), KEY=VAL for a dotted key, or a file to parse.
+ */
 int flux_conf_update (flux_conf_t *conf, const char *value, flux_error_t *error);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Unpack values of the configuration with a jansson format; strings stay
+ * valid until the configuration is destroyed or updated. error gets
+ * jansson's reason on failure.
+ */
 int flux_conf_vunpack (const flux_conf_t *conf, flux_error_t *error, const char *fmt, va_list ap);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Unpack values of the configuration with a jansson format; strings stay
+ * valid until the configuration is destroyed or updated. error gets
+ * jansson's reason on failure.
+ */
 int flux_conf_unpack (const flux_conf_t *conf, flux_error_t *error, const char *fmt, ...);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Make a configuration, with one reference, from a JSON object built with
+ * a jansson pack format.
+ */
 flux_conf_t *flux_conf_vpack (const char *fmt, va_list ap);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Make a configuration, with one reference, from a JSON object built with
+ * a jansson pack format.
+ */
 flux_conf_t *flux_conf_pack (const char *fmt, ...);
 
 #ifdef __cplusplus

@@ -17,7 +17,10 @@ enum flux_conf_builtin_hint {
     FLUX_CONF_AUTO = 2, /* Whichever applies to the running program. */
 };
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The compiled-in install path named key (confdir, connector_path,
+ * module_path, exec_path, ...), from the flux-core prefix the library was
+ * built for; NULL and EINVAL for an unknown key.
+ */
 const char *flux_conf_builtin_get (const char *key, enum flux_conf_builtin_hint hint);
 
 #ifdef __cplusplus

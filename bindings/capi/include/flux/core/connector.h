@@ -35,10 +35,15 @@ struct flux_handle_ops {
     void        *_pad[4];
 };
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Make a handle whose connection is the connector impl with the operations
+ * ops (which must outlive the handle); absent operations behave as
+ * flux-core's.
+ */
 flux_t *flux_handle_create (void *impl, const struct flux_handle_ops *ops, int flags);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Drop a reference to the handle, as flux_close(); the last one calls the
+ * connector's impl_destroy.
+ */
 void flux_handle_destroy (flux_t *hp);
 
 #ifdef __cplusplus

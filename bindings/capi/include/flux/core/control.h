@@ -8,10 +8,14 @@
 extern "C" {
 #endif
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Create a control message with a type and a status. (Not implemented yet
+ * in fluxgo: fails with ENOSYS.)
+ */
 flux_msg_t *flux_control_encode (int type, int status);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Decode a control message's type and status. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 int flux_control_decode (const flux_msg_t *msg, int *type, int *status);
 
 #ifdef __cplusplus

@@ -8,16 +8,24 @@
 extern "C" {
 #endif
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Whether two messages come from the same sender (for cleaning up after a
+ * disconnect). (Not implemented yet in fluxgo: fails with ENOSYS.)
+ */
 bool flux_disconnect_match (const flux_msg_t *msg1, const flux_msg_t *msg2);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Remove the requests of a disconnected sender from a list; returns how
+ * many. (Not implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_msglist_disconnect (struct flux_msglist *l, const flux_msg_t *msg);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Whether a cancel request names the given request. (Not implemented yet
+ * in fluxgo: fails with ENOSYS.)
+ */
 bool flux_cancel_match (const flux_msg_t *msg1, const flux_msg_t *msg2);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Answer and remove the request a cancel request names. (Not implemented
+ * yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_msglist_cancel (flux_t *h, struct flux_msglist *l, const flux_msg_t *msg);
 
 #ifdef __cplusplus

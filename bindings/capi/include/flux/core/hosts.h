@@ -8,13 +8,19 @@
 extern "C" {
 #endif
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The host name of a broker rank from the instance's hostlist, or "(null)"
+ * when unknown. (Not implemented yet in fluxgo: fails with ENOSYS.)
+ */
 const char *flux_get_hostbyrank (flux_t *h, uint32_t rank);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The first broker rank on a host, or -1 when the host is not in the
+ * instance. (Not implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_get_rankbyhost (flux_t *h, const char *host);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Map a target list of ranks or hosts to the other kind; the caller frees
+ * the result. (Not implemented yet in fluxgo: fails with ENOSYS.)
+ */
 char *flux_hostmap_lookup (flux_t *h, const char *targets, flux_error_t *errp);
 
 #ifdef __cplusplus

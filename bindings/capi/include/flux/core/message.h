@@ -322,10 +322,14 @@ void *flux_msg_aux_get (const flux_msg_t *msg, const char *name);
  */
 const char *flux_msg_last_error (const flux_msg_t *msg);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set the type and status of a control message. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 int flux_msg_set_control (flux_msg_t *msg, int type, int status);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Get the type and status of a control message; EPROTO if it is not one.
+ * (Not implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_msg_get_control (const flux_msg_t *msg, int *type, int *status);
 
 #ifdef __cplusplus

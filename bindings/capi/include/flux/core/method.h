@@ -10,7 +10,10 @@
 extern "C" {
 #endif
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Register the handlers every broker module answers (stats, debug, ping
+ * and so on) for a service name. (Not implemented yet in fluxgo: fails
+ * with ENOSYS.)
+ */
 int flux_register_default_methods (flux_t *h, const char *service_name, flux_msg_handler_t **msg_handlers[]);
 
 #ifdef __cplusplus

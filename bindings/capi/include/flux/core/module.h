@@ -14,22 +14,34 @@ extern "C" {
 /* Names a broker module in its source. */
 #define MOD_NAME(x) const char *mod_name = x /* Defines the module's name. */
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Test (and with clear, reset) a bit of the module's debug flags. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 bool flux_module_debug_test (flux_t *h, int flag, bool clear);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Tell the broker that the module finished initializing and runs. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_module_set_running (flux_t *h);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Decode a configuration update request sent to a module. (Not implemented
+ * yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_module_config_request_decode (const flux_msg_t *msg, flux_conf_t **conf);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set up a module from its arguments (the module side of loading). (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_module_initialize (flux_t *h, char **args, flux_error_t *error);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Register the message handlers a module gets by default. (Not implemented
+ * yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_module_register_handlers (flux_t *h, flux_error_t *error);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Finish a module, reporting its exit errno to the broker. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_module_finalize (flux_t *h, int errnum, flux_error_t *error);
 
 #ifdef __cplusplus

@@ -8,34 +8,54 @@
 extern "C" {
 #endif
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Create an empty message list. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 struct flux_msglist *flux_msglist_create (void);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Destroy a message list and drop its references to its messages. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 void flux_msglist_destroy (struct flux_msglist *l);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Put a message (taking a reference) at the head of the list. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_msglist_push (struct flux_msglist *l, const flux_msg_t *msg);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Put a message (taking a reference) at the tail of the list. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_msglist_append (struct flux_msglist *l, const flux_msg_t *msg);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Remove the message the list's cursor is on (during first/next
+ * iteration). (Not implemented yet in fluxgo: fails with ENOSYS.)
+ */
 void flux_msglist_delete (struct flux_msglist *l);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Remove and return the message at the head; the caller owns the
+ * reference. (Not implemented yet in fluxgo: fails with ENOSYS.)
+ */
 const flux_msg_t *flux_msglist_pop (struct flux_msglist *l);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Start iterating: the first message, or NULL. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 const flux_msg_t *flux_msglist_first (struct flux_msglist *l);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Continue iterating: the next message, or NULL at the end. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 const flux_msg_t *flux_msglist_next (struct flux_msglist *l);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The last message, or NULL. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 const flux_msg_t *flux_msglist_last (struct flux_msglist *l);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The number of messages in the list. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 int flux_msglist_count (struct flux_msglist *l);
 
 #ifdef __cplusplus

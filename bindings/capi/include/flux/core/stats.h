@@ -8,25 +8,37 @@
 extern "C" {
 #endif
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Add to a counter metric. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 void flux_stats_count (flux_t *h, const char *name, ssize_t count);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set a gauge metric. (Not implemented yet in fluxgo: fails with ENOSYS.) */
 void flux_stats_gauge_set (flux_t *h, const char *name, ssize_t value);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Add to a gauge metric. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 void flux_stats_gauge_inc (flux_t *h, const char *name, ssize_t inc);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Record a timing metric in milliseconds. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 void flux_stats_timing (flux_t *h, const char *name, double ms);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set how often metrics are sent. (Not implemented yet in fluxgo: fails
+ * with ENOSYS.)
+ */
 void flux_stats_set_period (flux_t *h, double period);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Set the prefix of the handle's metric names. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 void flux_stats_set_prefix (flux_t *h, const char *fmt, ...);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Whether metrics are collected (for a metric name, or at all when NULL).
+ * (Not implemented yet in fluxgo: fails with ENOSYS.)
+ */
 bool flux_stats_enabled (flux_t *h, const char *metric);
 
 #ifdef __cplusplus

@@ -81,106 +81,174 @@ typedef void (*subprocess_log_f)(void *arg,
                                  const char *fmt,
                                  va_list args);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Run a command as a local subprocess driven by a reactor. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 flux_subprocess_t *flux_local_exec (flux_reactor_t *r, int flags, const flux_cmd_t *cmd, const flux_subprocess_ops_t *ops);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* flux_local_exec() with hooks and a log function. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 flux_subprocess_t *flux_local_exec_ex (flux_reactor_t *r, int flags, const flux_cmd_t *cmd, const flux_subprocess_ops_t *ops, const flux_subprocess_hooks_t *hooks, subprocess_log_f log_fn, void *log_data);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Run a command on a broker rank through its subprocess server. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 flux_subprocess_t *flux_rexec (flux_t *h, int rank, int flags, const flux_cmd_t *cmd, const flux_subprocess_ops_t *ops);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* flux_rexec() through a named service, with a log function. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 flux_subprocess_t *flux_rexec_ex (flux_t *h, const char *service_name, int rank, int flags, const flux_cmd_t *cmd, const flux_subprocess_ops_t *ops, subprocess_log_f log_fn, void *log_data);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Attach to a process already running under a subprocess server. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 flux_subprocess_t *flux_rexec_attach (flux_t *h, const char *service_name, int rank, int flags, pid_t pid, const char *label, const flux_subprocess_ops_t *ops);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Start a remote command in the background; the future is fulfilled when
+ * it has started. (Not implemented yet in fluxgo: fails with ENOSYS.)
+ */
 flux_future_t *flux_rexec_bg (flux_t *h, const char *service_name, int rank, int flags, const flux_cmd_t *cmd);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Wait for a background remote process to end. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 flux_future_t *flux_rexec_wait (flux_t *h, const char *service_name, int rank, pid_t pid, const char *label);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Resume reading a stream of the subprocess. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 void flux_subprocess_stream_start (flux_subprocess_t *p, const char *stream);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Pause reading a stream of the subprocess. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 void flux_subprocess_stream_stop (flux_subprocess_t *p, const char *stream);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Write to a stream of the subprocess. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 int flux_subprocess_write (flux_subprocess_t *p, const char *stream, const char *buf, size_t len);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Close a stream of the subprocess (end of input). (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 int flux_subprocess_close (flux_subprocess_t *p, const char *stream);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Read what is buffered on a stream; returns its length. (Not implemented
+ * yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_subprocess_read (flux_subprocess_t *p, const char *stream, const char **bufp);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Read one line from a stream, with its newline. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 int flux_subprocess_read_line (flux_subprocess_t *p, const char *stream, const char **bufp);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Read one line from a stream, without its newline. (Not implemented yet
+ * in fluxgo: fails with ENOSYS.)
+ */
 int flux_subprocess_read_trimmed_line (flux_subprocess_t *p, const char *stream, const char **bufp);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Whether a stream reached its end. (Not implemented yet in fluxgo: fails
+ * with ENOSYS.)
+ */
 bool flux_subprocess_read_stream_closed (flux_subprocess_t *p, const char *stream);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Read one line from a stream, or the rest at its end. (Not implemented
+ * yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_subprocess_getline (flux_subprocess_t *p, const char *stream, const char **bufp);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Send a signal to the subprocess. (Not implemented yet in fluxgo: fails
+ * with ENOSYS.)
+ */
 flux_future_t *flux_subprocess_kill (flux_subprocess_t *p, int signum);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Destroy a subprocess object. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 void flux_subprocess_destroy (flux_subprocess_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The subprocess's state. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 flux_subprocess_state_t flux_subprocess_state (flux_subprocess_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The name of a subprocess state. (Not implemented yet in fluxgo: fails
+ * with ENOSYS.)
+ */
 const char *flux_subprocess_state_string (flux_subprocess_state_t state);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Whether the subprocess is still running (or its streams still open).
+ * (Not implemented yet in fluxgo: fails with ENOSYS.)
+ */
 bool flux_subprocess_active (flux_subprocess_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The rank the subprocess runs on. (Not implemented yet in fluxgo: fails
+ * with ENOSYS.)
+ */
 int flux_subprocess_rank (flux_subprocess_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The errno of a failed subprocess. (Not implemented yet in fluxgo: fails
+ * with ENOSYS.)
+ */
 int flux_subprocess_fail_errno (flux_subprocess_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The error text of a failed subprocess. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 const char *flux_subprocess_fail_error (flux_subprocess_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The wait(2) status of an exited subprocess. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 int flux_subprocess_status (flux_subprocess_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The exit code of an exited subprocess. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 int flux_subprocess_exit_code (flux_subprocess_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The signal that ended the subprocess. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 int flux_subprocess_signaled (flux_subprocess_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The subprocess's process id. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 pid_t flux_subprocess_pid (flux_subprocess_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The command the subprocess runs. (Not implemented yet in fluxgo: fails
+ * with ENOSYS.)
+ */
 flux_cmd_t *flux_subprocess_get_cmd (flux_subprocess_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The reactor driving the subprocess. (Not implemented yet in fluxgo:
+ * fails with ENOSYS.)
+ */
 flux_reactor_t * flux_subprocess_get_reactor (flux_subprocess_t *p);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Attach data to the subprocess under a name, with its destructor. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 int flux_subprocess_aux_set (flux_subprocess_t *p, const char *name, void *ctx, flux_free_f free);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Data attached to the subprocess under a name. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 void *flux_subprocess_aux_get (flux_subprocess_t *p, const char *name);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Take a reference on a channel of the subprocess. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 void flux_subprocess_channel_incref (flux_subprocess_t *p, const char *name);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* Drop a reference on a channel of the subprocess. (Not implemented yet in
+ * fluxgo: fails with ENOSYS.)
+ */
 void flux_subprocess_channel_decref (flux_subprocess_t *p, const char *name);
 
 #ifdef __cplusplus

@@ -8,7 +8,10 @@
 extern "C" {
 #endif
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* A future fulfilled at each heartbeat of the broker, but not before
+ * minimum seconds have passed. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 flux_future_t *flux_sync_create (flux_t *h, double minimum);
 
 #ifdef __cplusplus

@@ -9,7 +9,9 @@ extern "C" {
 #endif
 
 /* Marks a declaration as deprecated, so that using it warns. */
+#ifndef FLUX_DEPRECATED
 #define FLUX_DEPRECATED(...) __VA_ARGS__ __attribute__((deprecated)) /* Declares its argument deprecated. */
+#endif
 
 /* A broker handle. */
 typedef struct flux_handle flux_t;

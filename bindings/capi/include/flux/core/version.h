@@ -17,10 +17,15 @@ extern "C" {
 #define FLUX_CORE_VERSION_PATCH 0 /* Patch level. */
 #define FLUX_CORE_VERSION_HEX ((FLUX_CORE_VERSION_MAJOR << 16) | (FLUX_CORE_VERSION_MINOR << 8) | (FLUX_CORE_VERSION_PATCH << 0)) /* Major, minor and patch in one byte each. */
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The version of flux-core the library is compatible with, as text. (Not
+ * implemented yet in fluxgo: fails with ENOSYS.)
+ */
 const char *flux_core_version_string (void);
 
-/* Not implemented yet in fluxgo: fails with ENOSYS. */
+/* The major, minor and patch version through the non-NULL pointers; also
+ * returned in one number. (Not implemented yet in fluxgo: fails with
+ * ENOSYS.)
+ */
 int flux_core_version (int *major, int *minor, int *patch);
 
 #ifdef __cplusplus
