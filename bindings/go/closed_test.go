@@ -42,6 +42,8 @@ func TestClosedHandleErrClosed(t *testing.T) {
 		"Clone":     func() error { _, err := h.Clone(); return err },
 		"Reconnect": func() error { return h.Reconnect() },
 		"KVS.Get":   func() error { _, err := h.KVS().Get(ctx, "a"); return err },
+		"Config":    func() error { _, err := h.Config(ctx); return err },
+		"Log":       func() error { return h.Log(LogInfo, "x") },
 		"Close":     func() error { return h.Close() },
 	}
 	for name, call := range calls {
