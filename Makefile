@@ -175,7 +175,7 @@ ifeq ($(FLUX_CORE),)
 		echo "FLUXGO_REQUIRE_FLUX_CORE=1 but no flux-core: set FLUX_CORE=PREFIX or put flux on PATH"; exit 1; fi
 	@echo "skipped: the real flux-core suites (Go tests on real brokers, interop, multirank, ctest-flux-core, check-prototypes, check-headers, commands): no flux-core; set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"
 else
-	$(MAKE) interop multirank ctest-jobs kvs-ctest kvs-commands ctest-flux-core check-prototypes check-headers commands
+	$(MAKE) interop multirank ctest-jobs kvs-ctest kvs-commands ctest-flux-core check-prototypes check-headers commands conformance
 endif
 
 need-flux-core:
