@@ -36,7 +36,7 @@ CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings
 # libflux-core, so they use whichever library the test program loaded.
 CTEST_DSOS := $(patsubst bindings/capi/test/dso/%.c,$(BUILD)/ctest-dso/%.so,$(wildcard bindings/capi/test/dso/*.c))
 
-.PHONY: commands all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank ctest-jobs kvs-ctest kvs-commands conformance flux-core-suites need-flux-core bench bench-go bench-c install check-headers clean
+.PHONY: commands all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank ctest-jobs kvs-ctest kvs-commands conformance python flux-core-suites need-flux-core bench bench-go bench-c install check-headers clean
 
 all: lib
 
@@ -56,6 +56,7 @@ help:
 	@echo "make ctest-flux-core   run the C tests against flux-core's own library"
 	@echo "make kvs-ctest          the C KVS suite on both libraries in a full flux-core instance"
 	@echo "make kvs-commands       flux-core's flux kvs with both libraries: the same output"
+	@echo "make python            flux-core's Python bindings on our library and on flux-core's"
 	@echo "make conformance       flux-core's public-API unit tests against our library (CONFORMANCE=libflux/rpc: one)"
 	@echo "make commands          flux-core's commands on our library and on flux-core's, outputs compared"
 	@echo "make check-prototypes  compare the spec's prototypes with flux-core's headers"
@@ -173,9 +174,9 @@ flux-core-suites:
 ifeq ($(FLUX_CORE),)
 	@if [ "$$FLUXGO_REQUIRE_FLUX_CORE" = 1 ]; then \
 		echo "FLUXGO_REQUIRE_FLUX_CORE=1 but no flux-core: set FLUX_CORE=PREFIX or put flux on PATH"; exit 1; fi
-	@echo "skipped: the real flux-core suites (Go tests on real brokers, interop, multirank, the KVS and job suites, ctest-flux-core, check-prototypes, check-headers, commands, conformance): no flux-core; set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"
+	@echo "skipped: the real flux-core suites (Go tests on real brokers, interop, multirank, the KVS and job suites, ctest-flux-core, check-prototypes, check-headers, commands, conformance, python): no flux-core; set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"
 else
-	$(MAKE) interop multirank ctest-jobs kvs-ctest kvs-commands ctest-flux-core check-prototypes check-headers commands conformance
+	$(MAKE) interop multirank ctest-jobs kvs-ctest kvs-commands ctest-flux-core check-prototypes check-headers commands conformance python
 endif
 
 need-flux-core:
@@ -234,6 +235,12 @@ conformance: need-flux-core lib
 # in one full instance; their outputs must match (times, uuids masked).
 commands: need-flux-core lib
 	bindings/capi/test/commands/run.sh $(FLUX_CORE) $(LIBDIR) $(BUILD)/commands
+
+# flux-core's Python bindings on our library, then on flux-core's (the same
+# checks must pass on both), each in a full instance.
+python: need-flux-core lib
+	@set -e; for lib in $(LIBDIR) $(FLUX_CORE)/lib; do echo "== python bindings on $$lib"; \
+		bindings/capi/test/python/run.sh $(FLUX_CORE) $$lib; done
 
 # The multi-rank suite's C half, built against our library and against
 # flux-core's, each run as the initial program of four brokers in a
