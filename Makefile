@@ -109,7 +109,7 @@ lib: $(LIB) $(INCDIR)/flux/core.h $(LIBDIR)/pkgconfig/flux-core.pc
 $(LIB): $(CAPI_SRC)
 	@mkdir -p $(LIBDIR)
 	CGO_ENABLED=1 $(GO) build -buildmode=c-shared -o $@ \
-		-ldflags '-w -X main.builtinPrefix=$(FLUX_PREFIX) -extldflags "-Wl,-soname,$(LIBNAME) -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
+		-ldflags '-w -X main.builtinPrefix=$(FLUX_PREFIX) -extldflags "-Wl,-soname,$(LIBNAME) -Wl,-Bsymbolic-functions -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
 		./bindings/capi
 	rm -f $(LIBDIR)/*.h
 	ln -sf $(LIBNAME) $(LIBDIR)/libflux-core.so
@@ -197,7 +197,7 @@ VALGRIND := env LD_LIBRARY_PATH=$(VGLIBDIR) GODEBUG=cpu.rdtscp=off \
 $(VGLIBDIR)/$(LIBNAME): $(CAPI_SRC)
 	@mkdir -p $(VGLIBDIR)
 	CGO_ENABLED=1 $(GO) build -tags valgrind -buildmode=c-shared -o $@ \
-		-ldflags '-w -X main.builtinPrefix=$(FLUX_PREFIX) -extldflags "-Wl,-soname,$(LIBNAME) -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
+		-ldflags '-w -X main.builtinPrefix=$(FLUX_PREFIX) -extldflags "-Wl,-soname,$(LIBNAME) -Wl,-Bsymbolic-functions -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
 		./bindings/capi
 	rm -f $(VGLIBDIR)/*.h
 
