@@ -51,7 +51,7 @@ help:
 	@echo "make bench     Go benchmarks"
 	@echo "make bench-c   the C benchmark kit against our library and the stand-in broker"
 	@echo "make interop   Go binding, examples and C tests against a real one-rank flux-core broker"
-	@echo "make ctest-jobs the C job suite in a full flux-core instance, on both libraries"
+	@echo "make ctest-jobs the C job suite, flux job (attach too) and flux exec in a full flux-core instance, on both libraries"
 	@echo "make multirank the C multi-rank suite under flux start --test-size=4, on both libraries"
 	@echo "make ctest-flux-core   run the C tests against flux-core's own library"
 	@echo "make kvs-ctest          the C KVS suite on both libraries in a full flux-core instance"
