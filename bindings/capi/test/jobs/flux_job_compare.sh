@@ -9,11 +9,12 @@
 # depend on them is printed. flux-job and flux-exec carry their own copy
 # of flux-core's generic watcher functions, which act on our library's
 # watchers (see bindings/capi/watcher_compat.h); attach and exec, with
-# their stdin, stdout and stderr watchers, exercise that. Jobs to attach
+# their stdin, stdout and stderr watchers, exercise that (and flux exec's
+# SIGINT forwarding, see bindings/capi/pollwait.go). Jobs to attach
 # to are submitted with flux-core's (Python) flux submit. A command's
 # stdout and stderr are kept apart (their interleaving varies).
 set -euo pipefail
-[ $# -eq 2 ] || { sed -n '2,14p' "$0" >&2; exit 2; }
+[ $# -eq 2 ] || { sed -n '2,15p' "$0" >&2; exit 2; }
 prefix=$1 ourlib=$(cd "$2" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -65,6 +66,10 @@ split "exec fail" $X -r all sh -c 'echo out; echo err >&2; exit 2'
 echo "to the process's stdin" | split "exec stdin" $X -r 0 cat
 split "exec label" $X -l -r 0 printf 'a\nb\n'
 split "exec noent" $X -r 0 /nonexistent
+# flux exec forwards SIGINT from a signal(2) handler that calls the library.
+$X -r 0 sh -c 'echo started; exec sleep 30' >"$WORK/sig.out" 2>"$WORK/sig.err" & pid=$!
+i=0; until grep -q started "$WORK/sig.out" || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done
+kill -INT $pid; wait $pid; echo "exec sigint rc=$?"; cat "$WORK/sig.out"; sort "$WORK/sig.err"
 SCRIPT
 
 for cmd in flux-job flux-exec; do
