@@ -1,11 +1,11 @@
 module github.com/fluxgo/fluxgo
 
-go 1.26.8
+go 1.23.0
 
 require (
 	github.com/dave/jennifer v1.7.1
 	github.com/google/uuid v1.6.0
-	golang.org/x/sys v0.50.0
+	golang.org/x/sys v0.35.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 

@@ -91,9 +91,15 @@ func emitGoMethods(m *Model) ([]byte, error) {
 		}
 		f.Commentf("%s is %s: %s", fn.Go.Name, fn.Name, oneLine(fn.Doc))
 		f.Func().Params(jen.Id("h").Op("*").Id("Handle")).Id(fn.Go.Name).Params(params...).Params(results...).BlockFunc(func(g *jen.Group) {
-			g.If(jen.Id("h").Op("==").Nil().Op("||").Id("h").Dot("rt").Op("==").Nil()).Block(
-				jen.Return(zeros(jen.Id("errNilHandle"))...),
-			)
+			if n := len(e.Results); n > 0 && e.Results[n-1] == "error" {
+				g.If(jen.Err().Op(":=").Id("h").Dot("usable").Call(), jen.Err().Op("!=").Nil()).Block(
+					jen.Return(zeros(jen.Err())...),
+				)
+			} else {
+				g.If(jen.Id("h").Dot("usable").Call().Op("!=").Nil()).Block(
+					jen.Return(zeros(nil)...),
+				)
+			}
 			call := jen.Id("h").Dot("rt").Dot(strings.TrimPrefix(fn.Runtime, "Handle.")).Call(args...)
 			if len(e.Results) == 0 {
 				g.Add(call)
@@ -111,7 +117,7 @@ func emitGoMethods(m *Model) ([]byte, error) {
 				case i == 0 && fn.Go.ResultType != "":
 					outs = append(outs, jen.Id(fn.Go.ResultType).Call(v))
 				case r == "*Handle":
-					outs = append(outs, jen.Id("wrapHandle").Call(v))
+					outs = append(outs, jen.Id("h").Dot("wrapClone").Call(v))
 				default:
 					outs = append(outs, v)
 				}

@@ -112,14 +112,21 @@ func (q *statusQueue) run() {
 }
 
 // AutoReconnect makes the root recover from a lost connection by itself,
-// beyond what flux-core does: it installs a comms-error callback that
+// beyond what flux-core does. The comms-error callback it installs never
+// blocks the goroutine that met the error: it starts one recovery on a
+// goroutine of its own and fails that send or receive at once with
+// ENOTCONN "reconnecting to the broker" (ErrReconnecting). The recovery
 // fails every in-flight RPC with ECONNRESET "RPC aborted due to broker
 // reconnect", calls Reconnect with backoff and jitter until it works or
-// policy.MaxAttempts is reached, and then, on another goroutine, runs
-// ReconnectFollowup (wait for RUN, restore services and subscriptions).
-// status (may be nil) gets ConnDisconnected, ConnReconnected and
-// ConnClosed reports, in order, on a goroutine of its own. Only local://
-// can reconnect (ENOSYS otherwise). It replaces any comms-error callback.
+// policy.MaxAttempts is reached, runs ReconnectFollowup (wait for RUN,
+// restore services and subscriptions), and only then reports the
+// connection usable again (ConnReady). Giving up is final: ConnReady and
+// every later comms error then return the error that ended it. status
+// (may be nil) gets ConnDisconnected, ConnReconnected (after the
+// follow-up) and ConnClosed reports, in order, on a goroutine of its own.
+// Only local:// can reconnect (ENOSYS otherwise). It replaces any
+// comms-error callback. The receive loop pauses while a recovery runs and
+// reports the connection lost only when it gave up.
 func (h *Handle) AutoReconnect(policy ReconnectPolicy, status func(state int, err error)) error {
 	if h == nil {
 		return ErrnoError(syscall.EINVAL)
@@ -128,50 +135,144 @@ func (h *Handle) AutoReconnect(policy ReconnectPolicy, status func(state int, er
 	if _, ok := c.conn.(reconnector); !ok {
 		return ErrnoError(syscall.ENOSYS)
 	}
-	p := policy.withDefaults()
-	q := &statusQueue{fn: status}
-	closeCh := c.rpc.closeCh
+	a := &autoState{policy: policy.withDefaults(), q: &statusQueue{fn: status},
+		up: closedChan(), gaveUp: make(chan struct{})}
+	c.mu.Lock()
+	c.auto = a
+	c.mu.Unlock()
 	h.CommsErrorSet(func(root *Handle, err error) error {
-		q.post(ConnDisconnected, err)
-		c.failPending(errReconnectAborted())
-		tracked := c.hasTracker()
-		for attempt := 1; ; attempt++ {
-			rerr := root.Reconnect()
-			if rerr == nil {
-				break
-			}
-			if isDestroyed(rerr) || (p.MaxAttempts > 0 && attempt >= p.MaxAttempts) {
-				q.post(ConnClosed, rerr)
-				return err
-			}
-			t := time.NewTimer(p.delay(attempt))
-			select {
-			case <-t.C:
-			case <-closeCh:
-				t.Stop()
-				q.post(ConnClosed, destroyedErr())
-				return err
-			}
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		if a.final != nil {
+			return a.final
 		}
-		if !tracked {
-			// Requests of the old connection can never be answered now.
-			c.forgetOrphans()
+		if !a.down {
+			a.down = true
+			a.up = make(chan struct{})
+			go a.recover(root, err)
 		}
-		go func() {
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			go func() {
-				select {
-				case <-closeCh:
-					cancel()
-				case <-ctx.Done():
-				}
-			}()
-			q.post(ConnReconnected, root.ReconnectFollowupContext(ctx))
-		}()
-		return nil
+		return ErrReconnecting
 	})
 	return nil
+}
+
+// ErrReconnecting is the error of a send or receive that met a lost
+// connection while AutoReconnect recovers it.
+var ErrReconnecting error = &Error{Errno: syscall.ENOTCONN, Text: "reconnecting to the broker"}
+
+// autoState is the state of AutoReconnect's recovery.
+type autoState struct {
+	policy ReconnectPolicy
+	q      *statusQueue
+
+	mu     sync.Mutex
+	down   bool          // a recovery runs
+	up     chan struct{} // closed while the connection is usable
+	final  error         // why recovering gave up (final)
+	gaveUp chan struct{} // closed when final is set
+}
+
+// closedChan returns a closed channel.
+func closedChan() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}
+
+// recover is one recovery from the loss reported with err.
+func (a *autoState) recover(root *Handle, err error) {
+	c := root.core
+	closeCh := c.rpc.closeCh
+	a.q.post(ConnDisconnected, err)
+	c.failPending(errReconnectAborted())
+	tracked := c.hasTracker()
+	for attempt := 1; ; attempt++ {
+		rerr := root.Reconnect()
+		if rerr == nil {
+			break
+		}
+		if isDestroyed(rerr) || (a.policy.MaxAttempts > 0 && attempt >= a.policy.MaxAttempts) {
+			a.giveUp(c, rerr)
+			return
+		}
+		t := time.NewTimer(a.policy.delay(attempt))
+		select {
+		case <-t.C:
+		case <-closeCh:
+			t.Stop()
+			a.giveUp(c, destroyedErr())
+			return
+		}
+	}
+	if !tracked {
+		// Requests of the old connection can never be answered now.
+		c.forgetOrphans()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		select {
+		case <-closeCh:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	ferr := root.ReconnectFollowupContext(ctx)
+	cancel()
+	a.mu.Lock()
+	a.down = false
+	close(a.up)
+	a.mu.Unlock()
+	a.q.post(ConnReconnected, ferr)
+}
+
+// giveUp makes the loss final with err and reports ConnClosed.
+func (a *autoState) giveUp(c *core, err error) {
+	a.mu.Lock()
+	a.final = err
+	close(a.gaveUp)
+	a.mu.Unlock()
+	if d := c.recvLoop(); d != nil {
+		d.lose(err)
+	}
+	a.q.post(ConnClosed, err)
+}
+
+// ConnReady tells a caller of a handle under AutoReconnect whether it may
+// send now: it returns a channel closed once the connection is usable
+// (already closed when it is, and always without AutoReconnect) and,
+// after recovering gave up, the error that ended it (then the channel is
+// nil). gaveUp is closed when recovering gives up.
+func (h *Handle) ConnReady() (ready <-chan struct{}, gaveUp <-chan struct{}, final error) {
+	if h == nil {
+		return nil, nil, ErrnoError(syscall.EINVAL)
+	}
+	c := h.core
+	c.mu.Lock()
+	a := c.auto
+	c.mu.Unlock()
+	if a == nil {
+		return closedChan(), nil, nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.final != nil {
+		return nil, a.gaveUp, a.final
+	}
+	return a.up, a.gaveUp, nil
+}
+
+// recovering reports whether an AutoReconnect recovery is under way and,
+// if so, a channel closed when it gives up.
+func (c *core) recovering() (bool, <-chan struct{}) {
+	c.mu.Lock()
+	a := c.auto
+	c.mu.Unlock()
+	if a == nil {
+		return false, nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.final == nil, a.gaveUp
 }
 
 // hasTracker reports whether the root tracks RPCs (FLUX_O_RPCTRACK).

@@ -105,7 +105,11 @@
 // synthesized ECONNRESET response, which reaches the pending futures (or
 // reclaims orphaned tags) like any other response. AutoReconnect (not in
 // flux-core) also forgets orphans of an old connection, which can never be
-// answered, when RPC tracking is off.
+// answered, when RPC tracking is off. It recovers on a goroutine of its
+// own: a send or receive that meets the lost connection fails at once with
+// ErrReconnecting, the RecvLoop pauses until the recovery ends, ConnReady
+// tells callers when the connection (with services and subscriptions
+// restored) may be used again, and giving up is final.
 //
 // Continuations (Future.Then) run on a new goroutine per readiness, never
 // two at a time for one future; RPC futures need a running RecvLoop.

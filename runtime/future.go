@@ -492,6 +492,10 @@ type contextError struct {
 	errno syscall.Errno
 }
 
+// ContextError is the error of a wait ended by a context whose error is
+// err: it matches err and ETIMEDOUT (deadline) or ECANCELED.
+func ContextError(err error) error { return newContextError(err) }
+
 func newContextError(err error) error {
 	e := &contextError{ctx: err, errno: syscall.ECANCELED}
 	if err == context.DeadlineExceeded {

@@ -60,6 +60,8 @@ type core struct {
 	tracker    *rpcTracker // nil without FLUX_O_RPCTRACK
 	commsFn    func(root *Handle, err error) error
 	commsBusy  bool
+	auto       *autoState               // set by AutoReconnect
+	diagOut    atomic.Pointer[diagSink] // trace and matchdebug output; nil: standard error
 	epfd       int
 	traceStart time.Time
 	traced     bool
@@ -192,7 +194,7 @@ func (c *core) destroy() {
 	c.mu.Unlock()
 	if c.root.FlagsGet()&OMatchdebug != 0 {
 		if s := tagPoolDestroyText(tags); s != "" {
-			diagf("%s", s)
+			c.diagf("%s", s)
 		}
 	}
 	if q != nil {

@@ -162,9 +162,9 @@ func (h *Handle) MatchtagFree(tag uint32) {
 	c.mu.Unlock()
 	if debug && bad != "" {
 		if bad == "double" {
-			diagf("MATCHDEBUG: double free tag=%d", int32(tag))
+			c.diagf("MATCHDEBUG: double free tag=%d", int32(tag))
 		} else {
-			diagf("MATCHDEBUG: invalid tag=%d", int32(tag))
+			c.diagf("MATCHDEBUG: invalid tag=%d", int32(tag))
 		}
 	}
 }

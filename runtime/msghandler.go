@@ -484,7 +484,7 @@ func (d *dispatch) requeue() {
 	}
 	for i := len(ms) - 1; i >= 0; i-- {
 		if err := h.Requeue(ms[i], RQHead); err != nil {
-			diagf("dispatch_requeue: flux_requeue: %s\n", ErrorText(err))
+			h.core.diagf("dispatch_requeue: flux_requeue: %s\n", ErrorText(err))
 		}
 	}
 }
@@ -726,7 +726,7 @@ func (d *dispatch) unmatchedMsg(r *Reactor, m *msg.Message) {
 		d.c.routeResponse(m)
 	default:
 		if h.FlagsGet()&OTrace != 0 {
-			diagf("nomatch: %s '%s'\n", msg.TypeString(m.Type), topicOrUnknown(m))
+			h.core.diagf("nomatch: %s '%s'\n", msg.TypeString(m.Type), topicOrUnknown(m))
 		}
 	}
 }

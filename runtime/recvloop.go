@@ -217,6 +217,24 @@ func (d *RecvLoop) Lost() (<-chan struct{}, func() error) {
 	}
 }
 
+// lose reports the connection lost with err: pending RPCs fail with it,
+// Lost's channel is closed and the error handler is called.
+func (d *RecvLoop) lose(err error) {
+	d.c.failPending(err)
+	d.mu.Lock()
+	fn := d.errFn
+	d.lostErr = err
+	select {
+	case <-d.lostCh:
+	default:
+		close(d.lostCh)
+	}
+	d.mu.Unlock()
+	if fn != nil {
+		fn(err)
+	}
+}
+
 // reconnected tells the loop that a Reconnect succeeded.
 func (d *RecvLoop) reconnected() {
 	d.mu.Lock()
@@ -260,18 +278,21 @@ func (d *RecvLoop) run() {
 		if err == nil {
 			continue
 		}
-		c.failPending(err)
-		d.mu.Lock()
-		fn := d.errFn
-		d.lostErr = err
-		select {
-		case <-d.lostCh:
-		default:
-			close(d.lostCh)
-		}
-		d.mu.Unlock()
-		if fn != nil {
-			fn(err)
+		if recovering, gaveUp := c.recovering(); recovering {
+			// AutoReconnect recovers in the background (and fails the
+			// pending RPCs itself): wait for it, without reporting a
+			// loss unless it gives up (then it has reported it).
+			select {
+			case <-d.resume:
+				continue
+			case <-gaveUp:
+			case <-d.stopCh:
+				return
+			case <-r.closeCh:
+				return
+			}
+		} else {
+			d.lose(err)
 		}
 		select {
 		case <-d.resume:

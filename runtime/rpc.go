@@ -204,7 +204,7 @@ func (c *core) routeResponse(m *msg.Message) bool {
 	r.mu.Unlock()
 	c.root.MatchtagFree(tag)
 	if c.root.FlagsGet()&OMatchdebug != 0 {
-		diagf("MATCHDEBUG: reclaimed matchtag=%d\n", tag)
+		c.diagf("MATCHDEBUG: reclaimed matchtag=%d\n", tag)
 	}
 	return true
 }
@@ -269,7 +269,7 @@ func (c *core) rpcRetire(f *Future) {
 		if streaming {
 			what = "unterminated streaming RPC"
 		}
-		diagf("MATCHDEBUG: %s leaks matchtag=%d\n", what, tag)
+		c.diagf("MATCHDEBUG: %s leaks matchtag=%d\n", what, tag)
 	}
 }
 

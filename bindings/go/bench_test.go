@@ -41,7 +41,8 @@ func BenchmarkRPC(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	i := 0
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		if _, err := h.RPC(ctx, "broker.ping", benchPing(i)); err != nil {
 			b.Fatal(err)
 		}
@@ -56,7 +57,8 @@ func BenchmarkRuntimeRPC(b *testing.B) {
 	h := rtOpen(b, startBroker(b).uri)
 	b.ReportAllocs()
 	i := 0
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		f, err := h.RPC("broker.ping", benchPing(i), msg.NodeIDAny, 0)
 		if err != nil {
 			b.Fatal(err)
@@ -85,7 +87,8 @@ func BenchmarkRPCPipeline(b *testing.B) {
 			ring := make([]*Future, k)
 			b.ReportAllocs()
 			i := 0
-			for b.Loop() {
+			b.ResetTimer()
+			for range b.N {
 				slot := i % k
 				if f := ring[slot]; f != nil {
 					if _, err := f.Get(ctx); err != nil {
@@ -129,7 +132,8 @@ func BenchmarkRuntimePipeline(b *testing.B) {
 			}
 			b.ReportAllocs()
 			i := 0
-			for b.Loop() {
+			b.ResetTimer()
+			for range b.N {
 				slot := i % k
 				if f := ring[slot]; f != nil {
 					get(f)
@@ -156,7 +160,8 @@ func BenchmarkRuntimePipeline(b *testing.B) {
 func BenchmarkOpenClose(b *testing.B) {
 	uri := startBroker(b).uri
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		h, err := Open(uri)
 		if err != nil {
 			b.Fatal(err)
@@ -173,7 +178,8 @@ func BenchmarkOpenClose(b *testing.B) {
 func BenchmarkRuntimeOpenClose(b *testing.B) {
 	uri := startBroker(b).uri
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		h, err := fluxrt.Open(&uri, 0)
 		if err != nil {
 			b.Fatal(err)
@@ -231,7 +237,8 @@ func BenchmarkEvents(b *testing.B) {
 			}
 			b.ReportAllocs()
 			sent := 0
-			for b.Loop() {
+			b.ResetTimer()
+			for range b.N {
 				if mode.pub {
 					_, err = h.Publish(ctx, topic, benchPing(sent))
 				} else {
@@ -278,7 +285,8 @@ func BenchmarkPublishQueued(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
-			for b.Loop() {
+			b.ResetTimer()
+			for range b.N {
 				if _, err := h.Publish(ctx, other, nil); err != nil {
 					b.Fatal(err)
 				}
@@ -309,7 +317,8 @@ func BenchmarkRuntimePublishQueued(b *testing.B) {
 				}
 			}
 			b.ReportAllocs()
-			for b.Loop() {
+			b.ResetTimer()
+			for range b.N {
 				f, err := h.EventPublish("fluxgo-unsubscribed."+topic, 0, nil)
 				if err != nil {
 					b.Fatal(err)

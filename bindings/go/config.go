@@ -52,8 +52,8 @@ func (c *Config) JSON() string {
 // (the config.get RPC) on first use and cached on the handle afterwards,
 // as flux-core's Python bindings do; RefreshConfig asks again.
 func (h *Handle) Config(ctx context.Context) (*Config, error) {
-	if h == nil || h.rt == nil {
-		return nil, errNilHandle
+	if err := h.usable(); err != nil {
+		return nil, err
 	}
 	if v, err := h.rt.AuxGet(configKey); err == nil {
 		if c, ok := v.(*Config); ok {
@@ -66,8 +66,8 @@ func (h *Handle) Config(ctx context.Context) (*Config, error) {
 // RefreshConfig asks the broker for the instance's configuration again
 // and caches the answer on the handle.
 func (h *Handle) RefreshConfig(ctx context.Context) (*Config, error) {
-	if h == nil || h.rt == nil {
-		return nil, errNilHandle
+	if err := h.usable(); err != nil {
+		return nil, err
 	}
 	m, err := h.RPC(ctx, "config.get", nil)
 	if err != nil {

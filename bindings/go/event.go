@@ -2,9 +2,8 @@ package flux
 
 import (
 	"context"
-	"sync"
 
-	"github.com/fluxgo/fluxgo/runtime/msg"
+	fluxrt "github.com/fluxgo/fluxgo/runtime"
 )
 
 // PublishOption adjusts Publish and PublishRaw: FlagPrivate delivers the
@@ -32,23 +31,28 @@ func publishFlags(opts []PublishOption) int {
 // included) may see the event before Publish returns. Options other than
 // FlagPrivate are EINVAL.
 func (h *Handle) Publish(ctx context.Context, topic string, payload any, opts ...PublishOption) (int, error) {
-	if h == nil || h.rt == nil {
-		return 0, errNilHandle
+	if err := h.usable(); err != nil {
+		return 0, opErr("event publish", topic, err)
 	}
 	if _, err := h.recvLoop(); err != nil {
-		return 0, err
+		return 0, opErr("event publish", topic, err)
 	}
 	p, err := encodePayload(payload)
 	if err != nil {
-		return 0, err
+		return 0, opErr("event publish", topic, err)
 	}
-	f, err := h.rt.EventPublish(topic, publishFlags(opts), p)
+	var f *fluxrt.Future
+	err = h.retrySend(ctx, func() error {
+		var err error
+		f, err = h.rt.EventPublish(topic, publishFlags(opts), p)
+		return err
+	})
 	if err != nil {
-		return 0, err
+		return 0, opErr("event publish", topic, err)
 	}
 	defer f.Destroy()
 	if err := f.Wait(ctx); err != nil {
-		return 0, err
+		return 0, opErr("event publish", topic, err)
 	}
 	return f.EventPublishGetSeq()
 }
@@ -56,132 +60,12 @@ func (h *Handle) Publish(ctx context.Context, topic string, payload any, opts ..
 // PublishRaw sends an event message without waiting for any confirmation
 // (what "flux event pub" does without -s); the broker still numbers it.
 func (h *Handle) PublishRaw(topic string, payload any, opts ...PublishOption) error {
-	if h == nil || h.rt == nil {
-		return errNilHandle
+	if err := h.ready(nil); err != nil {
+		return opErr("event publish", topic, err)
 	}
 	p, err := encodePayload(payload)
 	if err != nil {
-		return err
+		return opErr("event publish", topic, err)
 	}
-	return h.rt.EventSend(topic, publishFlags(opts), p)
-}
-
-// Subscription delivers the events whose topic starts with a prefix.
-type Subscription struct {
-	h     *Handle
-	topic string
-	id    uint64
-	ch    chan *Message
-
-	mu      sync.Mutex
-	queue   []*Message
-	notify  chan struct{}
-	stop    chan struct{}
-	stopped bool
-	done    chan struct{}
-}
-
-// Subscribe subscribes to events whose topic starts with topic ("" for
-// all) and delivers them, in order, on the subscription's channel. Events
-// wait in an unbounded queue until read. The channel is closed by
-// Unsubscribe or when the handle closes.
-func (h *Handle) Subscribe(ctx context.Context, topic string) (*Subscription, error) {
-	d, err := h.recvLoop()
-	if err != nil {
-		return nil, err
-	}
-	s := &Subscription{
-		h:      h,
-		topic:  topic,
-		ch:     make(chan *Message),
-		notify: make(chan struct{}, 1),
-		stop:   make(chan struct{}),
-		done:   make(chan struct{}),
-	}
-	id, err := d.AddEventHandler(topic, s.enqueue)
-	if err != nil {
-		return nil, err
-	}
-	s.id = id
-	if err := h.rt.EventSubscribeContext(ctx, topic); err != nil {
-		d.RemoveEventHandler(id)
-		return nil, err
-	}
-	go s.forward(h.rt.Closed())
-	return s, nil
-}
-
-// C returns the channel events arrive on.
-func (s *Subscription) C() <-chan *Message { return s.ch }
-
-// Topic returns the subscribed topic prefix.
-func (s *Subscription) Topic() string { return s.topic }
-
-// enqueue is the dispatcher's event handler: it must not block.
-func (s *Subscription) enqueue(m *msg.Message) {
-	ev := toMessage(m)
-	s.mu.Lock()
-	if !s.stopped {
-		s.queue = append(s.queue, ev)
-	}
-	s.mu.Unlock()
-	select {
-	case s.notify <- struct{}{}:
-	default:
-	}
-}
-
-// forward moves queued events to the channel until stopped.
-func (s *Subscription) forward(closed <-chan struct{}) {
-	defer close(s.done)
-	defer close(s.ch)
-	for {
-		s.mu.Lock()
-		var next *Message
-		if len(s.queue) > 0 {
-			next = s.queue[0]
-			s.queue[0] = nil
-			s.queue = s.queue[1:]
-		}
-		s.mu.Unlock()
-		if next != nil {
-			select {
-			case s.ch <- next:
-			case <-s.stop:
-				return
-			case <-closed:
-				return
-			}
-			continue
-		}
-		select {
-		case <-s.notify:
-		case <-s.stop:
-			return
-		case <-closed:
-			return
-		}
-	}
-}
-
-// Unsubscribe stops delivery, closes the channel and tells the broker.
-// Events not yet read are dropped.
-func (s *Subscription) Unsubscribe(ctx context.Context) error {
-	if s == nil {
-		return errNilHandle
-	}
-	s.mu.Lock()
-	if s.stopped {
-		s.mu.Unlock()
-		return nil
-	}
-	s.stopped = true
-	s.queue = nil
-	s.mu.Unlock()
-	if d := s.h.rt.RecvLoop(); d != nil {
-		d.RemoveEventHandler(s.id)
-	}
-	close(s.stop)
-	<-s.done
-	return s.h.rt.EventUnsubscribeContext(ctx, s.topic)
+	return opErr("event publish", topic, h.rt.EventSend(topic, publishFlags(opts), p))
 }

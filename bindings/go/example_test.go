@@ -59,7 +59,7 @@ func ExampleHandle_RPC() {
 	fmt.Println(errors.Is(err, syscall.ENOSYS), err)
 	// Output:
 	// rank: 0
-	// true No service matching nosuch.method is registered
+	// true rpc nosuch.method: No service matching nosuch.method is registered
 }
 
 func ExampleHandle_RPCStream() {
@@ -120,7 +120,7 @@ func ExampleHandle_RegisterService() {
 	fmt.Println(err)
 	// Output:
 	// hello, world
-	// no such method
+	// rpc greeter.bye: no such method
 }
 
 func ExampleWithReconnect() {

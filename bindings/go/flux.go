@@ -21,9 +21,20 @@
 // message handler or else the handler registered for its service. Service
 // handlers run on goroutines of their own, one per request; message
 // handlers on their handle's handler goroutine (see below); events are
-// queued per subscription without limit, so a slow reader never holds up
-// the others. Close stops the loop and waits for it; pending RPCs then
-// fail with ENOSYS and subscription channels are closed.
+// queued per subscription (without limit, or as QueueLimit says, with
+// Pending and Dropped to watch the backlog), so a slow reader never holds
+// up the others. Close stops the loop and waits for it; pending RPCs then
+// fail with ErrClosed and subscription channels are closed.
+//
+// # Closing
+//
+// Close closes one handle value: the handle from Open and each clone from
+// Clone are closed separately, and the connection goes when the last of
+// them is closed. Closing a handle twice is harmless (the second Close
+// returns ErrClosed and leaves clones alone). After Close every call on
+// the handle fails with ErrClosed, which is not an errno: ENOSYS means
+// "no such service", a closed handle is final. Run returns nil once its
+// handle is closed.
 //
 // Every call that waits takes a context.Context. An RPC abandoned because
 // its context ended keeps its matchtag reserved until the broker's answer
@@ -70,12 +81,39 @@
 // to events or register its service: EventSubscribe and
 // RegisterServiceName do.
 //
+// # Callbacks and panics
+//
+// A panic in a HandleFunc handler, a RegisterService handler or a
+// Future.Then function does not end the program: it is recovered, a
+// request the callback had not answered gets an EIO error response
+// ("request handler panicked"), and the panic is reported as a
+// *PanicError to the WithPanicHandler hook (by default to standard
+// error). RegisterService handlers find a context in
+// ServiceRequest.Context. ServiceHandler's documentation says when to use
+// which server API.
+//
+// # Observability
+//
+// Log writes to the broker's log (flux_log); MsgCounters reads the
+// connection's message counters; WithDiagHandler sends the output of the
+// Trace and MatchDebug flags to a slog.Handler instead of standard error;
+// WithStatus and WithStatusChannel report the connection's state. See the
+// MsgCounters example.
+//
 // # Errors
 //
-// Errors carry an errno and flux-core's error text: errors.Is(err,
-// syscall.ENOENT) works, and err.Error() is the text the broker sent (or
-// the errno's description). A context that ends a wait gives an error
-// matching both the context's error and ETIMEDOUT or ECANCELED.
+// A failed call returns an *Error naming the operation and its subject,
+// and wrapping the cause: "attr.get nosuch: No such file or directory",
+// "service register broker: File exists", "rpc nosuch.method: No service
+// matching nosuch.method is registered", "open /tmp/x: …" (Open names the
+// URI it was given). errors.Is(err, syscall.ENOENT) tests the errno, and
+// the cause's own text is flux-core's (the text the broker sent, or the
+// errno's description). errors.As reaches the cause: a
+// *json.UnmarshalTypeError from Payload.Decode, a *runtime.Error with the
+// errno and text a C caller would see. A context that ends a wait gives
+// an error matching both the context's error and ETIMEDOUT or ECANCELED.
+// KVS operations return *KVSError, and every call on a closed handle
+// ErrClosed. See the Error example.
 //
 // # Payloads
 //
@@ -111,7 +149,11 @@
 // Reconnect (flux_reconnect) replaces the connection; with the RPCTrack
 // open flag pending RPCs then end with ECONNRESET. ReconnectFollowup does
 // what flux-core documents next. WithReconnect goes further and recovers
-// by itself: see its documentation.
+// by itself, in the background: calls with a context wait for the
+// recovery (bounded by their context) and go out once subscriptions and
+// services are restored, calls without one fail with ErrReconnecting,
+// and once the policy gives up every call fails at once with ErrClosed.
+// See its documentation.
 //
 // The constants and the thin methods in zz_generated_*.go are generated
 // from spec/handle.yaml; the rest of this package is written by hand on top
@@ -119,6 +161,7 @@
 package flux
 
 import (
+	"os"
 	"sync"
 	"syscall"
 
@@ -131,6 +174,7 @@ type Handle struct {
 	rt       *fluxrt.Handle
 	done     chan struct{} // closed by Close
 	doneOnce sync.Once
+	panicFn  func(*PanicError) // WithPanicHandler's hook; nil: stderr
 }
 
 // errNilHandle is returned by methods called on a nil or closed-over Handle.
@@ -142,6 +186,15 @@ func wrapHandle(rt *fluxrt.Handle) *Handle {
 		return nil
 	}
 	return &Handle{rt: rt, done: make(chan struct{})}
+}
+
+// wrapClone is wrapHandle for a clone of h: it shares h's settings.
+func (h *Handle) wrapClone(rt *fluxrt.Handle) *Handle {
+	c := wrapHandle(rt)
+	if c != nil {
+		c.panicFn = h.panicFn
+	}
+	return c
 }
 
 // Open connects to the broker at uri and starts the handle's receive loop.
@@ -161,19 +214,23 @@ func Open(uri string, opts ...Option) (*Handle, error) {
 	}
 	rt, err := fluxrt.Open(u, cfg.flags)
 	if err != nil {
-		return nil, err
+		return nil, opErr("open", openSubject(uri), err)
+	}
+	if cfg.diag != nil {
+		rt.SetDiagOutput(slogWriter{cfg.diag})
 	}
 	d, err := rt.RecvLoopStart()
 	if err != nil {
 		rt.Close()
-		return nil, err
+		return nil, opErr("open", openSubject(uri), err)
 	}
 	h := wrapHandle(rt)
+	h.panicFn = cfg.panicFn
 	if cfg.reconnect != nil {
 		if err := rt.AutoReconnect(*cfg.reconnect, cfg.statusFunc()); err != nil {
 			rt.Close()
 			<-d.Done()
-			return nil, err
+			return nil, opErr("open", openSubject(uri), err)
 		}
 	} else if sf := cfg.statusFunc(); sf != nil {
 		d.SetErrorHandler(func(err error) { go sf(fluxrt.ConnClosed, err) })
@@ -181,17 +238,40 @@ func Open(uri string, opts ...Option) (*Handle, error) {
 	return h, nil
 }
 
-// Close drops this reference to the handle. It first stops the message
-// handlers registered on this handle with HandleFunc (their context is
-// cancelled and a running one is waited for, unless Close is called from
-// it). The last reference closes the connection: the receive loop is
-// stopped and waited for, pending RPCs fail with ENOSYS and subscription
-// channels are closed. Close on a nil Handle does nothing.
-func (h *Handle) Close() {
-	if h == nil || h.rt == nil {
-		return
+// openSubject names the broker Open was asked for: uri as the caller gave
+// it, or for "" the URI chosen in its place and where it came from.
+func openSubject(uri string) string {
+	if uri != "" {
+		return uri
 	}
-	h.doneOnce.Do(func() { close(h.done) })
+	if env := os.Getenv("FLUX_URI"); env != "" {
+		return env + " (from FLUX_URI)"
+	}
+	return "local:///run/flux/local (default, FLUX_URI is unset)"
+}
+
+// Close closes this handle value: a clone made with Clone is closed by
+// its own Close, and closing the handle it came from leaves it working.
+// It first stops the message handlers registered on this handle with
+// HandleFunc (their context is cancelled and a running one is waited for,
+// unless Close is called from it). When no handle value of the connection
+// is left open the connection is closed: the receive loop is stopped and
+// waited for, pending RPCs fail with ErrClosed (or ENOSYS on a clone still
+// open) and subscription channels are closed. Every later call on h
+// returns ErrClosed, Run returns nil. Close returns nil the first time
+// and ErrClosed after; it is a no-op on a nil Handle.
+func (h *Handle) Close() error {
+	if h == nil || h.rt == nil {
+		return nil
+	}
+	first := false
+	h.doneOnce.Do(func() {
+		first = true
+		close(h.done)
+	})
+	if !first {
+		return ErrClosed
+	}
 	h.rt.GoMsgHandlersStop()
 	d := h.rt.RecvLoop()
 	closed := h.rt.Closed()
@@ -203,21 +283,22 @@ func (h *Handle) Close() {
 		}
 	default:
 	}
+	return nil
 }
 
 // Rank returns the rank of the broker the handle is connected to. The
 // first call asks the broker (attribute "rank"); later calls use the cache.
 func (h *Handle) Rank() (uint32, error) {
-	if h == nil || h.rt == nil {
-		return 0, errNilHandle
+	if err := h.usable(); err != nil {
+		return 0, err
 	}
 	return h.rt.GetRank()
 }
 
 // Size returns the number of brokers in the instance.
 func (h *Handle) Size() (uint32, error) {
-	if h == nil || h.rt == nil {
-		return 0, errNilHandle
+	if err := h.usable(); err != nil {
+		return 0, err
 	}
 	return h.rt.GetSize()
 }
@@ -225,8 +306,8 @@ func (h *Handle) Size() (uint32, error) {
 // dispatcher returns the running receive loop of h's connection, starting
 // it again if it was stopped (a clone made by the runtime directly).
 func (h *Handle) recvLoop() (*fluxrt.RecvLoop, error) {
-	if h == nil || h.rt == nil {
-		return nil, errNilHandle
+	if err := h.usable(); err != nil {
+		return nil, err
 	}
 	if d := h.rt.RecvLoop(); d != nil {
 		return d, nil

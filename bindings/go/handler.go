@@ -130,8 +130,8 @@ func (hd *Handler) Remove() {
 // Handlers do not subscribe to events or register services: do that with
 // EventSubscribe and RegisterServiceName. A nil fn gives EINVAL.
 func (h *Handle) HandleFunc(match Match, fn HandlerFunc, opts ...HandlerOption) (*Handler, error) {
-	if h == nil || h.rt == nil {
-		return nil, errNilHandle
+	if err := h.usable(); err != nil {
+		return nil, err
 	}
 	if fn == nil {
 		return nil, fluxrt.ErrnoError(syscall.EINVAL)
@@ -141,7 +141,12 @@ func (h *Handle) HandleFunc(match Match, fn HandlerFunc, opts ...HandlerOption) 
 	}
 	mh, err := h.rt.GoMsgHandlerCreate(fluxrt.Match{TypeMask: int(match.Types), TopicGlob: match.Topic},
 		func(ctx context.Context, rh *fluxrt.Handle, _ *fluxrt.MsgHandler, m *msg.Message) {
-			fn(ctx, toMessage(m), &responder{h: rh, m: m})
+			r := &responder{h: rh, m: m}
+			var answer func()
+			if m.Type == msg.TypeRequest {
+				answer = panicAnswer(&r.ans, func(e syscall.Errno, text string) error { return respondError(rh, m, e, text) })
+			}
+			h.guard("HandleFunc", m.Topic, answer, func() { fn(ctx, toMessage(m), r) })
 		})
 	if err != nil {
 		return nil, err
@@ -157,16 +162,23 @@ func (h *Handle) HandleFunc(match Match, fn HandlerFunc, opts ...HandlerOption) 
 
 // responder is the Responder given to handlers.
 type responder struct {
-	h *fluxrt.Handle
-	m *msg.Message
+	h   *fluxrt.Handle
+	m   *msg.Message
+	ans answered
 }
 
 // Respond answers the request with payload.
-func (r *responder) Respond(payload any) error { return respond(r.h, r.m, payload) }
+func (r *responder) Respond(payload any) error {
+	err := respond(r.h, r.m, payload)
+	r.ans.note(r.m.HasFlag(msg.FlagStreaming), false, err)
+	return err
+}
 
 // RespondError answers the request with an error.
 func (r *responder) RespondError(errno syscall.Errno, text string) error {
-	return respondError(r.h, r.m, errno, text)
+	err := respondError(r.h, r.m, errno, text)
+	r.ans.note(r.m.HasFlag(msg.FlagStreaming), true, err)
+	return err
 }
 
 // RegisterServiceName registers name with the broker, so that requests
@@ -178,8 +190,8 @@ func (r *responder) RespondError(errno syscall.Errno, text string) error {
 // guests, names not starting with "<userid>-" (EPERM). Unregister the
 // returned Service to stop the requests.
 func (h *Handle) RegisterServiceName(ctx context.Context, name string) (*Service, error) {
-	if h == nil || h.rt == nil {
-		return nil, errNilHandle
+	if err := h.usable(); err != nil {
+		return nil, err
 	}
 	if _, err := h.recvLoop(); err != nil {
 		return nil, err
@@ -197,8 +209,8 @@ func (h *Handle) RegisterServiceName(ctx context.Context, name string) (*Service
 // (a handle and its clones share theirs); each needs its own
 // EventUnsubscribe.
 func (h *Handle) EventSubscribe(ctx context.Context, topic string) error {
-	if h == nil || h.rt == nil {
-		return errNilHandle
+	if err := h.usable(); err != nil {
+		return err
 	}
 	if _, err := h.recvLoop(); err != nil {
 		return err
@@ -210,8 +222,8 @@ func (h *Handle) EventSubscribe(ctx context.Context, topic string) error {
 // (flux_event_unsubscribe); the broker answers ENOENT for a topic that
 // is not subscribed.
 func (h *Handle) EventUnsubscribe(ctx context.Context, topic string) error {
-	if h == nil || h.rt == nil {
-		return errNilHandle
+	if err := h.usable(); err != nil {
+		return err
 	}
 	if _, err := h.recvLoop(); err != nil {
 		return err

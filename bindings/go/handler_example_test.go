@@ -38,5 +38,5 @@ func ExampleHandle_HandleFunc() {
 	fmt.Println(err)
 	// Output:
 	// en: hello, world
-	// Unknown service method 'greeter.bye'
+	// rpc greeter.bye: Unknown service method 'greeter.bye'
 }

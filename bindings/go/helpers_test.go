@@ -47,7 +47,7 @@ func (tb *testBroker) open(t testing.TB, opts ...Option) *Handle {
 	if err != nil {
 		t.Fatalf("Open(%q): %v", tb.uri, err)
 	}
-	t.Cleanup(h.Close)
+	t.Cleanup(func() { _ = h.Close() })
 	return h
 }
 

@@ -20,7 +20,7 @@ func benchJobHandle(b *testing.B) (*flux.Handle, *flux.Jobspec) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(h.Close)
+	b.Cleanup(func() { _ = h.Close() })
 	spec, err := flux.JobspecFromCommand([]string{"true"}, flux.Environ(os.Environ()))
 	if err != nil {
 		b.Fatal(err)

@@ -66,8 +66,11 @@ func (v Value) Decode(dst any) error {
 
 // runtimeHandle returns h's runtime handle with its receive loop running.
 func (kv *KVS) runtimeHandle() (*fluxrt.Handle, error) {
-	if kv == nil || kv.h == nil || kv.h.rt == nil {
+	if kv == nil {
 		return nil, errNilHandle
+	}
+	if err := kv.h.usable(); err != nil {
+		return nil, err
 	}
 	if _, err := kv.h.recvLoop(); err != nil {
 		return nil, err

@@ -20,7 +20,7 @@ func kvsBenchHandle(b *testing.B) *Handle {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(h.Close)
+	b.Cleanup(func() { _ = h.Close() })
 	return h
 }
 
@@ -32,7 +32,8 @@ func BenchmarkKVSLookup(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		if _, err := kv.Get(ctx, "bench.lookup"); err != nil {
 			b.Fatal(err)
 		}
@@ -44,7 +45,8 @@ func BenchmarkKVSCommit(b *testing.B) {
 	ctx := testCtx(b)
 	kv := h.KVS()
 	b.ResetTimer()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		if _, err := kv.Txn().Put("bench.commit", "value").Commit(ctx); err != nil {
 			b.Fatal(err)
 		}
@@ -65,7 +67,8 @@ func BenchmarkKVSRuntimeLookup(b *testing.B) {
 	}
 	f.Destroy()
 	b.ResetTimer()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		f, err := kvs.Lookup(h, "", 0, "bench.rtlookup")
 		if err != nil {
 			b.Fatal(err)
@@ -81,7 +84,8 @@ func BenchmarkKVSRuntimeCommit(b *testing.B) {
 	in := fluxtest.Shared(b, fluxtest.Options{Full: true})
 	h := rtOpen(b, in.URI)
 	b.ResetTimer()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		txn := kvs.NewTxn()
 		_ = txn.Put(0, "bench.rtcommit", "value")
 		f, err := kvs.Commit(h, "", 0, txn)

@@ -22,7 +22,7 @@ func kvsHandle(t *testing.T) *Handle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(h.Close)
+	t.Cleanup(func() { _ = h.Close() })
 	return h
 }
 

@@ -27,7 +27,7 @@ func openRank(t *testing.T, in *fluxtest.Instance, rank int) *Handle {
 	if err != nil {
 		t.Fatalf("Open rank %d: %v", rank, err)
 	}
-	t.Cleanup(h.Close)
+	t.Cleanup(func() { _ = h.Close() })
 	return h
 }
 

@@ -1,6 +1,8 @@
 package flux
 
 import (
+	"log/slog"
+
 	fluxrt "github.com/fluxgo/fluxgo/runtime"
 )
 
@@ -16,6 +18,8 @@ type openConfig struct {
 	reconnect *ReconnectPolicy
 	status    func(Status, error)
 	statusCh  chan<- StatusEvent
+	panicFn   func(*PanicError)
+	diag      slog.Handler
 }
 
 // applyOpen adds the flag to the open flags.
@@ -73,7 +77,22 @@ type ReconnectPolicy = fluxrt.ReconnectPolicy
 // the broker's RUN state, and registers every service and subscribes to
 // every event topic again, so subscriptions and services keep working
 // with no user code. Only local:// URIs can reconnect. Progress is
-// reported through WithStatus or WithStatusChannel.
+// reported through WithStatus or WithStatusChannel; Reconnected comes
+// once services and subscriptions are restored.
+//
+// Recovery runs on a goroutine of the handle, never on a caller's. While
+// it runs, calls that take a context (RPC, Publish, Subscribe,
+// RegisterService, Attr, ...) wait for it to finish — their request goes
+// out only after subscriptions and services are restored, so an event
+// published then reaches this handle's subscriptions — or for their
+// context to end, whichever comes first. Calls that cannot wait
+// (RPCAsync, PublishRaw) fail at once with ErrReconnecting. A Publish
+// that returned its sequence number was accepted by the broker; one in
+// flight when the connection broke fails (ECONNRESET) and may or may not
+// have been published. When the policy gives up the handle's connection
+// is closed for good: every later call fails at once with an error
+// matching ErrClosed (wrapping the last reconnect error), Run returns it,
+// and no new attempt is made.
 func WithReconnect(policy ReconnectPolicy) Option {
 	return optionFunc(func(c *openConfig) { c.reconnect = &policy })
 }

@@ -20,13 +20,15 @@ func (p Payload) Text() string {
 }
 
 // Decode unmarshals a JSON payload into v; a payload that is missing or
-// not JSON is EPROTO.
+// does not decode into v is EPROTO, an *Error wrapping the decoder's
+// error (errors.As reaches a *json.UnmarshalTypeError or
+// *json.SyntaxError).
 func (p Payload) Decode(v any) error {
 	if len(p) == 0 {
-		return fluxrt.ErrnoError(syscall.EPROTO)
+		return opErr("payload decode", "", fluxrt.Errorf(syscall.EPROTO, "no payload"))
 	}
 	if err := json.Unmarshal([]byte(p.Text()), v); err != nil {
-		return &fluxrt.Error{Errno: syscall.EPROTO, Text: err.Error()}
+		return opErr("payload decode", "", &decodeError{cause: err})
 	}
 	return nil
 }

@@ -82,16 +82,21 @@ func toMessage(m *msg.Message) *Message {
 
 // Future is an RPC in flight, from RPCAsync. Close it when done with it.
 type Future struct {
-	f *fluxrt.Future
+	f     *fluxrt.Future
+	h     *Handle // the handle that sent it
+	topic string
 }
 
 // RPCAsync sends a request and returns at once; see RPC for the arguments.
 func (h *Handle) RPCAsync(topic string, payload any, opts ...RPCOption) (*Future, error) {
-	if h == nil || h.rt == nil {
-		return nil, errNilHandle
+	if err := h.usable(); err != nil {
+		return nil, err
+	}
+	if err := h.ready(nil); err != nil {
+		return nil, opErr("rpc", topic, err)
 	}
 	if _, err := h.recvLoop(); err != nil {
-		return nil, err
+		return nil, opErr("rpc", topic, err)
 	}
 	cfg := rpcConfig{nodeid: NodeIDAny}
 	for _, o := range opts {
@@ -101,13 +106,13 @@ func (h *Handle) RPCAsync(topic string, payload any, opts ...RPCOption) (*Future
 	}
 	p, err := encodePayload(payload)
 	if err != nil {
-		return nil, err
+		return nil, opErr("rpc", topic, err)
 	}
 	f, err := h.rt.RPC(topic, p, cfg.nodeid, cfg.flags)
 	if err != nil {
-		return nil, err
+		return nil, opErr("rpc", topic, err)
 	}
-	return &Future{f: f}, nil
+	return &Future{f: f, h: h, topic: topic}, nil
 }
 
 // RPC sends a request for topic with payload and waits for the response.
@@ -115,9 +120,14 @@ func (h *Handle) RPCAsync(topic string, payload any, opts ...RPCOption) (*Future
 // RPCNoResponse it returns an empty Message as soon as the request is
 // sent. For streaming RPCs use RPCStream.
 func (h *Handle) RPC(ctx context.Context, topic string, payload any, opts ...RPCOption) (*Message, error) {
-	f, err := h.RPCAsync(topic, payload, opts...)
+	var f *Future
+	err := h.retrySend(ctx, func() error {
+		var err error
+		f, err = h.RPCAsync(topic, payload, opts...)
+		return err
+	})
 	if err != nil {
-		return nil, err
+		return nil, opErr("rpc", topic, err)
 	}
 	defer f.Close()
 	return f.Get(ctx)
@@ -129,13 +139,23 @@ func (f *Future) Get(ctx context.Context) (*Message, error) {
 		return nil, errNilHandle
 	}
 	if err := f.f.Wait(ctx); err != nil {
-		return nil, err
+		return nil, f.closedOr(err)
 	}
 	m, err := f.f.Get()
 	if err != nil {
-		return nil, err
+		return nil, f.closedOr(err)
 	}
 	return toMessage(m), nil
+}
+
+// closedOr returns ErrClosed in place of err once the handle that sent
+// the RPC is closed (the runtime ends its RPCs with ENOSYS then), and
+// otherwise err as an *Error naming the RPC's topic.
+func (f *Future) closedOr(err error) error {
+	if f.h != nil && f.h.usable() == ErrClosed {
+		return ErrClosed
+	}
+	return opErr("rpc", f.topic, err)
 }
 
 // Ready reports whether a response (or error) is available.
@@ -157,12 +177,14 @@ func (f *Future) Then(fn func(*Message, error)) error {
 		return fluxrt.ErrnoError(syscall.EINVAL)
 	}
 	return f.f.Then(func(rf *fluxrt.Future) {
-		m, err := rf.Get()
-		if err != nil {
-			fn(nil, err)
-			return
-		}
-		fn(toMessage(m), nil)
+		f.h.guard("Future.Then", f.topic, nil, func() {
+			m, err := rf.Get()
+			if err != nil {
+				fn(nil, f.closedOr(err))
+				return
+			}
+			fn(toMessage(m), nil)
+		})
 	})
 }
 

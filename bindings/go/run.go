@@ -10,8 +10,11 @@ import "context"
 // nil after Close; or the error that broke the connection (with
 // WithReconnect, once reconnecting gave up).
 func (h *Handle) Run(ctx context.Context) error {
-	if h == nil || h.rt == nil {
-		return errNilHandle
+	if err := h.usable(); err != nil {
+		if err == ErrClosed {
+			return nil
+		}
+		return err
 	}
 	d, err := h.recvLoop()
 	if err != nil {

@@ -23,46 +23,6 @@ const (
 	NoRequeue OpenFlag = 0x40
 )
 
-// RequeueWhere is one of where flux_requeue() puts a message.
-type RequeueWhere int
-
-// Where flux_requeue() puts a message.
-const (
-	// RequeueHead is FLUX_RQ_HEAD: Put the message at the head of the receive queue.
-	RequeueHead RequeueWhere = 1
-	// RequeueTail is FLUX_RQ_TAIL: Put the message at the tail of the receive queue.
-	RequeueTail RequeueWhere = 2
-)
-
-// PollEvent is one of bits returned by flux_pollevents().
-type PollEvent int
-
-// Bits returned by flux_pollevents().
-const (
-	// PollIn is FLUX_POLLIN: A message can be received.
-	PollIn PollEvent = 1
-	// PollOut is FLUX_POLLOUT: A message can be sent.
-	PollOut PollEvent = 2
-	// PollErr is FLUX_POLLERR: The connection has failed.
-	PollErr PollEvent = 4
-)
-
-// Option names for flux_opt_set() and flux_opt_get().
-const (
-	// OptTestingUserid is FLUX_OPT_TESTING_USERID: Userid stamped on every sent message (testing).
-	OptTestingUserid = "flux::testing_userid"
-	// OptTestingRolemask is FLUX_OPT_TESTING_ROLEMASK: Rolemask stamped on every sent message (testing).
-	OptTestingRolemask = "flux::testing_rolemask"
-	// OptRouterName is FLUX_OPT_ROUTER_NAME: Turns an interthread handle into a router end with this name.
-	OptRouterName = "flux::router_name"
-	// OptSendQueueCount is FLUX_OPT_SEND_QUEUE_COUNT: Number of messages waiting to be received by the peer.
-	OptSendQueueCount = "flux::send_queue_count"
-	// OptRecvQueueCount is FLUX_OPT_RECV_QUEUE_COUNT: Number of messages waiting to be received by this handle.
-	OptRecvQueueCount = "flux::recv_queue_count"
-	// OptPollfdEvents is FLUX_OPT_POLLFD_EVENTS: Poll events the connector's file descriptor reports.
-	OptPollfdEvents = "flux::pollfd_events"
-)
-
 // MsgType is one of message types; used as bit masks in struct flux_match.
 type MsgType int
 
@@ -145,17 +105,6 @@ const (
 const (
 	// EventPrivateFlag is FLUX_EVENT_PRIVATE: Declared by flux-core's event.h; flux_event_publish rejects it with EINVAL.
 	EventPrivateFlag = 1
-)
-
-// ReactorFlag is one of flags for flux_reactor_run().
-type ReactorFlag int
-
-// Flags for flux_reactor_run().
-const (
-	// ReactorNoWait is FLUX_REACTOR_NOWAIT: Run the loop once without blocking.
-	ReactorNoWait ReactorFlag = 1
-	// ReactorOnce is FLUX_REACTOR_ONCE: Run the loop once, blocking until at least one event.
-	ReactorOnce ReactorFlag = 2
 )
 
 // RPCFlag is one of flags for flux_rpc() and friends.

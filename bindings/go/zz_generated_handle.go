@@ -4,17 +4,17 @@ package flux
 
 // Clone is flux_clone: Make another handle on the same connection with its own flags, aux data, reactor and message dispatcher.
 func (h *Handle) Clone() (*Handle, error) {
-	if h == nil || h.rt == nil {
-		return nil, errNilHandle
+	if err := h.usable(); err != nil {
+		return nil, err
 	}
 	r0, r1 := h.rt.Clone()
-	return wrapHandle(r0), r1
+	return h.wrapClone(r0), r1
 }
 
 // Reconnect is flux_reconnect: Replace the broker connection with a new one (new UUID). Only local:// and ssh:// support it (ssh:// goes beyond flux-core, which has none); pending RPCs fail with ECONNRESET under FLUX_O_RPCTRACK.
 func (h *Handle) Reconnect() error {
-	if h == nil || h.rt == nil {
-		return errNilHandle
+	if err := h.usable(); err != nil {
+		return err
 	}
 	r0 := h.rt.Reconnect()
 	return r0
@@ -22,7 +22,7 @@ func (h *Handle) Reconnect() error {
 
 // SetFlags is flux_flags_set: Add flags to the handle; the open-only flags are silently ignored.
 func (h *Handle) SetFlags(flags OpenFlag) {
-	if h == nil || h.rt == nil {
+	if h.usable() != nil {
 		return
 	}
 	h.rt.FlagsSet(int(flags))
@@ -30,7 +30,7 @@ func (h *Handle) SetFlags(flags OpenFlag) {
 
 // UnsetFlags is flux_flags_unset: Remove flags from the handle.
 func (h *Handle) UnsetFlags(flags OpenFlag) {
-	if h == nil || h.rt == nil {
+	if h.usable() != nil {
 		return
 	}
 	h.rt.FlagsUnset(int(flags))
@@ -38,7 +38,7 @@ func (h *Handle) UnsetFlags(flags OpenFlag) {
 
 // Flags is flux_flags_get: Return the handle's own flags.
 func (h *Handle) Flags() OpenFlag {
-	if h == nil || h.rt == nil {
+	if h.usable() != nil {
 		return 0
 	}
 	r0 := h.rt.FlagsGet()

@@ -7,11 +7,13 @@
 //
 //	fluxbroker [-rundir DIR] [-v] [-- COMMAND ARGS...]
 //
-// It listens on DIR/local-0 (DIR defaults to a new temporary directory)
-// and prints FLUX_URI=local://DIR/local-0 on stdout. With a command, it
-// runs the command with FLUX_URI in its environment and exits with the
-// command's status, like flux start. Without one, it serves until SIGINT or
-// SIGTERM, then removes its socket (and the temporary directory it made).
+// It listens on DIR/local-0 (DIR defaults to a new temporary directory).
+// With a command, it runs the command with FLUX_URI=local://DIR/local-0 in
+// its environment and exits with the command's status, like flux start;
+// the command's standard output is its own (with -v the URI is printed on
+// standard error). Without one, it prints FLUX_URI=local://DIR/local-0 on
+// standard output and serves until SIGINT or SIGTERM, then removes its
+// socket (and the temporary directory it made).
 //
 // SIGHUP restarts the broker: every connection is dropped and the socket is
 // listened on again, which lets tests (the C ABI tests among them) exercise
@@ -61,7 +63,12 @@ func run() int {
 		fmt.Fprintln(os.Stderr, "fluxbroker:", err)
 		return 1
 	}
-	fmt.Printf("FLUX_URI=%s\n", b.URI())
+	args := flag.Args()
+	if len(args) == 0 {
+		fmt.Printf("FLUX_URI=%s\n", b.URI())
+	} else if *verbose {
+		fmt.Fprintf(os.Stderr, "fluxbroker: FLUX_URI=%s\n", b.URI())
+	}
 
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
@@ -77,7 +84,6 @@ func run() int {
 		}
 	}()
 
-	args := flag.Args()
 	if len(args) == 0 {
 		<-sigs
 		return 0

@@ -35,7 +35,8 @@ func BenchmarkEncode(b *testing.B) {
 			buf := make([]byte, 0, EncodedSize(m))
 			b.SetBytes(int64(EncodedSize(m)))
 			b.ReportAllocs()
-			for b.Loop() {
+			b.ResetTimer()
+			for range b.N {
 				out, err := AppendEncode(buf[:0], m)
 				if err != nil {
 					b.Fatal(err)
@@ -55,7 +56,8 @@ func BenchmarkDecode(b *testing.B) {
 			}
 			b.SetBytes(int64(len(enc)))
 			b.ReportAllocs()
-			for b.Loop() {
+			b.ResetTimer()
+			for range b.N {
 				if _, err := Decode(enc); err != nil {
 					b.Fatal(fmt.Sprint(err))
 				}
