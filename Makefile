@@ -51,7 +51,7 @@ help:
 	@echo "make bench     Go benchmarks"
 	@echo "make bench-c   the C benchmark kit against our library and the stand-in broker"
 	@echo "make interop   Go binding, examples and C tests against a real one-rank flux-core broker"
-	@echo "make ctest-jobs the C job suite in a full flux-core instance, on both libraries"
+	@echo "make ctest-jobs the C job suite, flux job (attach too) and flux exec in a full flux-core instance, on both libraries"
 	@echo "make multirank the C multi-rank suite under flux start --test-size=4, on both libraries"
 	@echo "make ctest-flux-core   run the C tests against flux-core's own library"
 	@echo "make kvs-ctest          the C KVS suite on both libraries in a full flux-core instance"
@@ -111,7 +111,7 @@ lib: $(LIB) $(INCDIR)/flux/core.h $(LIBDIR)/pkgconfig/flux-core.pc
 $(LIB): $(CAPI_SRC)
 	@mkdir -p $(LIBDIR)
 	CGO_ENABLED=1 $(GO) build -buildmode=c-shared -o $@ \
-		-ldflags '-w -X main.builtinPrefix=$(FLUX_PREFIX) -extldflags "-Wl,-soname,$(LIBNAME) -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
+		-ldflags '-w -X main.builtinPrefix=$(FLUX_PREFIX) -extldflags "-Wl,-soname,$(LIBNAME) -Wl,-Bsymbolic-functions -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
 		./bindings/capi
 	rm -f $(LIBDIR)/*.h
 	ln -sf $(LIBNAME) $(LIBDIR)/libflux-core.so
@@ -199,7 +199,7 @@ VALGRIND := env LD_LIBRARY_PATH=$(VGLIBDIR) GODEBUG=cpu.rdtscp=off \
 $(VGLIBDIR)/$(LIBNAME): $(CAPI_SRC)
 	@mkdir -p $(VGLIBDIR)
 	CGO_ENABLED=1 $(GO) build -tags valgrind -buildmode=c-shared -o $@ \
-		-ldflags '-w -X main.builtinPrefix=$(FLUX_PREFIX) -extldflags "-Wl,-soname,$(LIBNAME) -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
+		-ldflags '-w -X main.builtinPrefix=$(FLUX_PREFIX) -extldflags "-Wl,-soname,$(LIBNAME) -Wl,-Bsymbolic-functions -Wl,--version-script=$(CURDIR)/bindings/capi/exports.map"' \
 		./bindings/capi
 	rm -f $(VGLIBDIR)/*.h
 

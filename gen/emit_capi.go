@@ -319,7 +319,17 @@ func emitExport(f *jen.File, fn *FuncModel) {
 		case objectByC(ret) != nil:
 			k := objectByC(ret)
 			ctype := strings.TrimSuffix(NonConst(ret), " *")
-			g.Return(jen.Parens(jen.Op("*").Qual("C", ctype)).Call(jen.Id(k.Register).Call(val)))
+			reg := jen.Id(k.Register).Call(val)
+			if k.Class == ClassWatcher {
+				// A new watcher's token records its C callback and arg
+				// (bindings/capi/watcher_compat.h).
+				for i, p := range fn.Params {
+					if p.Class == ClassWatcherFunc {
+						reg = jen.Id("registerNewWatcher").Call(val, jen.Id(goIdent(p.Name)), jen.Id(goIdent(fn.Params[i+1].Name)))
+					}
+				}
+			}
+			g.Return(jen.Parens(jen.Op("*").Qual("C", ctype)).Call(reg))
 		case ret == "void *":
 			g.Return(jen.Id("anyToPointer").Call(val))
 		case ret == "double":

@@ -29,6 +29,11 @@ type objectNames[T any] struct {
 	onDestroy func(v *T, retire func())
 	// onRetire, if set, runs with the token just before it is freed.
 	onRetire func(tok unsafe.Pointer)
+	// newToken, if set, makes v's token in place of a zeroed block of
+	// tokenSize bytes; it runs with mu held.
+	newToken func(v *T) unsafe.Pointer
+	// freeToken, if set, disposes of a retired token in place of free(3).
+	freeToken func(tok unsafe.Pointer, v *T)
 }
 
 func newObjectNames[T any](what string, onDestroy func(*T, func())) *objectNames[T] {
@@ -50,7 +55,12 @@ func (n *objectNames[T]) token(v *T) unsafe.Pointer {
 		n.mu.Unlock()
 		return tok
 	}
-	tok := C.calloc(1, tokenSize)
+	var tok unsafe.Pointer
+	if n.newToken != nil {
+		tok = n.newToken(v)
+	} else {
+		tok = C.calloc(1, tokenSize)
+	}
 	n.byToken[tok] = v
 	n.byObj[v] = tok
 	n.mu.Unlock()
@@ -72,7 +82,11 @@ func (n *objectNames[T]) retire(v *T) {
 			n.onRetire(tok)
 		}
 		freeCStrings(tok)
-		C.free(tok)
+		if n.freeToken != nil {
+			n.freeToken(tok, v)
+		} else {
+			C.free(tok)
+		}
 	}
 }
 

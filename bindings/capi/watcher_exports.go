@@ -50,7 +50,7 @@ func fluxgo_flux_periodic_watcher_create(r *C.flux_reactor_t, offset, interval C
 		delete(periodicArgs.byWatcher, w)
 		periodicArgs.Unlock()
 	})
-	return (*C.flux_watcher_t)(registerWatcher(w))
+	return (*C.flux_watcher_t)(registerNewWatcher(w, cb, arg))
 }
 
 // fluxgo_flux_periodic_watcher_reset implements flux_periodic_watcher_reset.

@@ -3402,7 +3402,7 @@ func fluxgo_flux_handle_watcher_create(r_ *C.flux_reactor_t, h *C.flux_t, events
 		setError(errp, err, nil)
 		return
 	}
-	return (*C.flux_watcher_t)(registerWatcher(r0))
+	return (*C.flux_watcher_t)(registerNewWatcher(r0, cb, arg))
 }
 
 // fluxgo_flux_handle_watcher_get_flux implements flux_handle_watcher_get_flux.
@@ -3440,7 +3440,7 @@ func fluxgo_flux_fd_watcher_create(r_ *C.flux_reactor_t, fd C.int, events C.int,
 		setError(errp, err, nil)
 		return
 	}
-	return (*C.flux_watcher_t)(registerWatcher(r0))
+	return (*C.flux_watcher_t)(registerNewWatcher(r0, cb, arg))
 }
 
 // fluxgo_flux_fd_watcher_get_fd implements flux_fd_watcher_get_fd.
@@ -3478,7 +3478,7 @@ func fluxgo_flux_timer_watcher_create(r_ *C.flux_reactor_t, after C.double, repe
 		setError(errp, err, nil)
 		return
 	}
-	return (*C.flux_watcher_t)(registerWatcher(r0))
+	return (*C.flux_watcher_t)(registerNewWatcher(r0, cb, arg))
 }
 
 // fluxgo_flux_timer_watcher_reset implements flux_timer_watcher_reset.
@@ -3529,7 +3529,7 @@ func fluxgo_flux_prepare_watcher_create(r_ *C.flux_reactor_t, cb C.flux_watcher_
 		setError(errp, err, nil)
 		return
 	}
-	return (*C.flux_watcher_t)(registerWatcher(r0))
+	return (*C.flux_watcher_t)(registerNewWatcher(r0, cb, arg))
 }
 
 // fluxgo_flux_check_watcher_create implements flux_check_watcher_create.
@@ -3548,7 +3548,7 @@ func fluxgo_flux_check_watcher_create(r_ *C.flux_reactor_t, cb C.flux_watcher_f,
 		setError(errp, err, nil)
 		return
 	}
-	return (*C.flux_watcher_t)(registerWatcher(r0))
+	return (*C.flux_watcher_t)(registerNewWatcher(r0, cb, arg))
 }
 
 // fluxgo_flux_idle_watcher_create implements flux_idle_watcher_create.
@@ -3567,7 +3567,7 @@ func fluxgo_flux_idle_watcher_create(r_ *C.flux_reactor_t, cb C.flux_watcher_f, 
 		setError(errp, err, nil)
 		return
 	}
-	return (*C.flux_watcher_t)(registerWatcher(r0))
+	return (*C.flux_watcher_t)(registerNewWatcher(r0, cb, arg))
 }
 
 // fluxgo_flux_signal_watcher_create implements flux_signal_watcher_create.
@@ -3586,7 +3586,7 @@ func fluxgo_flux_signal_watcher_create(r_ *C.flux_reactor_t, signum C.int, cb C.
 		setError(errp, err, nil)
 		return
 	}
-	return (*C.flux_watcher_t)(registerWatcher(r0))
+	return (*C.flux_watcher_t)(registerNewWatcher(r0, cb, arg))
 }
 
 // fluxgo_flux_signal_watcher_get_signum implements flux_signal_watcher_get_signum.
@@ -3628,7 +3628,7 @@ func fluxgo_flux_stat_watcher_create(r_ *C.flux_reactor_t, path *C.char, interva
 		setError(errp, err, nil)
 		return
 	}
-	return (*C.flux_watcher_t)(registerWatcher(r0))
+	return (*C.flux_watcher_t)(registerNewWatcher(r0, cb, arg))
 }
 
 // fluxgo_flux_msg_handler_create implements flux_msg_handler_create.

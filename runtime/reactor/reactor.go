@@ -27,6 +27,22 @@ const (
 	Once   = 2
 )
 
+// pollWait is the call the loop blocks in (see SetPollWait).
+var pollWait = unix.EpollWait
+
+// SetPollWait replaces the call Run blocks in, epoll_wait(2) by default,
+// with fn, which must behave the same; nil restores the default. Call it
+// before any reactor runs (it is not synchronized). The C binding uses it
+// to block in C code: a C program's own signal handler then runs on the
+// thread's C stack, from which it may call the library, instead of on a
+// goroutine's stack, where Go cannot be entered.
+func SetPollWait(fn func(epfd int, events []unix.EpollEvent, msec int) (int, error)) {
+	if fn == nil {
+		fn = unix.EpollWait
+	}
+	pollWait = fn
+}
+
 // einval is the error of calls with invalid arguments.
 func einval() error { return errno.New(syscall.EINVAL) }
 
@@ -315,7 +331,7 @@ func (r *Reactor) Run(flags int) (int, error) {
 		epfd := r.epfd
 		r.mu.Unlock()
 
-		n, err := unix.EpollWait(epfd, evs, timeout)
+		n, err := pollWait(epfd, evs, timeout)
 		if err != nil {
 			n = 0
 			if err != syscall.EINTR {

@@ -28,7 +28,8 @@ type Watcher struct {
 	prio        int
 	seq         uint64
 
-	onDestroy []func() // OnDestroy hooks, guarded by r.mu
+	onDestroy []func()   // OnDestroy hooks, guarded by r.mu
+	onRefChg  func(bool) // OnReferenceChange hook, guarded by r.mu
 }
 
 // phase orders the callbacks of one loop iteration: prepare watchers run
@@ -269,6 +270,22 @@ func (w *Watcher) setUnref(v bool) {
 	w.r.mu.Lock()
 	w.unref = v
 	w.r.wakeLocked()
+	hook := w.onRefChg
+	w.r.mu.Unlock()
+	if hook != nil {
+		hook(!v)
+	}
+}
+
+// OnReferenceChange sets fn to be told, after each Ref or Unref, whether
+// the watcher is now referenced (nil removes it). Bindings use it to keep
+// a copy of that state where C code reads it.
+func (w *Watcher) OnReferenceChange(fn func(referenced bool)) {
+	if w == nil {
+		return
+	}
+	w.r.mu.Lock()
+	w.onRefChg = fn
 	w.r.mu.Unlock()
 }
 
