@@ -239,8 +239,10 @@ static void test_fd_leaks (void)
     flux_close (h[1]);
     close (sock[0]);
     close (sock[1]);
-    ok (fdcount () == before, "no file descriptors leaked (%d before, %d after)",
-        before, fdcount ());
+    /* Not more than before: the Go runtime may close a descriptor of its
+     * own (opened at start-up) meanwhile, which is no leak. */
+    int after = fdcount ();
+    ok (after <= before, "no file descriptors leaked (%d before, %d after)", before, after);
 }
 
 int main (void)

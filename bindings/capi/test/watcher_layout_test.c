@@ -296,9 +296,10 @@ int main (void)
         "the reactor keeps running on the watchers' references");
     foreign_destroy (outer);
     foreign_destroy (w);
-    ok (count_fds () == fds,
-        "once the watchers are destroyed by the copy, the reactor is freed (%d fds, %d before)",
-        count_fds (), fds);
+    /* Not more than before (the Go runtime may close one of its own). */
+    int after = count_fds ();
+    ok (after <= fds, "once the watchers are destroyed by the copy, the reactor is freed (%d fds, %d before)",
+        after, fds);
 
     return done_testing ();
 }
