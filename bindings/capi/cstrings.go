@@ -67,8 +67,12 @@ func cbytesFor(owner unsafe.Pointer, slot string, b []byte) unsafe.Pointer {
 		hold(owner, slot, nil, nil)
 		return nil
 	}
-	s := string(b)
-	return unsafe.Pointer(cstringFor(owner, slot, &s))
+	c := C.malloc(C.size_t(len(b) + 1))
+	dst := unsafe.Slice((*byte)(c), len(b)+1)
+	copy(dst, b)
+	dst[len(b)] = 0
+	hold(owner, slot, c, nil)
+	return c
 }
 
 // freeCStrings frees everything owner holds.
