@@ -31,6 +31,9 @@ var owned = struct {
 // is nil) under slot, freeing what the slot held before. A nil p just
 // empties the slot.
 func hold(owner unsafe.Pointer, slot string, p unsafe.Pointer, fn C.flux_free_f) {
+	if p != nil {
+		messages.markHeld(owner)
+	}
 	owned.Lock()
 	slots := owned.byOwner[owner]
 	if slots == nil {
