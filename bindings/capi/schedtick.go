@@ -1,11 +1,6 @@
 package main
 
-import (
-	"os"
-	"runtime"
-
-	fluxrt "github.com/fluxgo/fluxgo/runtime"
-)
+import fluxrt "github.com/fluxgo/fluxgo/runtime"
 
 // The Go scheduler and C threads.
 //
@@ -16,18 +11,8 @@ import (
 // one goroutine too long and take it whenever the thread blocks or is in
 // C, waking a spare thread each time (fluxrt.KeepSchedTick explains it).
 // keepSchedTick, called on every future call from C (lookupFuture), lets
-// the runtime yield now and then so the monitor leaves the P alone.
-//
-// With a single P (GOMAXPROCS=1, e.g. a process bound to one CPU) the
-// monitor also takes a P in a system call whenever no other P is idle,
-// so the library asks for at least two Ps unless GOMAXPROCS is set. A KVS
-// lookup loop pinned to one CPU made 2.4 futex and 3 nanosleep calls per
-// lookup with one P, 0.4 and 0.07 with two and the tick kept moving.
-func init() {
-	if os.Getenv("GOMAXPROCS") == "" && runtime.GOMAXPROCS(0) < 2 {
-		runtime.GOMAXPROCS(2)
-	}
-}
+// the runtime yield now and then so the monitor leaves the P alone. The
+// other half, at least two Ps, is maxprocs.go.
 
 // keepSchedTick keeps the calling thread's scheduler tick moving.
 func keepSchedTick() { fluxrt.KeepSchedTick() }
