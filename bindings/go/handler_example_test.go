@@ -40,3 +40,23 @@ func ExampleHandle_HandleFunc() {
 	// en: hello, world
 	// rpc greeter.bye: Unknown service method 'greeter.bye'
 }
+
+// A panic in a callback does not end the program: the request gets an EIO
+// error response and the panic goes to the hook.
+func ExampleWithPanicHandler() {
+	b := startStandIn()
+	defer b.Close()
+	ctx := context.Background()
+	panics := make(chan *flux.PanicError, 1)
+	h, _ := flux.Open(b.URI(), flux.WithPanicHandler(func(pe *flux.PanicError) { panics <- pe }))
+	defer h.Close()
+
+	_, _ = h.RegisterService(ctx, "boom", func(*flux.ServiceRequest) { panic("out of cheese") })
+	_, err := h.RPC(ctx, "boom.now", nil)
+	fmt.Println(err)
+	pe := <-panics
+	fmt.Println(pe.Callback, pe.Topic, pe.Value)
+	// Output:
+	// rpc boom.now: request handler panicked
+	// RegisterService boom.now out of cheese
+}

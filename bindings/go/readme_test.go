@@ -1,6 +1,7 @@
 package flux
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,4 +64,30 @@ func TestReadmeExampleCompiles(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("README example does not compile: %v\n%s\n%s", err, out, prog)
 	}
+}
+
+// go.mod asks users' modules for no newer Go than the module needs: its
+// go line names 1.23 or older (a go line of 1.26.8 once forced every
+// user's module to 1.26.8). make test-go-min checks the code with that
+// toolchain.
+func TestGoDirectiveIsOldest(t *testing.T) {
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(mod), "\n") {
+		v, ok := strings.CutPrefix(strings.TrimSpace(line), "go ")
+		if !ok {
+			continue
+		}
+		var major, minor int
+		if _, err := fmt.Sscanf(v, "%d.%d", &major, &minor); err != nil {
+			t.Fatalf("go line %q: %v", line, err)
+		}
+		if major != 1 || minor > 23 {
+			t.Fatalf("go.mod says go %s, want 1.23 or older", v)
+		}
+		return
+	}
+	t.Fatal("go.mod has no go line")
 }

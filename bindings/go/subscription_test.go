@@ -3,6 +3,8 @@ package flux
 import (
 	"errors"
 	"fmt"
+	goruntime "runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -117,5 +119,67 @@ func TestSubscriptionQueueLimit(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// 30,000 unread 1 KiB events on a subscription with QueueLimit leave the
+// heap about where it was (unbounded, they once took it from 142 KiB to
+// 36 MiB): at most the limit waits, Pending says so, Dropped counts the
+// rest.
+func TestSubscriptionQueueLimitBoundsHeap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("publishes 30,000 events")
+	}
+	tb := startBroker(t)
+	sub := tb.open(t)
+	pub := tb.open(t)
+	ctx := testCtx(t)
+	const n, limit, size = 30000, 100, 1024
+	s, err := sub.Subscribe(ctx, "heap.", QueueLimit(limit, DropOldest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Unsubscribe(ctx)
+	payload := strings.Repeat("x", size)
+	heap := func() uint64 {
+		var ms goruntime.MemStats
+		goruntime.GC()
+		goruntime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	before := heap()
+	for i := 0; i < n; i++ {
+		if err := pub.PublishRaw("heap.x", payload); err != nil {
+			t.Fatalf("publish %d: %v", i, err)
+		}
+	}
+	// PublishRaw does not wait for the broker; one confirmed publish
+	// after them means all were sent, and then all arrive in order.
+	if _, err := pub.Publish(ctx, "heap.last", payload); err != nil {
+		t.Fatal(err)
+	}
+	for start := time.Now(); uint64(s.Pending())+s.Dropped() < n+1; time.Sleep(10 * time.Millisecond) {
+		if time.Since(start) > 60*time.Second {
+			t.Fatalf("after 60s: Pending %d + Dropped %d < %d", s.Pending(), s.Dropped(), n+1)
+		}
+	}
+	after := heap()
+	// The queue holds about limit*size bytes; 30,000 events would be
+	// over 30 MiB. 8 MiB leaves room for the rest of the process.
+	const bound = 8 << 20
+	if after > before && after-before > bound {
+		t.Fatalf("heap grew by %d KiB with %d unread events (limit %d), want under %d KiB",
+			(after-before)>>10, n+1, limit, bound>>10)
+	}
+	t.Logf("heap %d KiB -> %d KiB", before>>10, after>>10)
+	if got := s.Pending(); got != limit {
+		t.Fatalf("Pending = %d, want %d", got, limit)
+	}
+	if got := s.Dropped(); got != n+1-limit {
+		t.Fatalf("Dropped = %d, want %d", got, n+1-limit)
+	}
+	m := <-s.C()
+	if got := m.Payload.Text(); got != payload {
+		t.Fatalf("first queued event: %d bytes, want %d", len(got), size)
 	}
 }

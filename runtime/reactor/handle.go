@@ -105,12 +105,36 @@ func (hw *handleWatch) hevents() int {
 	return ev
 }
 
+// prepareHook, when set (by tests), runs in prepareCB between asking the
+// handle for its events and starting the part that waits for them: the
+// window in which another goroutine may stop the handle watcher.
+var prepareHook func()
+
 func (hw *handleWatch) prepareCB(r *Reactor, _ *Watcher, _ int) {
+	part := hw.fdw
 	if hw.hevents()&hw.events != 0 {
-		hw.idle.Start()
-	} else {
-		hw.fdw.Start()
+		part = hw.idle
 	}
+	if prepareHook != nil {
+		prepareHook()
+	}
+	hw.startPart(r, part)
+}
+
+// startPart starts the idle or fd part, but only while the handle watcher
+// is still started: the check and the start happen under the reactor's
+// lock, so a Stop or Destroy from another goroutine either comes first
+// (and nothing starts) or comes after (and stops the part too). Without
+// that, a part started just after a concurrent Stop stayed active on its
+// own, and Run never returned for want of active watchers.
+func (hw *handleWatch) startPart(r *Reactor, part *Watcher) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !hw.prep.active || hw.w.destroyed || part.destroyed || r.closed || part.active {
+		return
+	}
+	part.ops.armLocked(r, part)
+	r.startLocked(part)
 }
 
 func (hw *handleWatch) checkCB(r *Reactor, _ *Watcher, _ int) {

@@ -3,6 +3,7 @@ package reactor
 import (
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -116,5 +117,59 @@ func TestHandleWatcherArgs(t *testing.T) {
 	defer fd.Destroy()
 	if _, err := fd.Source(); err == nil {
 		t.Fatal("Source on an fd watcher did not fail")
+	}
+}
+
+// A handle watcher stopped from another goroutine while its prepare part
+// is deciding what to wait on must leave nothing running: Run returns.
+// prepareHook holds the reactor's goroutine in that window while the test
+// stops the watcher, so the interleaving that once left the fd part
+// active on its own (and Run blocked for good) happens every time.
+func TestHandleWatcherStopDuringPrepare(t *testing.T) {
+	for _, ready := range []bool{false, true} { // fd part, idle part
+		r, err := New(0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := newFakeSource(t)
+		if ready {
+			src.add()
+		}
+		w, err := r.NewHandleWatcher(src, PollIn, func(*Reactor, *Watcher, int) {})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inWindow := make(chan struct{})
+		proceed := make(chan struct{})
+		var once sync.Once
+		prepareHook = func() {
+			once.Do(func() {
+				close(inWindow)
+				<-proceed
+			})
+		}
+		w.Start()
+		done := make(chan int, 1)
+		go func() {
+			n, _ := r.Run(0)
+			done <- n
+		}()
+		<-inWindow
+		w.Stop()
+		close(proceed)
+		select {
+		case n := <-done:
+			if n != 0 {
+				t.Errorf("ready=%v: Run returned %d active watchers, want 0", ready, n)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("ready=%v: Run did not return after the handle watcher was stopped (%d active)", ready, r.ActiveCount())
+		}
+		prepareHook = nil
+		if w.IsActive() || r.ActiveCount() != 0 {
+			t.Errorf("ready=%v: watcher active=%v, reactor active count %d", ready, w.IsActive(), r.ActiveCount())
+		}
+		w.Destroy()
+		r.Destroy()
 	}
 }
