@@ -104,8 +104,12 @@ func (c *core) syncBuffered() {
 	}
 	if br.HasBuffered() {
 		raiseEventfd(c.bufFD)
-	} else {
+		c.bufRaised = true
+	} else if c.bufRaised {
+		// Draining a counter that is already zero is a read failing with
+		// EAGAIN: one system call per receive for nothing.
 		drainEventfd(c.bufFD)
+		c.bufRaised = false
 	}
 }
 
