@@ -102,12 +102,15 @@ func (c *core) syncBuffered() {
 	if !ok {
 		return
 	}
+	// bufFD only has to be non-zero or zero: raising it again, or
+	// draining a counter already at zero (a read failing with EAGAIN),
+	// would be a system call per receive for nothing.
 	if br.HasBuffered() {
-		raiseEventfd(c.bufFD)
-		c.bufRaised = true
+		if !c.bufRaised {
+			raiseEventfd(c.bufFD)
+			c.bufRaised = true
+		}
 	} else if c.bufRaised {
-		// Draining a counter that is already zero is a read failing with
-		// EAGAIN: one system call per receive for nothing.
 		drainEventfd(c.bufFD)
 		c.bufRaised = false
 	}
