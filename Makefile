@@ -148,6 +148,7 @@ fuzz-short:
 	$(GO) test -run='^$$' -fuzz='^FuzzIDParse$$' -fuzztime=$(FUZZTIME) ./runtime/job
 	$(GO) test -run='^$$' -fuzz='^FuzzJobspecCheck$$' -fuzztime=$(FUZZTIME) ./runtime/job
 	$(GO) test -run='^$$' -fuzz='^FuzzDecodeTree$$' -fuzztime=$(FUZZTIME) ./runtime/kvs
+	$(GO) test -run='^$$' -fuzz='^FuzzDecodeLookupResponse$$' -fuzztime=$(FUZZTIME) ./runtime/kvs
 
 fuzz:
 	$(MAKE) fuzz-short FUZZTIME=3000000x

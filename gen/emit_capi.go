@@ -83,286 +83,204 @@ func emitCapiExports(m *Model) ([]byte, error) {
 	return render(f)
 }
 
+// emitExport writes one //export function. Its body is, in order: the
+// prologue (exportCtx.prologue), one conversion per C parameter
+// (exportCtx.param, emit_capi_params.go), the runtime call
+// (exportCtx.call), the out-parameters (exportCtx.storeOut) and the C
+// return value (exportCtx.ret, emit_capi_results.go):
+//
+//	//export fluxgo_flux_attr_get
+//	func fluxgo_flux_attr_get(h *C.flux_t, name *C.char, errp *C.int) (ret *C.char) {
+//		defer recoverTo(errp, nil, &ret, nil)
+//		ret = nil
+//		a0, err := lookupHandle(unsafe.Pointer(h))
+//		...
+//		r0, err := a0.AttrGet(C.GoString(name))
+//		if err != nil { setError(errp, err, nil); return }
+//		return cstringFor(unsafe.Pointer(h), slotName("flux_attr_get", goStringOrEmpty(name)), &r0)
+//	}
 func emitExport(f *jen.File, fn *FuncModel) {
+	x := &exportCtx{fn: fn, errbuf: exportErrorBuf(fn)}
+	f.Commentf("%s implements %s.", exportName(fn.Name), fn.Name)
+	f.Comment("//export " + exportName(fn.Name))
+	f.Func().Id(exportName(fn.Name)).Params(exportParams(fn)...).Params(exportResults(fn)...).BlockFunc(func(g *jen.Group) {
+		x.g = g
+		x.prologue()
+		if x.lifecycle() {
+			return
+		}
+		x.args = make([]jen.Code, len(fn.Entry.Params))
+		for i, p := range fn.Params {
+			x.param(i, p)
+		}
+		if !x.call() {
+			return
+		}
+		for i, p := range fn.Params {
+			x.storeOut(i, p)
+		}
+		for _, st := range x.afterSuccess {
+			g.Add(st)
+		}
+		x.ret()
+	})
+}
+
+// exportCtx is one export function being written: what its parameter
+// conversions hand to the runtime call and to the code after it.
+type exportCtx struct {
+	g      *jen.Group
+	fn     *FuncModel
+	errbuf jen.Code // the flux_error_t * parameter, or nil
+
+	args         []jen.Code // the runtime call's arguments, by GoIndex
+	recv         jen.Code   // the method's receiver, nil for functions
+	owner        jen.Code   // the C object strings returned to C belong to
+	afterSuccess []jen.Code // statements run once the call succeeded
+	slotArgs     []jen.Code // string arguments that tell cached strings apart
+	errDeclared  bool       // err already declared by an object lookup
+}
+
+// exportParams is the export's C parameter list, then errp:
+//
+//	(h *C.flux_t, name *C.char, errp *C.int)
+func exportParams(fn *FuncModel) []jen.Code {
 	var params []jen.Code
 	for _, p := range fn.Params {
 		params = append(params, jen.Id(goIdent(p.Name)).Add(cgoType(p.Type)))
 	}
-	params = append(params, jen.Id("errp").Op("*").Qual("C", "int"))
-	ret := fn.Decl.Return
-	var results []jen.Code
-	if ret != "void" {
-		results = append(results, jen.Id("ret").Add(cgoType(ret)))
+	return append(params, jen.Id("errp").Op("*").Qual("C", "int"))
+}
+
+// exportResults is the export's named result, none for void:
+//
+//	(ret *C.char)
+func exportResults(fn *FuncModel) []jen.Code {
+	if fn.Decl.Return == "void" {
+		return nil
 	}
-	errVal := cErrorValue(ret, fn.ErrorValue)
+	return []jen.Code{jen.Id("ret").Add(cgoType(fn.Decl.Return))}
+}
+
+// exportErrorBuf is the flux_error_t * parameter failures are also written
+// to, or nil.
+func exportErrorBuf(fn *FuncModel) jen.Code {
 	var errbuf jen.Code = jen.Nil()
 	for _, p := range fn.Params {
 		if p.Class == ClassErrorBuf {
 			errbuf = jen.Id(goIdent(p.Name))
 		}
 	}
-	fail := func(g *jen.Group, err jen.Code) {
-		g.Id("setError").Call(jen.Id("errp"), err, errbuf)
-		g.Return()
+	return errbuf
+}
+
+// fail reports err to C and returns:
+//
+//	setError(errp, err, error_)
+//	return
+func (x *exportCtx) fail(g *jen.Group, err jen.Code) {
+	g.Id("setError").Call(jen.Id("errp"), err, x.errbuf)
+	g.Return()
+}
+
+// failIf fails when err is set:
+//
+//	if err != nil { setError(errp, err, nil); return }
+func (x *exportCtx) failIf() {
+	x.g.If(jen.Id("err").Op("!=").Nil()).BlockFunc(func(b *jen.Group) { x.fail(b, jen.Id("err")) })
+}
+
+// prologue recovers panics, presets the error value and clears the error
+// buffer:
+//
+//	defer recoverTo(errp, error_, &ret, nil)
+//	ret = nil
+//	clearErrorBuf(error_)
+func (x *exportCtx) prologue() {
+	g, ret := x.g, x.fn.Decl.Return
+	errVal := cErrorValue(ret, x.fn.ErrorValue)
+	if errVal != nil {
+		g.Defer().Id("recoverTo").Call(jen.Id("errp"), x.errbuf, jen.Op("&").Id("ret"), errVal)
+	} else {
+		g.Defer().Id("recoverVoid").Call(jen.Id("errp"), x.errbuf)
 	}
-	f.Commentf("%s implements %s.", exportName(fn.Name), fn.Name)
-	f.Comment("//export " + exportName(fn.Name))
-	f.Func().Id(exportName(fn.Name)).Params(params...).Params(results...).BlockFunc(func(g *jen.Group) {
-		if errVal != nil {
-			g.Defer().Id("recoverTo").Call(jen.Id("errp"), errbuf, jen.Op("&").Id("ret"), errVal)
-		} else {
-			g.Defer().Id("recoverVoid").Call(jen.Id("errp"), errbuf)
+	if ret != "void" && errVal != nil {
+		g.Id("ret").Op("=").Add(errVal)
+	}
+	for _, p := range x.fn.Params {
+		if p.Class == ClassErrorBuf {
+			g.Id("clearErrorBuf").Call(jen.Id(goIdent(p.Name)))
 		}
-		if ret != "void" && errVal != nil {
-			g.Id("ret").Op("=").Add(errVal)
-		}
-		for _, p := range fn.Params {
-			if p.Class == ClassErrorBuf {
-				g.Id("clearErrorBuf").Call(jen.Id(goIdent(p.Name)))
-			}
-		}
-		switch fn.Binding {
-		case "msg_release":
-			g.Id("releaseMsg").Call(jen.Qual("unsafe", "Pointer").Call(jen.Id(goIdent(fn.Params[0].Name))))
-			return
-		case "future_release":
-			g.Id("releaseFuture").Call(jen.Qual("unsafe", "Pointer").Call(jen.Id(goIdent(fn.Params[0].Name))))
-			return
-		case "msg_incref":
-			p := jen.Qual("unsafe", "Pointer").Call(jen.Id(goIdent(fn.Params[0].Name)))
-			g.If(jen.Err().Op(":=").Id("increfMsg").Call(p), jen.Err().Op("!=").Nil()).BlockFunc(func(b *jen.Group) { fail(b, jen.Err()) })
-			g.Return(jen.Id(goIdent(fn.Params[0].Name)))
-			return
-		}
-		args := make([]jen.Code, len(fn.Entry.Params))
-		errDeclared := false
-		var owner jen.Code          // the C object strings returned to C belong to
-		var afterSuccess []jen.Code // statements run once the call succeeded
-		var slotArgs []jen.Code     // string arguments that tell cached strings apart
-		var recv jen.Code
-		for i, p := range fn.Params {
-			id := goIdent(p.Name)
-			cv := jen.Id(id)
-			local := fmt.Sprintf("a%d", i)
-			nullCheck := func() {
-				switch p.Null {
-				case "ignore":
-					g.If(cv.Clone().Op("==").Nil()).Block(jen.Return())
-				case "einval":
-					g.If(jen.Id(id).Op("==").Nil()).BlockFunc(func(b *jen.Group) {
-						fail(b, jen.Id("errInvalid").Call(jen.Lit(p.Name+" is NULL")))
-					})
-				}
-			}
-			switch p.Class {
-			case ClassReceiver, ClassHandle, ClassMsg, ClassFuture, ClassReactor, ClassWatcher, ClassMsgHandler, ClassConf:
-				lookup := objectByC(p.Type).Lookup
-				if owner == nil {
-					owner = jen.Qual("unsafe", "Pointer").Call(jen.Id(id))
-				}
-				switch p.Null {
-				case "ignore":
-					g.If(jen.Id(id).Op("==").Nil()).Block(jen.Return())
-				case "pass":
-					g.Var().Id(local).Op("=").Id("nilIfNull").Call(jen.Id(lookup), jen.Qual("unsafe", "Pointer").Call(jen.Id(id)))
-				}
-				if p.Null != "pass" {
-					g.List(jen.Id(local), jen.Id("err")).Op(":=").Id(lookup).Call(jen.Qual("unsafe", "Pointer").Call(jen.Id(id)))
-					errDeclared = true
-					g.If(jen.Id("err").Op("!=").Nil()).BlockFunc(func(b *jen.Group) { fail(b, jen.Id("err")) })
-				}
-				if objectByC(p.Type).CType == "flux_msg_t *" && !strings.HasPrefix(p.Type, "const ") {
-					// The call may change the message: refresh the
-					// header mirror in its token afterwards (tokens.go).
-					g.Defer().Id("refreshMsgMirror").Call(jen.Qual("unsafe", "Pointer").Call(jen.Id(id)))
-				}
-				if p.Class == ClassReceiver {
-					recv = jen.Id(local)
-				} else {
-					args[p.GoIndex] = jen.Id(local)
-				}
-			case ClassMsgTake:
-				g.List(jen.Id(local), jen.Id("err")).Op(":=").Id("takeMsg").Call(jen.Qual("unsafe", "Pointer").Call(jen.Id(id)))
-				errDeclared = true
-				g.If(jen.Id("err").Op("!=").Nil()).BlockFunc(func(b *jen.Group) { fail(b, jen.Id("err")) })
-				args[p.GoIndex] = jen.Id(local)
-				afterSuccess = append(afterSuccess, jen.Id("releaseTakenMsg").Call(jen.Qual("unsafe", "Pointer").Call(jen.Id(id))))
-			case ClassMatch:
-				args[p.GoIndex] = jen.Id("matchFromC").Call(jen.Id(id))
-			case ClassStringPayload:
-				args[p.GoIndex] = jen.Id("stringPayload").Call(jen.Id(id))
-			case ClassString:
-				if p.Null == "pass" {
-					args[p.GoIndex] = jen.Id("goStringPtr").Call(jen.Id(id))
-				} else {
-					nullCheck()
-					args[p.GoIndex] = jen.Qual("C", "GoString").Call(jen.Id(id))
-				}
-				slotArgs = append(slotArgs, jen.Id("goStringOrEmpty").Call(jen.Id(id)))
-			case ClassScalar:
-				args[p.GoIndex] = jen.Id(scalarTypes[p.Type]).Call(jen.Id(id))
-			case ClassPointer:
-				args[p.GoIndex] = jen.Id("pointerToAny").Call(jen.Id(id))
-			case ClassFreeFunc:
-				args[p.GoIndex] = jen.Id("freeFunc").Call(jen.Id(id))
-			case ClassCommsErrorFunc, ClassWatcherFunc, ClassMsgHandlerFunc, ClassContinuation, ClassFutureInit, ClassLogFunc:
-				args[p.GoIndex] = jen.Id(callbackWrappers[p.Class]).Call(jen.Id(id), jen.Id(goIdent(fn.Params[i+1].Name)))
-			case ClassBytesIn:
-				args[p.GoIndex] = jen.Id("goBytes").Call(jen.Id(id), jen.Int().Call(jen.Id(goIdent(fn.Params[i+1].Name))))
-			case ClassBytesOut:
-				nullCheck()
-				size := jen.Id(goIdent(fn.Params[i+1].Name))
-				args[p.GoIndex] = jen.Int().Call(size)
-				afterSuccess = append(afterSuccess, jen.Id("copyOut").Call(jen.Id(id), jen.Int().Call(size.Clone()), jen.Id(fmt.Sprintf("r%d", p.OutIndex))))
-			case ClassOutCounters:
-				nullCheck()
-			case ClassOut, ClassOutString, ClassOutBytes, ClassOutAny:
-				if p.Null != "pass" {
-					nullCheck()
-				}
-			}
-			if p.Class == ClassLength && p.Null == "einval" {
-				// A length out-pointer the function requires.
-				nullCheck()
-			}
-		}
-		var call jen.Code
-		entryName := fn.Runtime
-		if recv != nil {
-			call = jen.Add(recv).Dot(strings.TrimPrefix(entryName, fn.Entry.Recv+".")).Call(args...)
-		} else {
-			call = jen.Qual(runtimePkg, entryName).Call(args...)
-		}
-		res := fn.Entry.Results
-		if len(res) == 0 {
-			g.Add(call)
-			if ret != "void" {
-				g.Return(jen.Lit(0))
-			}
-			return
-		}
-		var rs []jen.Code
-		for i, r := range res {
-			if r == "error" && i == len(res)-1 {
-				rs = append(rs, jen.Id("err"))
-			} else {
-				rs = append(rs, jen.Id(fmt.Sprintf("r%d", i)))
-			}
-		}
-		if len(rs) == 1 && fn.HasError() && errDeclared {
-			g.List(rs...).Op("=").Add(call)
-		} else {
-			g.List(rs...).Op(":=").Add(call)
-		}
-		if fn.HasError() {
-			g.If(jen.Id("err").Op("!=").Nil()).BlockFunc(func(b *jen.Group) { fail(b, jen.Id("err")) })
-		}
-		for i, p := range fn.Params {
-			id := goIdent(p.Name)
-			r := jen.Id(fmt.Sprintf("r%d", p.OutIndex))
-			switch p.Class {
-			case ClassOut:
-				base := strings.TrimSuffix(p.Type, " *")
-				put := jen.Op("*").Id(id).Op("=").Qual("C", cgoScalar[base]).Call(r)
-				if p.Null == "pass" {
-					g.If(jen.Id(id).Op("!=").Nil()).Block(put)
-				} else {
-					g.Add(put)
-				}
-			case ClassOutCounters:
-				g.Id("countersToC").Call(jen.Id(id), r)
-			case ClassOutAny:
-				put := jen.Op("*").Id(id).Op("=").Id("resultToC").Call(owner, r)
-				if p.Null == "pass" {
-					g.If(jen.Id(id).Op("!=").Nil()).Block(put)
-				} else {
-					g.Add(put)
-				}
-			case ClassOutBytes:
-				size := goIdent(fn.Params[i+1].Name)
-				sizeType := cgoScalar[strings.TrimSuffix(fn.Params[i+1].Type, " *")]
-				put := jen.Op("*").Id(id).Op("=").Id("cbytesFor").Call(owner, jen.Lit(fn.Name+":"+p.Name), r)
-				setSize := jen.If(jen.Id(size).Op("!=").Nil()).Block(jen.Op("*").Id(size).Op("=").Qual("C", sizeType).Call(jen.Len(r)))
-				if p.Null == "pass" {
-					g.If(jen.Id(id).Op("!=").Nil()).Block(put)
-				} else {
-					g.Add(put)
-				}
-				g.Add(setSize)
-			case ClassOutString:
-				val := jen.Op("&").Add(r)
-				if fn.Entry.Results[p.OutIndex] == "*string" {
-					val = r
-				}
-				put := jen.Op("*").Id(id).Op("=").Id("cstringFor").Call(owner, jen.Lit(fn.Name+":"+p.Name), val)
-				if p.Null == "pass" {
-					g.If(jen.Id(id).Op("!=").Nil()).Block(put)
-				} else {
-					g.Add(put)
-				}
-			}
-		}
-		for _, st := range afterSuccess {
-			g.Add(st)
-		}
-		valIdx := 0
-		for _, p := range fn.Params {
-			if p.OutIndex >= valIdx+0 && p.OutIndex >= 0 {
-				valIdx = p.OutIndex + 1
-			}
-		}
-		val := jen.Id(fmt.Sprintf("r%d", valIdx))
-		hasVal := valIdx < len(res) && !(res[valIdx] == "error" && valIdx == len(res)-1)
-		switch {
-		case ret == "void":
-			// nothing to return
-		case objectByC(ret) != nil:
-			k := objectByC(ret)
-			ctype := strings.TrimSuffix(NonConst(ret), " *")
-			reg := jen.Id(k.Register).Call(val)
-			if k.Class == ClassWatcher {
-				// A new watcher's token records its C callback and arg
-				// (bindings/capi/watcher_compat.h).
-				for i, p := range fn.Params {
-					if p.Class == ClassWatcherFunc {
-						reg = jen.Id("registerNewWatcher").Call(val, jen.Id(goIdent(p.Name)), jen.Id(goIdent(fn.Params[i+1].Name)))
-					}
-				}
-			}
-			g.Return(jen.Parens(jen.Op("*").Qual("C", ctype)).Call(reg))
-		case ret == "void *":
-			g.Return(jen.Id("anyToPointer").Call(val))
-		case ret == "double":
-			g.Return(jen.Qual("C", "double").Call(val))
-		case ret == "const char *" && owner == nil:
-			// No object to own the string: a static copy, one per text.
-			ptr := jen.Op("&").Add(val)
-			if res[valIdx] == "*string" {
-				ptr = val
-			}
-			g.Return(jen.Id("staticCString").Call(ptr))
-		case ret == "const char *":
-			ptr := jen.Op("&").Add(val)
-			if res[valIdx] == "*string" {
-				ptr = val
-			}
-			slot := append([]jen.Code{jen.Lit(fn.Name)}, slotArgs...)
-			g.Return(jen.Id("cstringFor").Call(owner, jen.Id("slotName").Call(slot...), ptr))
-		case ret == "char *":
-			// The caller frees it, as with flux-core.
-			ptr := jen.Op("&").Add(val)
-			if res[valIdx] == "*string" {
-				ptr = val
-			}
-			g.Return(jen.Id("mallocCString").Call(ptr))
-		case ret == "bool":
-			g.Return(jen.Qual("C", "bool").Call(val))
-		case hasVal:
-			g.Return(jen.Qual("C", cgoScalar[ret]).Call(val))
-		default:
+	}
+}
+
+// lifecycle writes the bodies of the reference-counting bindings, which
+// call the export layer instead of the runtime, and reports whether fn is
+// one:
+//
+//	releaseMsg(unsafe.Pointer(msg))
+//
+//	if err := increfMsg(unsafe.Pointer(msg)); err != nil { setError(errp, err, nil); return }
+//	return msg
+func (x *exportCtx) lifecycle() bool {
+	g, fn := x.g, x.fn
+	var first jen.Code
+	if len(fn.Params) > 0 {
+		first = jen.Qual("unsafe", "Pointer").Call(jen.Id(goIdent(fn.Params[0].Name)))
+	}
+	switch fn.Binding {
+	case "msg_release":
+		g.Id("releaseMsg").Call(first)
+	case "future_release":
+		g.Id("releaseFuture").Call(first)
+	case "msg_incref":
+		g.If(jen.Err().Op(":=").Id("increfMsg").Call(first), jen.Err().Op("!=").Nil()).BlockFunc(func(b *jen.Group) { x.fail(b, jen.Err()) })
+		g.Return(jen.Id(goIdent(fn.Params[0].Name)))
+	default:
+		return false
+	}
+	return true
+}
+
+// call writes the runtime call, method or function, with its results and
+// the error check, and reports whether code follows it (false when the
+// entry returns nothing):
+//
+//	r0, err := a0.AttrGet(C.GoString(name))
+//	if err != nil { setError(errp, err, nil); return }
+func (x *exportCtx) call() bool {
+	g, fn := x.g, x.fn
+	var call jen.Code
+	if x.recv != nil {
+		call = jen.Add(x.recv).Dot(strings.TrimPrefix(fn.Runtime, fn.Entry.Recv+".")).Call(x.args...)
+	} else {
+		call = jen.Qual(runtimePkg, fn.Runtime).Call(x.args...)
+	}
+	res := fn.Entry.Results
+	if len(res) == 0 {
+		g.Add(call)
+		if fn.Decl.Return != "void" {
 			g.Return(jen.Lit(0))
 		}
-	})
+		return false
+	}
+	var rs []jen.Code
+	for i, r := range res {
+		if r == "error" && i == len(res)-1 {
+			rs = append(rs, jen.Id("err"))
+		} else {
+			rs = append(rs, jen.Id(fmt.Sprintf("r%d", i)))
+		}
+	}
+	if len(rs) == 1 && fn.HasError() && x.errDeclared {
+		g.List(rs...).Op("=").Add(call)
+	} else {
+		g.List(rs...).Op(":=").Add(call)
+	}
+	if fn.HasError() {
+		x.failIf()
+	}
+	return true
 }
 
 // cErrorValue is the Go expression for the C error return value.

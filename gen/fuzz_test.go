@@ -9,7 +9,7 @@ import (
 // FuzzLoad feeds arbitrary text to the spec loader. Load must never
 // panic: it returns a spec or an error, never both and never neither.
 func FuzzLoad(f *testing.F) {
-	for _, p := range []string{"../spec/handle.yaml", "../golden/testdata/fixture.yaml"} {
+	for _, p := range []string{"../spec/handle.yaml", "../golden/testdata/objects/spec.yaml", "../golden/testdata/flags/spec.yaml", "../golden/testdata/macros/spec.yaml"} {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)

@@ -297,228 +297,333 @@ func RuntimeConstName(c string) string {
 	return b.String()
 }
 
+// funcBuilder resolves one spec function: its prototype, its runtime
+// entry, and the class of each parameter, checked against the entry's
+// signature. Problems are collected in errs.
+type funcBuilder struct {
+	path       string
+	f          Function
+	fm         *FuncModel
+	entry      *GoFunc
+	knownTypes map[string]string
+	errs       Errors
+
+	goParam       int  // next runtime parameter to match
+	outResult     int  // next runtime result to match
+	receiverTaken bool // a C parameter supplied the method's receiver
+}
+
+func (b *funcBuilder) bad(format string, args ...any) {
+	b.errs = append(b.errs, &SpecError{Path: b.path, Line: b.f.Line, Msg: fmt.Sprintf("function %s: ", b.f.Name) + fmt.Sprintf(format, args...)})
+}
+
 func buildFunc(path string, f Function, idx RuntimeIndex, knownTypes map[string]string, errnos map[string]bool) (*FuncModel, Errors) {
-	var errs Errors
-	bad := func(format string, args ...any) {
-		errs = append(errs, &SpecError{Path: path, Line: f.Line, Msg: fmt.Sprintf("function %s: ", f.Name) + fmt.Sprintf(format, args...)})
-	}
+	b := &funcBuilder{path: path, f: f, knownTypes: knownTypes}
 	decl, err := ParsePrototype(f.C)
 	if err != nil {
-		bad("%v", err)
-		return nil, errs
+		b.bad("%v", err)
+		return nil, b.errs
 	}
+	b.fm = &FuncModel{Function: f, Decl: decl}
+	b.checkSpelling(errnos)
+	b.status()
+	if !b.fm.Implemented && f.Binding == "" {
+		return buildPlanned(b.fm, b.bad), b.errs
+	}
+	b.errorValue()
+	b.checkParamNames()
+	switch f.Binding {
+	case "":
+	case "c", "go", "msg_release", "msg_incref", "future_release":
+		b.handWritten()
+		return b.fm, b.errs
+	default:
+		b.bad("binding must be c, go, msg_release, msg_incref or future_release, not %q", f.Binding)
+		return b.fm, b.errs
+	}
+	b.resolveEntry(idx)
+	params := decl.Params
+	for i := 0; i < len(params); i++ {
+		pm := b.param(params, i)
+		if pm == nil {
+			continue
+		}
+		b.fm.Params = append(b.fm.Params, pm)
+		if pm.Class == ClassBytesIn || pm.Class == ClassBytesOut || callbackWrappers[pm.Class] != "" || pm.Class == ClassOutBytes {
+			i++
+			b.fm.Params = append(b.fm.Params, b.follower(params[i]))
+		}
+	}
+	b.checkEntryUse()
+	return b.fm, b.errs
+}
+
+// checkSpelling checks the function's names, parameter adjustments and
+// errnos against its prototype and the spec's tables.
+func (b *funcBuilder) checkSpelling(errnos map[string]bool) {
+	f, decl := b.f, b.fm.Decl
 	if decl.Name != f.Name {
-		bad("prototype names %s", decl.Name)
+		b.bad("prototype names %s", decl.Name)
 	}
 	if f.Internal != strings.HasPrefix(f.Name, "fluxgo_") {
-		bad("internal functions, and only they, are named fluxgo_*")
+		b.bad("internal functions, and only they, are named fluxgo_*")
 	}
 	for name, adj := range f.Params {
 		if adj.As != "" && adj.As != "payload" {
-			bad("param %s: as must be payload", name)
+			b.bad("param %s: as must be payload", name)
 		}
 	}
 	for _, e := range f.Errors.Errno {
 		if !errnos[e] {
-			bad("errno %s is not in the errnos table", e)
+			b.bad("errno %s is not in the errnos table", e)
 		}
 	}
-	fm := &FuncModel{Function: f, Decl: decl}
-	switch f.Status {
-	case "implemented", "":
-		fm.Implemented = true
-	case "planned":
-	default:
-		bad("status must be implemented or planned, not %q", f.Status)
-	}
-	if !fm.Implemented && f.Binding == "" {
-		return buildPlanned(fm, bad), errs
-	}
-	ev, ok := returnErrorValues[decl.Return]
-	if !ok && !fm.Implemented && strings.HasSuffix(decl.Return, "*") {
-		ev, ok = "NULL", true // planned: only ever returns the error value
-	}
-	if !ok {
-		bad("cannot map return type %q", decl.Return)
-	}
-	fm.ErrorValue = ev
-	if f.Errors.Returns != "" {
-		fm.ErrorValue = f.Errors.Returns
-	}
-	for name := range f.Params {
+}
+
+// checkParamNames checks that every parameter the spec adjusts is one of
+// the prototype's.
+func (b *funcBuilder) checkParamNames() {
+	for name := range b.f.Params {
 		found := false
-		for _, p := range decl.Params {
+		for _, p := range b.fm.Decl.Params {
 			found = found || p.Name == name
 		}
 		if !found {
-			bad("params names %q, which the prototype does not have", name)
+			b.bad("params names %q, which the prototype does not have", name)
 		}
 	}
-	switch f.Binding {
-	case "":
-	case "c", "go", "msg_release", "msg_incref", "future_release":
-		if f.Runtime != "" {
-			bad("binding %s takes no runtime entry", f.Binding)
-		}
-		for _, p := range decl.Params {
-			fm.Params = append(fm.Params, &ParamModel{CParam: p, GoIndex: -1, OutIndex: -1, Null: "pass"})
-		}
-		return fm, errs
+}
+
+// status reads the status: implemented (the default) or planned.
+func (b *funcBuilder) status() {
+	switch b.f.Status {
+	case "implemented", "":
+		b.fm.Implemented = true
+	case "planned":
 	default:
-		bad("binding must be c, go, msg_release, msg_incref or future_release, not %q", f.Binding)
-		return fm, errs
+		b.bad("status must be implemented or planned, not %q", b.f.Status)
 	}
-	var entry *GoFunc
-	if fm.Implemented {
-		entry = idx[f.Runtime]
+}
+
+// errorValue sets the C value returned on failure: the return type's
+// (returnErrorValues), or the spec's errors.returns.
+func (b *funcBuilder) errorValue() {
+	ret := b.fm.Decl.Return
+	ev, ok := returnErrorValues[ret]
+	if !ok && !b.fm.Implemented && strings.HasSuffix(ret, "*") {
+		ev, ok = "NULL", true // planned: only ever returns the error value
+	}
+	if !ok {
+		b.bad("cannot map return type %q", ret)
+	}
+	b.fm.ErrorValue = ev
+	if b.f.Errors.Returns != "" {
+		b.fm.ErrorValue = b.f.Errors.Returns
+	}
+}
+
+// handWritten completes a function whose export is written by hand (or by
+// a lifecycle helper): no runtime entry, parameters passed as they are.
+func (b *funcBuilder) handWritten() {
+	if b.f.Runtime != "" {
+		b.bad("binding %s takes no runtime entry", b.f.Binding)
+	}
+	for _, p := range b.fm.Decl.Params {
+		b.fm.Params = append(b.fm.Params, &ParamModel{CParam: p, GoIndex: -1, OutIndex: -1, Null: "pass"})
+	}
+}
+
+// resolveEntry finds the runtime entry the function binds to.
+func (b *funcBuilder) resolveEntry(idx RuntimeIndex) {
+	f := b.f
+	if b.fm.Implemented {
+		b.entry = idx[f.Runtime]
 		if f.Runtime == "" {
-			bad("implemented functions need a runtime entry")
-		} else if entry == nil {
-			bad("runtime entry %s does not exist in package runtime", f.Runtime)
+			b.bad("implemented functions need a runtime entry")
+		} else if b.entry == nil {
+			b.bad("runtime entry %s does not exist in package runtime", f.Runtime)
 		}
 	} else if f.Runtime != "" && idx[f.Runtime] == nil {
-		bad("runtime entry %s does not exist in package runtime", f.Runtime)
+		b.bad("runtime entry %s does not exist in package runtime", f.Runtime)
 	}
-	fm.Entry = entry
-	goParam := 0
-	outResult := 0
-	receiverTaken := entry == nil || entry.Recv == ""
-	params := decl.Params
-	for i := 0; i < len(params); i++ {
-		p := params[i]
-		pm := &ParamModel{CParam: p, GoIndex: -1, OutIndex: -1, Null: "einval"}
-		if adj, ok := f.Params[p.Name]; ok && adj.Null != "" {
-			switch adj.Null {
-			case "einval", "ignore", "pass":
-				pm.Null = adj.Null
-			default:
-				bad("param %s: if_null must be einval, ignore or pass", p.Name)
-			}
-		}
-		nextIsLength := i+1 < len(params) && (params[i+1].Type == "size_t" || params[i+1].Type == "int")
-		base := NonConst(p.Type)
-		var want string // expected Go type of the runtime parameter
-		var outType string
-		switch {
-		case !receiverTaken && receiverTypes[entry.Recv] == base:
-			pm.Class = ClassReceiver
-			receiverTaken = true
-		case objectByC(base) != nil:
-			pm.Class = objectByC(base).Class
-		case p.Type == "const char *" && f.Params[p.Name].As == "payload":
-			pm.Class = ClassStringPayload
-		case base == "flux_msg_t **":
-			pm.Class = ClassMsgTake
-		case base == "struct flux_match":
-			pm.Class = ClassMatch
-		case p.Type == "const char *":
-			pm.Class, want = ClassString, "string"
-			if pm.Null == "pass" {
-				want = "*string"
-			}
-		case p.Type == "const void *" && nextIsLength:
-			pm.Class = ClassBytesIn
-		case p.Type == "void *" && i+1 < len(params) && params[i+1].Type == "size_t":
-			pm.Class = ClassBytesOut
-		case p.Type == "void *":
-			pm.Class = ClassPointer
-		case p.Type == "flux_free_f":
-			pm.Class = ClassFreeFunc
-		case callbackClasses[p.Type] != 0:
-			pm.Class = callbackClasses[p.Type]
-			if i+1 >= len(params) || params[i+1].Type != "void *" {
-				bad("param %s: a callback must be followed by its void *arg", p.Name)
-			}
-		case p.Type == "flux_error_t *":
-			pm.Class = ClassErrorBuf
-			pm.Null = "pass"
-		case p.Type == "const char **":
-			pm.Class, outType = ClassOutString, "string" // or *string: NULL for nil
-		case p.Type == "const void **" && i+1 < len(params) && (params[i+1].Type == "size_t *" || params[i+1].Type == "int *"):
-			pm.Class, outType = ClassOutBytes, "[]byte"
-		case p.Type == "const void **":
-			pm.Class, outType = ClassOutAny, "any"
-		case p.Type == "flux_msgcounters_t *":
-			pm.Class, outType = ClassOutCounters, "Msgcounters"
-		case scalarTypes[p.Type] != "":
-			pm.Class, want = ClassScalar, scalarTypes[p.Type]
-		case strings.HasSuffix(p.Type, " *") && scalarTypes[strings.TrimSuffix(p.Type, " *")] != "":
-			pm.Class, outType = ClassOut, scalarTypes[strings.TrimSuffix(p.Type, " *")]
+	b.fm.Entry = b.entry
+	b.receiverTaken = b.entry == nil || b.entry.Recv == ""
+}
+
+// param classifies the i'th C parameter and matches it with the runtime
+// entry's parameters or results; nil when it cannot be mapped.
+func (b *funcBuilder) param(params []CParam, i int) *ParamModel {
+	p := params[i]
+	pm := &ParamModel{CParam: p, GoIndex: -1, OutIndex: -1, Null: "einval"}
+	if adj, ok := b.f.Params[p.Name]; ok && adj.Null != "" {
+		switch adj.Null {
+		case "einval", "ignore", "pass":
+			pm.Null = adj.Null
 		default:
-			if _, ok := knownTypes[strings.TrimSuffix(base, " *")]; ok && !fm.Implemented {
-				// A planned function only fails with ENOSYS; its
-				// parameters are declared but never converted.
-				pm.Class = ClassPointer
-				fm.Params = append(fm.Params, pm)
-				continue
-			}
-			if _, ok := knownTypes[strings.TrimSuffix(base, " *")]; ok {
-				bad("param %s: C type %q is declared but has no mapping yet", p.Name, p.Type)
-			} else {
-				bad("param %s: cannot map C type %q", p.Name, p.Type)
-			}
-			continue
-		}
-		if w, ok := paramGoTypes[pm.Class]; ok {
-			want = w
-		}
-		if entry != nil {
-			switch pm.Class {
-			case ClassOut, ClassOutString, ClassOutCounters, ClassOutBytes, ClassOutAny:
-				if outResult >= len(entry.Results) {
-					bad("out param %s has no matching result in %s", p.Name, f.Runtime)
-				} else if got := entry.Results[outResult]; got != outType && !(outType == "string" && got == "*string") {
-					bad("out param %s is %s, but %s returns %s there", p.Name, outType, f.Runtime, entry.Results[outResult])
-				}
-				pm.OutIndex = outResult
-				outResult++
-			case ClassReceiver, ClassErrorBuf:
-			default:
-				if goParam >= len(entry.Params) {
-					bad("param %s has no matching parameter in %s", p.Name, f.Runtime)
-				} else if got := entry.Params[goParam].Type; got != want {
-					bad("param %s maps to Go %s, but %s takes %s", p.Name, want, f.Runtime, got)
-				}
-				pm.GoIndex = goParam
-				goParam++
-				if pm.Class == ClassBytesOut {
-					// The buffer's size is the Go int; the buffer is filled
-					// from the []byte result.
-					if outResult >= len(entry.Results) || entry.Results[outResult] != "[]byte" {
-						bad("param %s needs a []byte result in %s", p.Name, f.Runtime)
-					}
-					pm.OutIndex = outResult
-					outResult++
-				}
-			}
-		}
-		fm.Params = append(fm.Params, pm)
-		if pm.Class == ClassBytesIn || pm.Class == ClassBytesOut || callbackWrappers[pm.Class] != "" || pm.Class == ClassOutBytes {
-			i++
-			lp := &ParamModel{CParam: params[i], Class: ClassLength, GoIndex: -1, OutIndex: -1, Null: "pass"}
-			if adj := f.Params[params[i].Name]; adj.Null == "einval" && strings.HasSuffix(params[i].Type, "*") {
-				lp.Null = "einval" // an out-length the function requires
-			}
-			fm.Params = append(fm.Params, lp)
+			b.bad("param %s: if_null must be einval, ignore or pass", p.Name)
 		}
 	}
+	want, outType, ok := b.classify(params, i, pm)
+	if !ok {
+		if pm.Class == ClassPointer {
+			return pm // a planned function's declared type
+		}
+		return nil
+	}
+	if w, ok := paramGoTypes[pm.Class]; ok {
+		want = w
+	}
+	if b.entry != nil {
+		b.match(pm, want, outType)
+	}
+	return pm
+}
+
+// classify sets pm's class from its C type and its neighbours, and
+// returns the Go type the runtime parameter must have (want) or, for an
+// out-parameter, the runtime result's (outType). ok is false for a type
+// without a mapping (reported) and for a planned function's declared type
+// (class ClassPointer, not converted).
+func (b *funcBuilder) classify(params []CParam, i int, pm *ParamModel) (want, outType string, ok bool) {
+	p, f := params[i], b.f
+	next := func(types ...string) bool {
+		if i+1 >= len(params) {
+			return false
+		}
+		for _, t := range types {
+			if params[i+1].Type == t {
+				return true
+			}
+		}
+		return false
+	}
+	base := NonConst(p.Type)
+	switch {
+	case !b.receiverTaken && receiverTypes[b.entry.Recv] == base:
+		pm.Class = ClassReceiver
+		b.receiverTaken = true
+	case objectByC(base) != nil:
+		pm.Class = objectByC(base).Class
+	case p.Type == "const char *" && f.Params[p.Name].As == "payload":
+		pm.Class = ClassStringPayload
+	case base == "flux_msg_t **":
+		pm.Class = ClassMsgTake
+	case base == "struct flux_match":
+		pm.Class = ClassMatch
+	case p.Type == "const char *":
+		pm.Class, want = ClassString, "string"
+		if pm.Null == "pass" {
+			want = "*string"
+		}
+	case p.Type == "const void *" && next("size_t", "int"):
+		pm.Class = ClassBytesIn
+	case p.Type == "void *" && next("size_t"):
+		pm.Class = ClassBytesOut
+	case p.Type == "void *":
+		pm.Class = ClassPointer
+	case p.Type == "flux_free_f":
+		pm.Class = ClassFreeFunc
+	case callbackClasses[p.Type] != 0:
+		pm.Class = callbackClasses[p.Type]
+		if !next("void *") {
+			b.bad("param %s: a callback must be followed by its void *arg", p.Name)
+		}
+	case p.Type == "flux_error_t *":
+		pm.Class = ClassErrorBuf
+		pm.Null = "pass"
+	case p.Type == "const char **":
+		pm.Class, outType = ClassOutString, "string" // or *string: NULL for nil
+	case p.Type == "const void **" && next("size_t *", "int *"):
+		pm.Class, outType = ClassOutBytes, "[]byte"
+	case p.Type == "const void **":
+		pm.Class, outType = ClassOutAny, "any"
+	case p.Type == "flux_msgcounters_t *":
+		pm.Class, outType = ClassOutCounters, "Msgcounters"
+	case scalarTypes[p.Type] != "":
+		pm.Class, want = ClassScalar, scalarTypes[p.Type]
+	case strings.HasSuffix(p.Type, " *") && scalarTypes[strings.TrimSuffix(p.Type, " *")] != "":
+		pm.Class, outType = ClassOut, scalarTypes[strings.TrimSuffix(p.Type, " *")]
+	default:
+		_, known := b.knownTypes[strings.TrimSuffix(base, " *")]
+		switch {
+		case known && !b.fm.Implemented:
+			// A planned function only fails with ENOSYS; its
+			// parameters are declared but never converted.
+			pm.Class = ClassPointer
+		case known:
+			b.bad("param %s: C type %q is declared but has no mapping yet", p.Name, p.Type)
+		default:
+			b.bad("param %s: cannot map C type %q", p.Name, p.Type)
+		}
+		return "", "", false
+	}
+	return want, outType, true
+}
+
+// match ties pm to the runtime entry's next result (out-parameters) or
+// next parameter, and checks the Go type there.
+func (b *funcBuilder) match(pm *ParamModel, want, outType string) {
+	entry, f, name := b.entry, b.f, pm.Name
+	switch pm.Class {
+	case ClassOut, ClassOutString, ClassOutCounters, ClassOutBytes, ClassOutAny:
+		if b.outResult >= len(entry.Results) {
+			b.bad("out param %s has no matching result in %s", name, f.Runtime)
+		} else if got := entry.Results[b.outResult]; got != outType && !(outType == "string" && got == "*string") {
+			b.bad("out param %s is %s, but %s returns %s there", name, outType, f.Runtime, entry.Results[b.outResult])
+		}
+		pm.OutIndex = b.outResult
+		b.outResult++
+	case ClassReceiver, ClassErrorBuf:
+	default:
+		if b.goParam >= len(entry.Params) {
+			b.bad("param %s has no matching parameter in %s", name, f.Runtime)
+		} else if got := entry.Params[b.goParam].Type; got != want {
+			b.bad("param %s maps to Go %s, but %s takes %s", name, want, f.Runtime, got)
+		}
+		pm.GoIndex = b.goParam
+		b.goParam++
+		if pm.Class == ClassBytesOut {
+			// The buffer's size is the Go int; the buffer is filled
+			// from the []byte result.
+			if b.outResult >= len(entry.Results) || entry.Results[b.outResult] != "[]byte" {
+				b.bad("param %s needs a []byte result in %s", name, f.Runtime)
+			}
+			pm.OutIndex = b.outResult
+			b.outResult++
+		}
+	}
+}
+
+// follower is the parameter a buffer, callback or out-buffer consumes: its
+// length, size pointer or void *arg.
+func (b *funcBuilder) follower(p CParam) *ParamModel {
+	lp := &ParamModel{CParam: p, Class: ClassLength, GoIndex: -1, OutIndex: -1, Null: "pass"}
+	if adj := b.f.Params[p.Name]; adj.Null == "einval" && strings.HasSuffix(p.Type, "*") {
+		lp.Null = "einval" // an out-length the function requires
+	}
+	return lp
+}
+
+// checkEntryUse checks that the prototype used the whole runtime entry:
+// receiver, every parameter, and a return type its remaining results fit.
+func (b *funcBuilder) checkEntryUse() {
+	entry, f := b.entry, b.f
 	if entry != nil {
-		if !receiverTaken {
-			bad("runtime entry %s is a %s method, but no parameter supplies the receiver", f.Runtime, entry.Recv)
+		if !b.receiverTaken {
+			b.bad("runtime entry %s is a %s method, but no parameter supplies the receiver", f.Runtime, entry.Recv)
 		}
-		if goParam != len(entry.Params) {
-			bad("%s takes %d parameters, the prototype supplies %d", f.Runtime, len(entry.Params), goParam)
+		if b.goParam != len(entry.Params) {
+			b.bad("%s takes %d parameters, the prototype supplies %d", f.Runtime, len(entry.Params), b.goParam)
 		}
-		if err := checkResults(decl.Return, entry.Results[min(outResult, len(entry.Results)):]); err != "" {
-			bad("return %s: %s (runtime %s returns %v)", decl.Return, err, f.Runtime, entry.Results)
+		if err := checkResults(b.fm.Decl.Return, entry.Results[min(b.outResult, len(entry.Results)):]); err != "" {
+			b.bad("return %s: %s (runtime %s returns %v)", b.fm.Decl.Return, err, f.Runtime, entry.Results)
 		}
 	}
 	if f.Go != nil {
 		if entry == nil || entry.Recv != "Handle" {
-			bad("go methods need an implemented Handle method as runtime entry")
+			b.bad("go methods need an implemented Handle method as runtime entry")
 		}
 	}
-	return fm, errs
 }
 
 // buildPlanned completes a planned function: it is only ever a C stub

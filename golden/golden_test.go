@@ -1,6 +1,9 @@
-// Package golden pins the generator's output: a fixture spec and the exact
-// files fluxgen makes from it, plus a test that a spec change reaches every
-// surface and that the regenerated tree still builds.
+// Package golden pins the generator's output, one feature at a time: each
+// directory under testdata (flags, objects, callbacks, ...) holds a small
+// spec.yaml exercising that feature and, under want/, the exact files
+// fluxgen makes from it, so a golden diff names the feature. A further
+// test checks that a spec change reaches every surface and that the
+// regenerated tree still builds.
 package golden
 
 import (
@@ -16,19 +19,45 @@ import (
 	"github.com/fluxgo/fluxgo/gen"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files from the fixture spec")
+var update = flag.Bool("update", false, "rewrite the golden files from the feature fixtures")
 
 const repoRoot = ".."
 
 // stubRoot holds a small stand-in runtime (testdata/stub/runtime) that the
-// fixture resolves against, so that the pinned files depend on the
+// fixtures resolve against, so that the pinned files depend on the
 // generator only, not on the live runtime.
 const stubRoot = "testdata/stub"
 
-func TestGoldenFiles(t *testing.T) {
-	m, err := gen.LoadModel("testdata/fixture.yaml", stubRoot)
+// features lists the fixture directories: testdata/<feature>/spec.yaml.
+func features(t *testing.T) []string {
+	t.Helper()
+	specs, err := filepath.Glob(filepath.Join("testdata", "*", "spec.yaml"))
 	if err != nil {
-		t.Fatalf("loading fixture: %v", err)
+		t.Fatal(err)
+	}
+	if len(specs) == 0 {
+		t.Fatal("no feature fixtures under testdata")
+	}
+	var out []string
+	for _, s := range specs {
+		out = append(out, filepath.Base(filepath.Dir(s)))
+	}
+	return out
+}
+
+func TestGoldenFiles(t *testing.T) {
+	for _, feature := range features(t) {
+		t.Run(feature, func(t *testing.T) { checkFeature(t, feature) })
+	}
+}
+
+// checkFeature generates from testdata/<feature>/spec.yaml and compares
+// (or, with -update, rewrites) testdata/<feature>/want.
+func checkFeature(t *testing.T, feature string) {
+	dir := filepath.Join("testdata", feature)
+	m, err := gen.LoadModel(filepath.Join(dir, "spec.yaml"), stubRoot)
+	if err != nil {
+		t.Fatalf("loading the %s fixture: %v", feature, err)
 	}
 	files, err := gen.Generate(m)
 	if err != nil {
@@ -37,9 +66,10 @@ func TestGoldenFiles(t *testing.T) {
 	if len(files.Paths()) == 0 {
 		t.Fatal("the fixture generated no files")
 	}
+	wantDir := filepath.Join(dir, "want")
 	generated := map[string]bool{}
 	for _, p := range files.Paths() {
-		golden := filepath.Join("testdata", "want", p+".golden")
+		golden := filepath.Join(wantDir, p+".golden")
 		generated[filepath.ToSlash(golden)] = true
 		if *update {
 			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
@@ -56,12 +86,15 @@ func TestGoldenFiles(t *testing.T) {
 			continue
 		}
 		if !bytes.Equal(want, files[p]) {
-			t.Errorf("%s differs from %s:\n%s", p, golden, gen.ShortDiff(want, files[p], 10))
+			t.Errorf("feature %s: %s differs from %s:\n%s", feature, p, golden, gen.ShortDiff(want, files[p], 10))
 		}
 	}
 	// A pinned file for an output the generator no longer makes is stale.
-	_ = filepath.WalkDir(filepath.Join("testdata", "want"), func(path string, d fs.DirEntry, err error) error {
+	_ = filepath.WalkDir(wantDir, func(path string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && !generated[filepath.ToSlash(path)] {
+			if *update {
+				return os.Remove(path)
+			}
 			t.Errorf("%s is not generated any more: remove it", path)
 		}
 		return nil

@@ -314,6 +314,25 @@ func MsgEncode(m *msg.Message, size int) ([]byte, error) {
 	return b, nil
 }
 
+// MsgEncodeTo encodes m into buf (flux_msg_encode without a copy) and
+// returns the encoded size; EINVAL when buf is too small.
+func MsgEncodeTo(m *msg.Message, buf []byte) (int, error) {
+	if m == nil {
+		return 0, invalidMsg()
+	}
+	n := msg.EncodedSize(m)
+	if n > len(buf) {
+		if _, err := msg.AppendEncode(nil, m); err != nil {
+			return 0, ErrnoError(ErrnoOf(err))
+		}
+		return 0, Errorf(syscall.EINVAL, "buffer too small")
+	}
+	if _, err := msg.AppendEncode(buf[:0:n], m); err != nil {
+		return 0, ErrnoError(ErrnoOf(err))
+	}
+	return n, nil
+}
+
 // MsgEncodeSize returns the size of m's encoding.
 func MsgEncodeSize(m *msg.Message) (int, error) {
 	if m == nil {

@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/fluxgo/fluxgo/runtime/internal/schedtick"
 	"github.com/fluxgo/fluxgo/runtime/internal/transport"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
@@ -89,6 +90,7 @@ func (c *core) pumpWait(wake int) (bool, error) {
 			fds = append(fds, unix.PollFd{Fd: int32(fd), Events: unix.POLLIN})
 		}
 	}
+	schedtick.Keep()
 	for {
 		_, err := unix.Poll(fds, -1)
 		if err == syscall.EINTR {

@@ -31,6 +31,9 @@ var owned = struct {
 // is nil) under slot, freeing what the slot held before. A nil p just
 // empties the slot.
 func hold(owner unsafe.Pointer, slot string, p unsafe.Pointer, fn C.flux_free_f) {
+	if p != nil {
+		messages.markHeld(owner)
+	}
 	owned.Lock()
 	slots := owned.byOwner[owner]
 	if slots == nil {
@@ -67,8 +70,12 @@ func cbytesFor(owner unsafe.Pointer, slot string, b []byte) unsafe.Pointer {
 		hold(owner, slot, nil, nil)
 		return nil
 	}
-	s := string(b)
-	return unsafe.Pointer(cstringFor(owner, slot, &s))
+	c := C.malloc(C.size_t(len(b) + 1))
+	dst := unsafe.Slice((*byte)(c), len(b)+1)
+	copy(dst, b)
+	dst[len(b)] = 0
+	hold(owner, slot, c, nil)
+	return c
 }
 
 // freeCStrings frees everything owner holds.

@@ -30,8 +30,13 @@ func init() { futures.onRetire = dropResultToken }
 // registerFuture returns the C pointer of a future.
 func registerFuture(f *fluxrt.Future) unsafe.Pointer { return futures.token(f) }
 
-// lookupFuture returns the future behind a C flux_future_t *.
-func lookupFuture(p unsafe.Pointer) (*fluxrt.Future, error) { return futures.lookup(p) }
+// lookupFuture returns the future behind a C flux_future_t *. Every
+// future call from C passes here, so it also keeps the scheduler tick of
+// the calling thread moving (schedtick.go).
+func lookupFuture(p unsafe.Pointer) (*fluxrt.Future, error) {
+	keepSchedTick()
+	return futures.lookup(p)
+}
 
 // releaseFuture drops one reference to a future (flux_future_destroy);
 // NULL and pointers that are not live futures are ignored.

@@ -59,8 +59,10 @@ func kvsLookupFuture(cf *C.flux_future_t) (unsafe.Pointer, *fluxrt.Future, error
 		return nil, nil, err
 	}
 	if prev, _ := f.AuxGet(kvsResponseAux); prev != any(m) {
-		for _, slot := range kvsResponseSlots {
-			hold(tok, slot, nil, nil)
+		if prev != nil {
+			for _, slot := range kvsResponseSlots {
+				hold(tok, slot, nil, nil)
+			}
 		}
 		name := kvsResponseAux
 		if err := f.AuxSet(&name, m, nil); err != nil {

@@ -18,7 +18,7 @@ import (
 // on a token are destroyed with its last reference.
 var messages = func() *tokenTable[msg.Message] {
 	t := newTokenTable[msg.Message]("flux_msg_t", nil)
-	t.size, t.onAdd = msgTokenSize, writeMsgMirror
+	t.size, t.onAdd, t.trackHeld = msgTokenSize, writeMsgMirror, true
 	return t
 }()
 

@@ -7,6 +7,7 @@ import "C"
 
 import (
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/fluxgo/fluxgo/runtime/msg"
@@ -22,6 +23,7 @@ import (
 var requeued = struct {
 	sync.Mutex
 	toks map[*msg.Message]unsafe.Pointer
+	n    atomic.Int64 // len(toks), read without the lock
 }{toks: map[*msg.Message]unsafe.Pointer{}}
 
 // rememberRequeued records that a runtime queue holds tok's message m
@@ -34,6 +36,7 @@ func rememberRequeued(m *msg.Message, tok unsafe.Pointer) bool {
 		return false
 	}
 	requeued.toks[m] = tok
+	requeued.n.Store(int64(len(requeued.toks)))
 	return true
 }
 
@@ -42,17 +45,23 @@ func rememberRequeued(m *msg.Message, tok unsafe.Pointer) bool {
 func forgetRequeued(m *msg.Message) {
 	requeued.Lock()
 	delete(requeued.toks, m)
+	requeued.n.Store(int64(len(requeued.toks)))
 	requeued.Unlock()
 }
 
 // takeRequeued returns the token of m remembered by a requeue, with its
-// reference, or nil when m was not requeued from C.
+// reference, or nil when m was not requeued from C (without locking when
+// nothing is requeued: every message handed to C asks).
 func takeRequeued(m *msg.Message) unsafe.Pointer {
+	if requeued.n.Load() == 0 {
+		return nil
+	}
 	requeued.Lock()
 	defer requeued.Unlock()
 	tok, ok := requeued.toks[m]
 	if ok {
 		delete(requeued.toks, m)
+		requeued.n.Store(int64(len(requeued.toks)))
 	}
 	return tok
 }

@@ -681,26 +681,6 @@ func fluxgo_flux_msg_set_type(msg *C.flux_msg_t, type_ C.int, errp *C.int) (ret 
 	return 0
 }
 
-// fluxgo_flux_msg_set_topic implements flux_msg_set_topic.
-//
-//export fluxgo_flux_msg_set_topic
-func fluxgo_flux_msg_set_topic(msg *C.flux_msg_t, topic *C.char, errp *C.int) (ret C.int) {
-	defer recoverTo(errp, nil, &ret, -1)
-	ret = -1
-	a0, err := lookupMsg(unsafe.Pointer(msg))
-	if err != nil {
-		setError(errp, err, nil)
-		return
-	}
-	defer refreshMsgMirror(unsafe.Pointer(msg))
-	err = fluxrt.MsgSetTopic(a0, goStringPtr(topic))
-	if err != nil {
-		setError(errp, err, nil)
-		return
-	}
-	return 0
-}
-
 // fluxgo_flux_msg_get_topic implements flux_msg_get_topic.
 //
 //export fluxgo_flux_msg_get_topic
@@ -766,26 +746,6 @@ func fluxgo_flux_msg_get_string(msg *C.flux_msg_t, s **C.char, errp *C.int) (ret
 		return
 	}
 	*s = cstringFor(unsafe.Pointer(msg), "flux_msg_get_string:s", r0)
-	return 0
-}
-
-// fluxgo_flux_msg_set_payload implements flux_msg_set_payload.
-//
-//export fluxgo_flux_msg_set_payload
-func fluxgo_flux_msg_set_payload(msg *C.flux_msg_t, buf unsafe.Pointer, size C.size_t, errp *C.int) (ret C.int) {
-	defer recoverTo(errp, nil, &ret, -1)
-	ret = -1
-	a0, err := lookupMsg(unsafe.Pointer(msg))
-	if err != nil {
-		setError(errp, err, nil)
-		return
-	}
-	defer refreshMsgMirror(unsafe.Pointer(msg))
-	err = fluxrt.MsgSetPayload(a0, goBytes(buf, int(size)))
-	if err != nil {
-		setError(errp, err, nil)
-		return
-	}
 	return 0
 }
 
@@ -1169,44 +1129,6 @@ func fluxgo_flux_msg_encode_size(msg *C.flux_msg_t, errp *C.int) (ret C.ssize_t)
 		return
 	}
 	return C.ssize_t(r0)
-}
-
-// fluxgo_flux_msg_encode implements flux_msg_encode.
-//
-//export fluxgo_flux_msg_encode
-func fluxgo_flux_msg_encode(msg *C.flux_msg_t, buf unsafe.Pointer, size C.size_t, errp *C.int) (ret C.int) {
-	defer recoverTo(errp, nil, &ret, -1)
-	ret = -1
-	a0, err := lookupMsg(unsafe.Pointer(msg))
-	if err != nil {
-		setError(errp, err, nil)
-		return
-	}
-	if buf == nil {
-		setError(errp, errInvalid("buf is NULL"), nil)
-		return
-	}
-	r0, err := fluxrt.MsgEncode(a0, int(size))
-	if err != nil {
-		setError(errp, err, nil)
-		return
-	}
-	copyOut(buf, int(size), r0)
-	return 0
-}
-
-// fluxgo_flux_msg_decode implements flux_msg_decode.
-//
-//export fluxgo_flux_msg_decode
-func fluxgo_flux_msg_decode(buf unsafe.Pointer, size C.size_t, errp *C.int) (ret *C.flux_msg_t) {
-	defer recoverTo(errp, nil, &ret, nil)
-	ret = nil
-	r0, err := fluxrt.MsgDecode(goBytes(buf, int(size)))
-	if err != nil {
-		setError(errp, err, nil)
-		return
-	}
-	return (*C.flux_msg_t)(registerMsg(r0))
 }
 
 // fluxgo_flux_msg_cmp implements flux_msg_cmp.

@@ -162,19 +162,37 @@ func (st *lookupState) current(f *runtime.Future) (*Tree, bool, error) {
 		}
 		return nil, false, runtime.ErrnoError(syscall.EPROTO)
 	}
-	var r struct {
-		Val json.RawMessage `json:"val"`
-	}
 	p := m.Payload
-	if p[len(p)-1] != 0 || json.Unmarshal(p[:len(p)-1], &r) != nil || r.Val == nil {
+	if p[len(p)-1] != 0 {
 		return nil, false, runtime.ErrnoError(syscall.EPROTO)
 	}
-	t, err := DecodeTreeBytes(r.Val)
+	t, err := decodeLookupResponse(p[:len(p)-1])
 	if err != nil {
 		return nil, false, err
 	}
 	st.last, st.tree, st.sentinel = m, t, false
 	return t, false, nil
+}
+
+// decodeLookupResponse returns the tree object in "val" of a lookup
+// response: read by the scanner in the plain case (a val object), by
+// encoding/json otherwise. A response without a valid tree object in
+// "val" is EPROTO.
+func decodeLookupResponse(p []byte) (*Tree, error) {
+	raw, ok := scanLookupVal(p)
+	if ok {
+		if t, ok := scanValTree(raw); ok {
+			return t, nil
+		}
+		return DecodeTreeBytes(raw)
+	}
+	var r struct {
+		Val json.RawMessage `json:"val"`
+	}
+	if json.Unmarshal(p, &r) != nil || r.Val == nil {
+		return nil, runtime.ErrnoError(syscall.EPROTO)
+	}
+	return DecodeTreeBytes(r.Val)
 }
 
 // LookupGetRaw returns the value of the current response

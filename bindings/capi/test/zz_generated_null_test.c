@@ -116,15 +116,11 @@ int main (void)
     errno = 0;
     ok (flux_msg_set_type (NULL, 0) == -1 && errno == EINVAL, "flux_msg_set_type with NULL msg fails with EINVAL");
     errno = 0;
-    ok (flux_msg_set_topic (NULL, "x") == -1 && errno == EINVAL, "flux_msg_set_topic with NULL msg fails with EINVAL");
-    errno = 0;
     ok (flux_msg_get_topic (NULL, &str) == -1 && errno == EINVAL, "flux_msg_get_topic with NULL msg fails with EINVAL");
     errno = 0;
     ok (flux_msg_set_string (NULL, "x") == -1 && errno == EINVAL, "flux_msg_set_string with NULL msg fails with EINVAL");
     errno = 0;
     ok (flux_msg_get_string (NULL, &str) == -1 && errno == EINVAL, "flux_msg_get_string with NULL msg fails with EINVAL");
-    errno = 0;
-    ok (flux_msg_set_payload (NULL, "x", 1) == -1 && errno == EINVAL, "flux_msg_set_payload with NULL msg fails with EINVAL");
     errno = 0;
     ok (flux_msg_get_payload (NULL, &ptr, &size) == -1 && errno == EINVAL, "flux_msg_get_payload with NULL msg fails with EINVAL");
     errno = 0;
@@ -157,8 +153,6 @@ int main (void)
     ok (flux_msg_route_count (NULL) == -1 && errno == EINVAL, "flux_msg_route_count with NULL msg fails with EINVAL");
     errno = 0;
     ok (flux_msg_encode_size (NULL) == -1 && errno == EINVAL, "flux_msg_encode_size with NULL msg fails with EINVAL");
-    errno = 0;
-    ok (flux_msg_encode (NULL, buf, sizeof (buf)) == -1 && errno == EINVAL, "flux_msg_encode with NULL msg fails with EINVAL");
     errno = 0;
     ok (flux_attr_get (NULL, "x") == NULL && errno == EINVAL, "flux_attr_get with NULL h fails with EINVAL");
     errno = 0;

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/fluxgo/fluxgo/runtime/internal/errno"
+	"github.com/fluxgo/fluxgo/runtime/internal/schedtick"
 	"github.com/fluxgo/fluxgo/runtime/msg"
 )
 
@@ -129,6 +130,7 @@ func (w Waiter) Wait(fd int, events int16) (int16, error) {
 	if w.WakeFD >= 0 {
 		fds = append(fds, unix.PollFd{Fd: int32(w.WakeFD), Events: unix.POLLIN})
 	}
+	schedtick.Keep()
 	for {
 		for i := range fds {
 			fds[i].Revents = 0
