@@ -36,7 +36,7 @@ CTESTS := $(patsubst bindings/capi/test/%.c,$(BUILD)/ctest/%,$(wildcard bindings
 # libflux-core, so they use whichever library the test program loaded.
 CTEST_DSOS := $(patsubst bindings/capi/test/dso/%.c,$(BUILD)/ctest-dso/%.so,$(wildcard bindings/capi/test/dso/*.c))
 
-.PHONY: commands all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank ctest-jobs kvs-ctest kvs-commands conformance python flux-core-suites need-flux-core bench bench-go bench-c install check-headers clean test-go-min
+.PHONY: commands all help generate check coverage check-prototypes lib test vet gotest fuzz-short fuzz ctest ctest-flux-core demo valgrind-demo valgrind-ctest interop multirank ctest-jobs kvs-ctest kvs-commands conformance python flux-core-suites need-flux-core bench bench-go bench-c bench-compare install check-headers clean test-go-min
 
 all: lib
 
@@ -51,6 +51,7 @@ help:
 	@echo "make install PREFIX=/usr/local"
 	@echo "make bench     Go benchmarks"
 	@echo "make bench-c   the C benchmark kit against our library and the stand-in broker"
+	@echo "make bench-compare FLUX_CORE=PREFIX  the C kit on both libraries and the Go binding in one flux-core broker: ratio table"
 	@echo "make interop   Go binding, examples and C tests against a real one-rank flux-core broker"
 	@echo "make ctest-jobs the C job suite, flux job (attach too) and flux exec in a full flux-core instance, on both libraries"
 	@echo "make multirank the C multi-rank suite under flux start --test-size=4, on both libraries"
@@ -383,6 +384,24 @@ bench-c: lib $(BUILD)/bin/fluxbroker
 		$(BENCH_C)/event_throughput -m 5000 -M raw; \
 		$(BENCH_C)/event_throughput -m 1000 -w 100 -M pub' 2>&1 | tee $(BUILD)/bench-c.log
 	@echo; echo "== RESULT lines (also in build/bench-c.log)"; grep '^RESULT' $(BUILD)/bench-c.log
+
+# The C kit built unchanged against our library and flux-core's, and the
+# Go binding's benchmarks, run side by side in one flux-core broker pinned
+# to one CPU (BENCH_CPU), BENCH_ROUNDS rounds with the order alternating;
+# prints ours ÷ flux-core's. BENCH_SERVICES=1 adds kvs_ops and job_submit
+# in a full instance; BENCH_QUICK=1 shortens every run.
+BENCH_ROUNDS ?= 3
+BENCH_CPU ?= 0
+BENCH_CMP := $(BUILD)/bench-compare
+bench-compare: need-flux-core lib
+	$(MAKE) -s -C $(BENCH_DIR) FLUX_INCDIR=$(INCDIR) FLUX_LIBDIR=$(LIBDIR) BUILDDIR=$(BENCH_CMP)/ours all services
+	$(MAKE) -s -C $(BENCH_DIR) FLUX_PREFIX=$(FLUX_CORE) BUILDDIR=$(BENCH_CMP)/flux-core all services
+	$(GO) test -c -o $(BENCH_CMP)/flux.test ./bindings/go
+	$(GO) build -o $(BENCH_CMP)/benchcompare ./internal/cmd/benchcompare
+	cd bindings/go && $(BENCH_CMP)/benchcompare -flux-core $(FLUX_CORE) \
+		-ours $(BENCH_CMP)/ours -theirs $(BENCH_CMP)/flux-core -gotest $(BENCH_CMP)/flux.test \
+		-rounds $(BENCH_ROUNDS) -cpu '$(BENCH_CPU)' $(if $(BENCH_SERVICES),-services) $(if $(BENCH_QUICK),-quick) \
+		2>$(BENCH_CMP)/log | tee $(BENCH_CMP)/table.md
 
 install: lib
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/flux/core

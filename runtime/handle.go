@@ -44,6 +44,8 @@ type core struct {
 	closeFD int
 	kickFD  int
 	bufFD   int
+	// bufRaised is whether bufFD may be non-zero; guarded by recvMu.
+	bufRaised bool
 
 	// Guarded by connMu (write side).
 	connClosed bool

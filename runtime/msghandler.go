@@ -499,14 +499,36 @@ func (d *dispatch) handleCB(r *Reactor, _ *Watcher, revents int) {
 	if h == nil {
 		return
 	}
-	m, err := h.Recv(Match{}, ONonblock)
-	if err != nil {
-		if !isWouldBlock(err) {
-			r.StopWithError(err)
+	// One wake-up takes every message already read from the socket (up to
+	// handleBatch), not one per loop iteration: each further iteration
+	// would cost a wait and two PollEvents for a message that is already
+	// here. It stops when the loop is asked to stop, when the watcher is
+	// no longer wanted, or when a message would need I/O or come from the
+	// requeue queue (which deliver may push back onto).
+	for n := 1; ; n++ {
+		m, err := h.Recv(Match{}, ONonblock)
+		if err != nil {
+			if !isWouldBlock(err) {
+				r.StopWithError(err)
+			}
+			return
 		}
-		return
+		d.deliver(r, m)
+		if n >= handleBatch || r.Stopping() || !d.watching() || !h.core.messageBuffered() {
+			return
+		}
 	}
-	d.deliver(r, m)
+}
+
+// handleBatch bounds the messages one handle-watcher callback takes, so a
+// busy connection cannot starve the loop's other watchers.
+const handleBatch = 64
+
+// watching reports whether the dispatcher's handle watcher is running.
+func (d *dispatch) watching() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.wActive && d.h != nil
 }
 
 // inboxCB runs the messages other dispatchers handed over.

@@ -114,8 +114,12 @@ func (c *core) pump(ctx context.Context, once bool, done func() bool, route func
 	if err != nil {
 		return err
 	}
-	stop := context.AfterFunc(ctx, func() { c.kickPump() })
-	defer stop()
+	if ctx.Done() != nil {
+		// (A context that can never be done needs no wake-up: AfterFunc
+		// would still allocate.)
+		stop := context.AfterFunc(ctx, func() { c.kickPump() })
+		defer stop()
+	}
 	// The wake eventfd is drained only after a poll saw it raised; a
 	// raise at any other time (even before this call) makes the next poll
 	// return at once. While

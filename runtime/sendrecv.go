@@ -93,6 +93,22 @@ func (c *core) connRecv(flags int) (*msg.Message, error) {
 	return m, err
 }
 
+// messageBuffered reports whether a receive would return a message the
+// connector has already read, with no I/O, while the requeue queue is
+// empty.
+func (c *core) messageBuffered() bool {
+	if c.queue != nil && c.queue.Count() > 0 {
+		return false
+	}
+	c.connMu.RLock()
+	defer c.connMu.RUnlock()
+	if c.connClosed {
+		return false
+	}
+	br, ok := c.conn.(bufferedReporter)
+	return ok && br.HasBuffered()
+}
+
 // syncBuffered raises bufFD while the connector holds a complete message
 // and drains it otherwise, so that a thread waiting on the descriptor
 // wakes for a message another thread's receive left in the buffer. Call
@@ -102,10 +118,17 @@ func (c *core) syncBuffered() {
 	if !ok {
 		return
 	}
+	// bufFD only has to be non-zero or zero: raising it again, or
+	// draining a counter already at zero (a read failing with EAGAIN),
+	// would be a system call per receive for nothing.
 	if br.HasBuffered() {
-		raiseEventfd(c.bufFD)
-	} else {
+		if !c.bufRaised {
+			raiseEventfd(c.bufFD)
+			c.bufRaised = true
+		}
+	} else if c.bufRaised {
 		drainEventfd(c.bufFD)
+		c.bufRaised = false
 	}
 }
 

@@ -197,7 +197,10 @@ func (h *Handle) wrapClone(rt *fluxrt.Handle) *Handle {
 	return c
 }
 
-// Open connects to the broker at uri and starts the handle's receive loop.
+// Open connects to the broker at uri. The handle's receive loop (one
+// goroutine) is started by the first subscription, service, message
+// handler or Run, or here with WithReconnect or WithStatus; RPCs made
+// before that are received by the goroutine waiting for them.
 // An empty uri means $FLUX_URI, or local:///run/flux/local when that is
 // unset, exactly as flux_open(NULL, ...) chooses. Options are open flags
 // such as RPCTrack or Trace, and WithReconnect / WithStatus.
@@ -219,20 +222,26 @@ func Open(uri string, opts ...Option) (*Handle, error) {
 	if cfg.diag != nil {
 		rt.SetDiagOutput(slogWriter{cfg.diag})
 	}
+	h := wrapHandle(rt)
+	h.panicFn = cfg.panicFn
+	sf := cfg.statusFunc()
+	if cfg.reconnect == nil && sf == nil {
+		// The receive loop starts with the first subscription, service,
+		// handler or Run; until then RPCs are received by their waiters.
+		return h, nil
+	}
 	d, err := rt.RecvLoopStart()
 	if err != nil {
 		rt.Close()
 		return nil, opErr("open", openSubject(uri), err)
 	}
-	h := wrapHandle(rt)
-	h.panicFn = cfg.panicFn
 	if cfg.reconnect != nil {
 		if err := rt.AutoReconnect(*cfg.reconnect, cfg.statusFunc()); err != nil {
 			rt.Close()
 			<-d.Done()
 			return nil, opErr("open", openSubject(uri), err)
 		}
-	} else if sf := cfg.statusFunc(); sf != nil {
+	} else {
 		d.SetErrorHandler(func(err error) { go sf(fluxrt.ConnClosed, err) })
 	}
 	return h, nil

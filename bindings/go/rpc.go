@@ -95,9 +95,10 @@ func (h *Handle) RPCAsync(topic string, payload any, opts ...RPCOption) (*Future
 	if err := h.ready(nil); err != nil {
 		return nil, opErr("rpc", topic, err)
 	}
-	if _, err := h.recvLoop(); err != nil {
-		return nil, opErr("rpc", topic, err)
-	}
+	// No receive loop is started for an RPC: until something else needs
+	// one (a subscription, a service, a handler, Then), the goroutine
+	// waiting in Get receives the response itself, as the C library does,
+	// with no hand-off from a loop goroutine to the waiter.
 	cfg := rpcConfig{nodeid: NodeIDAny}
 	for _, o := range opts {
 		if o != nil {
@@ -175,6 +176,9 @@ func (f *Future) Next() {
 func (f *Future) Then(fn func(*Message, error)) error {
 	if f == nil || fn == nil {
 		return fluxrt.ErrnoError(syscall.EINVAL)
+	}
+	if _, err := f.h.recvLoop(); err != nil {
+		return opErr("rpc", f.topic, err)
 	}
 	return f.f.Then(func(rf *fluxrt.Future) {
 		f.h.guard("Future.Then", f.topic, nil, func() {

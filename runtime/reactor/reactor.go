@@ -367,6 +367,18 @@ func (r *Reactor) Run(flags int) (int, error) {
 	return r.activeCountLocked(), nil
 }
 
+// Stopping reports whether the current Run has been asked to end (Stop,
+// StopError, StopWithError) or the reactor is closed: a callback taking
+// several events in one go stops taking them then.
+func (r *Reactor) Stopping() bool {
+	if r == nil {
+		return true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.loopDone || r.closed
+}
+
 // waitTimeLocked returns the epoll timeout in milliseconds: the nearest
 // bound any active watcher sets (see watcherOps.waitLocked).
 func (r *Reactor) waitTimeLocked(flags int) int {

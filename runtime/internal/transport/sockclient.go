@@ -2,6 +2,7 @@ package transport
 
 import (
 	"errors"
+	"sync"
 	"sync/atomic"
 	"syscall"
 
@@ -21,7 +22,7 @@ type sockClient struct {
 	out  []byte // unsent bytes of the frame in progress (may be partial)
 	wbuf []byte // reused frame buffer (out points into it while sending)
 	in   stream.Assembler
-	buf  []byte // read buffer
+	buf  *[]byte // read buffer, from readBufs on the first receive; back there on Close
 	// buffered is set when in holds a complete frame after a receive: the
 	// socket may then be quiet although a message is ready, so pollEvents
 	// reports PollIn from it (read without the receive lock).
@@ -153,8 +154,9 @@ func (s *sockClient) write(b []byte) (int, error) {
 // EIO.
 func (s *sockClient) Recv(flags int, w Waiter) (*msg.Message, error) {
 	if s.buf == nil {
-		s.buf = make([]byte, 64*1024)
+		s.buf = readBufs.Get().(*[]byte)
 	}
+	buf := *s.buf
 	for {
 		m, err := s.in.Next()
 		s.buffered.Store(s.in.Ready())
@@ -164,7 +166,7 @@ func (s *sockClient) Recv(flags int, w Waiter) (*msg.Message, error) {
 		if m != nil {
 			return m, nil
 		}
-		n, err := unix.Read(s.fd, s.buf)
+		n, err := unix.Read(s.fd, buf)
 		if err == syscall.EINTR {
 			continue
 		}
@@ -187,7 +189,7 @@ func (s *sockClient) Recv(flags int, w Waiter) (*msg.Message, error) {
 		if n == 0 {
 			return nil, errno.New(syscall.ECONNRESET)
 		}
-		s.in.Feed(s.buf[:n])
+		s.in.Feed(buf[:n])
 	}
 }
 
@@ -222,10 +224,23 @@ func (s *sockClient) PollEvents() int {
 	return ev
 }
 
-// Close closes the socket.
+// Close closes the socket and gives the read buffer back to readBufs.
 func (s *sockClient) Close() {
 	if s.fd >= 0 {
 		_ = unix.Close(s.fd)
 		s.fd = -1
 	}
+	if s.buf != nil {
+		readBufs.Put(s.buf)
+		s.buf = nil
+	}
 }
+
+// readBufs holds the 64 KiB read buffers of closed connections, so that a
+// program opening and closing handles does not allocate (and clear, and
+// collect) one per handle. Feed copies what it is given, so nothing read
+// into a buffer outlives the receive that read it.
+var readBufs = sync.Pool{New: func() any {
+	b := make([]byte, 64*1024)
+	return &b
+}}
