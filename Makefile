@@ -190,6 +190,7 @@ $(BUILD)/ctest-dso/%.so: bindings/capi/test/dso/%.c $(wildcard bindings/capi/tes
 # Each C test runs under its own stand-in broker (some need one, and
 # rpc_test restarts it).
 ctest: $(CTESTS) $(BUILD)/bin/fluxbroker
+	@echo "== init order (loadwait.c)"; bindings/capi/test/check-init-order.sh $(LIB)
 	@set -e; for t in $(CTESTS); do echo "== $$t"; \
 		FLUXGO_CTEST_EXTENSIONS=1 $(BUILD)/bin/fluxbroker -- $$t; done
 
@@ -202,9 +203,9 @@ flux-core-suites:
 ifeq ($(FLUX_CORE),)
 	@if [ "$$FLUXGO_REQUIRE_FLUX_CORE" = 1 ]; then \
 		echo "FLUXGO_REQUIRE_FLUX_CORE=1 but no flux-core: set FLUX_CORE=PREFIX or put flux on PATH"; exit 1; fi
-	@echo "skipped: the real flux-core suites (Go tests on real brokers, interop, multirank, the KVS and job suites, ctest-flux-core, check-prototypes, check-headers, commands, python): no flux-core; set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"
+	@echo "skipped: the real flux-core suites (Go tests on real brokers, interop, multirank, the KVS and job suites, ctest-flux-core, check-prototypes, check-headers, commands, python, conformance): no flux-core; set FLUX_CORE=PREFIX or put flux on PATH (../shared/tools/build-flux-core PREFIX builds one)"
 else
-	$(MAKE) interop multirank ctest-jobs kvs-ctest kvs-commands ctest-flux-core check-prototypes check-headers commands python
+	$(MAKE) interop multirank ctest-jobs kvs-ctest kvs-commands ctest-flux-core check-prototypes check-headers commands python conformance
 endif
 
 need-flux-core:

@@ -11,6 +11,7 @@ type (
 	optGetter        = transport.OptGetter
 	bufferedReporter = transport.BufferedReporter
 	waiter           = transport.Waiter
+	newSender        = transport.NewSender
 )
 
 // attacher is implemented by connectors that need their root handle

@@ -52,25 +52,32 @@ func destroyedErr() error {
 
 // connSend runs one connector send under the send and connection locks.
 // It returns the epoch (see core.connEpoch) of the connection used.
-func (c *core) connSend(m *msg.Message, flags int) (uint64, error) {
+// With own set, a connector that can take m itself (newSender) is given
+// it, and handedOver reports that it was.
+func (c *core) connSend(m *msg.Message, flags int, own bool) (epoch uint64, handedOver bool, err error) {
 	c.sendMu.Lock()
 	defer c.sendMu.Unlock()
 	for {
 		c.connMu.RLock()
 		if c.connClosed {
 			c.connMu.RUnlock()
-			return 0, destroyedErr()
+			return 0, false, destroyedErr()
 		}
-		epoch := c.connEpoch.Load()
-		err := c.conn.Send(m, flags, c.waiter(false))
+		epoch = c.connEpoch.Load()
+		if ns, ok := c.conn.(newSender); own && ok {
+			err = ns.SendNew(m, flags, c.waiter(false))
+			handedOver = err == nil
+		} else {
+			err = c.conn.Send(m, flags, c.waiter(false))
+		}
 		c.connMu.RUnlock()
 		switch err {
 		case errRetry:
 			continue
 		case errHandleClosed:
-			return 0, destroyedErr()
+			return 0, false, destroyedErr()
 		}
-		return epoch, err
+		return epoch, handedOver, err
 	}
 }
 
@@ -139,39 +146,50 @@ func (c *core) syncBuffered() {
 // for a retry. During destruction Send fails with ENOSYS. m is not
 // modified and may be reused by the caller.
 func (h *Handle) Send(m *msg.Message, flags int) error {
-	_, err := h.sendEpoch(m, flags)
+	_, _, err := h.send(m, flags, false)
 	return err
 }
 
 // sendEpoch is Send that also returns the epoch of the connection the
 // message was written to.
 func (h *Handle) sendEpoch(m *msg.Message, flags int) (uint64, error) {
+	epoch, _, err := h.send(m, flags, false)
+	return epoch, err
+}
+
+// send is Send, and with own set SendNew: see connSend. A message handed
+// over may already be in the receiver's hands when the connector returns,
+// so it is tracked before the send rather than after.
+func (h *Handle) send(m *msg.Message, flags int, own bool) (epoch uint64, handedOver bool, err error) {
 	if h == nil || m == nil || flags&^ONonblock != 0 {
-		return 0, ErrnoError(syscall.EINVAL)
+		return 0, false, ErrnoError(syscall.EINVAL)
 	}
 	c := h.core
 	if c.isDestroying() {
-		return 0, destroyedErr()
+		return 0, false, destroyedErr()
 	}
 	flags |= c.root.FlagsGet()
 	c.countTx(m)
 	c.traceMsg(flags, m)
-	var epoch uint64
+	if own {
+		c.trackSent(m)
+	}
 	for {
-		var err error
-		epoch, err = c.connSend(m, flags)
+		epoch, handedOver, err = c.connSend(m, flags, own)
 		if err == nil {
 			break
 		}
 		if c.isDestroying() {
-			return 0, err
+			return 0, false, err
 		}
 		if cerr := c.commsError(err); cerr != nil {
-			return 0, cerr
+			return 0, false, cerr
 		}
 	}
-	c.trackSent(m)
-	return epoch, nil
+	if !own {
+		c.trackSent(m)
+	}
+	return epoch, handedOver, nil
 }
 
 // recvAny returns the next message: from the requeue queue first, else

@@ -17,4 +17,7 @@ void fluxgo_not_implemented (flux_error_t *error, const char *name);
  * future. */
 flux_free_f fluxgo_kvsdir_destroy_fn (void);
 
+/* Tell the load-time wait (loadwait.c) that the Go runtime is up. */
+void fluxgo_loadwait_done (void);
+
 #endif

@@ -94,6 +94,9 @@ func registerMsg(m *msg.Message) unsafe.Pointer {
 		refreshMsgMirror(tok)
 		return tok
 	}
+	if tok := takeHandedOver(m); tok != nil {
+		return tok
+	}
 	return messages.add(m)
 }
 

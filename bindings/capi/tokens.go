@@ -213,6 +213,14 @@ func (t *tokenTable[T]) release(p unsafe.Pointer) {
 	if err != nil || e.refs.Add(-1) != 0 {
 		return
 	}
+	t.empty(p, e, v)
+	t.retire(p)
+}
+
+// empty ends the life of the live token p (entry e, object v) whose last
+// reference is gone: its aux items are destroyed, onLast runs and its C
+// strings are freed. The slot stays reserved until retire.
+func (t *tokenTable[T]) empty(p unsafe.Pointer, e *tokenEntry[T], v *T) {
 	e.v.Store(nil)
 	if e.aux.Load() != nil {
 		e.aux.Swap(nil).Destroy()
@@ -224,7 +232,34 @@ func (t *tokenTable[T]) release(p unsafe.Pointer) {
 		e.held.Store(false)
 		freeCStrings(p)
 	}
+}
+
+// retire returns the emptied slot p to the free list.
+func (t *tokenTable[T]) retire(p unsafe.Pointer) {
 	t.mu.Lock()
 	t.free = append(t.free, p)
 	t.mu.Unlock()
+}
+
+// park ends the life of the token p, on which the caller holds the only
+// reference, as its release would, but keeps the slot reserved so that
+// revive can bring it back with the same address (or retire free it).
+func (t *tokenTable[T]) park(p unsafe.Pointer) {
+	if e, v, err := t.live(p); err == nil {
+		e.refs.Store(0)
+		t.empty(p, e, v)
+	}
+}
+
+// revive makes the parked slot p a live token again, for v, with one
+// reference, as add does for a fresh slot.
+func (t *tokenTable[T]) revive(p unsafe.Pointer, v *T) unsafe.Pointer {
+	clear(unsafe.Slice((*byte)(p), t.size))
+	e := t.entry(p)
+	e.refs.Store(1)
+	if t.onAdd != nil {
+		t.onAdd(p, v)
+	}
+	e.v.Store(v)
+	return p
 }

@@ -413,31 +413,6 @@ func fluxgo_flux_send(h *C.flux_t, msg *C.flux_msg_t, flags C.int, errp *C.int) 
 	return 0
 }
 
-// fluxgo_flux_send_new implements flux_send_new.
-//
-//export fluxgo_flux_send_new
-func fluxgo_flux_send_new(h *C.flux_t, msg **C.flux_msg_t, flags C.int, errp *C.int) (ret C.int) {
-	defer recoverTo(errp, nil, &ret, -1)
-	ret = -1
-	a0, err := lookupHandle(unsafe.Pointer(h))
-	if err != nil {
-		setError(errp, err, nil)
-		return
-	}
-	a1, err := takeMsg(unsafe.Pointer(msg))
-	if err != nil {
-		setError(errp, err, nil)
-		return
-	}
-	err = a0.Send(a1, int(flags))
-	if err != nil {
-		setError(errp, err, nil)
-		return
-	}
-	releaseTakenMsg(unsafe.Pointer(msg))
-	return 0
-}
-
 // fluxgo_flux_recv implements flux_recv.
 //
 //export fluxgo_flux_recv

@@ -36,6 +36,12 @@ type Message struct {
 	Routes   []string
 	Topic    string
 	Payload  []byte
+	// Binding is a slot for a language binding's own record about this
+	// message object (the C library parks the flux_msg_t pointer of a
+	// message given away with flux_send_new here, so that the receiver
+	// of the very same object gets the same pointer back). The codec
+	// ignores it, and Copy does not carry it over.
+	Binding any
 }
 
 // IsValidType reports whether t is one of the four message types.
@@ -170,6 +176,7 @@ func (m *Message) PopRoute() (string, error) {
 // Copy returns a deep copy; with payload false the payload is dropped.
 func (m *Message) Copy(payload bool) *Message {
 	c := *m
+	c.Binding = nil
 	if m.Routes != nil {
 		c.Routes = append([]string(nil), m.Routes...)
 	}

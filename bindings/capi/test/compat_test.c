@@ -1,6 +1,7 @@
 /* C ABI tests of behaviour flux-core's own unit tests rely on: the
  * message header readable at flux-core's struct layout, requeued messages
- * coming back as the same pointer, the version functions, and argument
+ * coming back as the same pointer, a message given away with
+ * flux_send_new arriving as the same pointer, the version functions, and argument
  * checks that differ from the obvious. They pass on flux-core's library
  * too (make ctest-flux-core). */
 #include <errno.h>
@@ -122,6 +123,80 @@ static void test_requeue_same_message (void)
     flux_msg_decref (again);
     flux_msg_decref (msg);
     flux_close (h);
+}
+
+static int aux_destroyed;
+
+static void count_destroy (void *arg)
+{
+    aux_destroyed++;
+}
+
+static void test_send_new (void)
+{
+    flux_t *a = flux_open ("interthread://compat-send-new", 0);
+    flux_t *b = flux_open ("interthread://compat-send-new", 0);
+    flux_t *loop = flux_open ("loop://", 0);
+    flux_msg_t *msg, *got;
+    void *sent;
+    const char *topic;
+
+    if (!a || !b || !loop) {
+        ok (0, "open an interthread pair and loop://");
+        return;
+    }
+    msg = flux_request_encode ("send.new", NULL);
+    aux_destroyed = 0;
+    ok (msg != NULL && flux_msg_aux_set (msg, "x", "y", count_destroy) == 0,
+        "a request carrying an aux item");
+    sent = msg;
+    /* (On loop://: over interthread:// flux-core does not check the
+     * flags, fluxgo does everywhere.) */
+    errno = 0;
+    ok (flux_send_new (loop, &msg, 0x100000) < 0 && errno == EINVAL && msg == sent,
+        "flux_send_new with bogus flags fails with EINVAL and leaves *msg");
+    ok (flux_msg_aux_get (msg, "x") != NULL && aux_destroyed == 0,
+        "the message keeps its aux item after a failed send");
+    flux_msg_incref (msg);
+    errno = 0;
+    ok (flux_send_new (a, &msg, 0) < 0 && errno == EINVAL && msg == sent,
+        "flux_send_new of a message with two references fails with EINVAL");
+    flux_msg_decref (msg);
+    ok (flux_send_new (a, &msg, 0) == 0 && msg == NULL,
+        "flux_send_new over interthread:// works and clears *msg");
+    got = flux_recv (b, FLUX_MATCH_ANY, 0);
+    ok (got == sent, "the peer receives the same flux_msg_t *");
+    ok (got && flux_msg_aux_get (got, "x") == NULL && aux_destroyed == 1,
+        "without the aux item, destroyed once");
+    ok (got && flux_msg_get_topic (got, &topic) == 0 && !strcmp (topic, "send.new"),
+        "and with its topic");
+    flux_msg_destroy (got);
+
+    /* Given away twice in a row: the pointer travels back. */
+    msg = got = flux_request_encode ("back", NULL);
+    ok (flux_send_new (a, &msg, 0) == 0 && (got = flux_recv (b, FLUX_MATCH_ANY, 0)) != NULL
+        && flux_send_new (b, &got, 0) == 0 && got == NULL
+        && (got = flux_recv (a, FLUX_MATCH_ANY, 0)) != NULL,
+        "a message given away there and back arrives");
+    flux_msg_destroy (got);
+
+    /* A connector that copies: the sender's reference ends there. */
+    msg = flux_request_encode ("copied", NULL);
+    aux_destroyed = 0;
+    ok (msg != NULL && flux_msg_aux_set (msg, "x", "y", count_destroy) == 0
+        && flux_send_new (loop, &msg, 0) == 0 && msg == NULL && aux_destroyed == 1,
+        "flux_send_new over loop:// clears *msg and destroys the aux item once");
+    got = flux_recv (loop, FLUX_MATCH_ANY, FLUX_O_NONBLOCK);
+    ok (got && flux_msg_get_topic (got, &topic) == 0 && !strcmp (topic, "copied"),
+        "and the message arrives");
+    flux_msg_destroy (got);
+
+    /* Given away and never received: closing the receiver is clean. */
+    msg = flux_request_encode ("lost", NULL);
+    ok (flux_send_new (a, &msg, 0) == 0, "a message given away and never received");
+    flux_close (b);
+    flux_close (a);
+    flux_close (loop);
 }
 
 static void test_version (void)
@@ -250,6 +325,7 @@ int main (void)
     test_fd_leaks ();
     test_mirror ();
     test_requeue_same_message ();
+    test_send_new ();
     test_version ();
     test_event_decode_raw ();
     test_hosts ();

@@ -54,6 +54,13 @@ type Connector interface {
 	Close()
 }
 
+// NewSender is a connector that can take ownership of a message
+// (flux_send_new): SendNew delivers m itself instead of a copy, and the
+// caller must not touch m after it succeeds.
+type NewSender interface {
+	SendNew(m *msg.Message, flags int, w Waiter) error
+}
+
 // Reconnector is implemented by connectors that support Reconnect.
 type Reconnector interface {
 	Reconnect() error

@@ -85,20 +85,31 @@ func routerProcess(m *msg.Message, name string) error {
 	return nil
 }
 
+// Send hands the peer a copy of m.
 func (c *interthreadConn) Send(m *msg.Message, flags int, w Waiter) error {
-	cpy := m.Copy(true)
-	if cpy.Userid == msg.UseridUnknown && cpy.Rolemask == msg.RoleNone {
-		cpy.Userid, cpy.Rolemask = c.userid, c.rolemask
+	return c.deliver(m.Copy(true))
+}
+
+// SendNew hands the peer m itself (flux_send_new: no copy is made).
+func (c *interthreadConn) SendNew(m *msg.Message, flags int, w Waiter) error {
+	return c.deliver(m)
+}
+
+// deliver stamps m with this end's credentials when it has none, applies
+// the router rules, and queues m for the peer.
+func (c *interthreadConn) deliver(m *msg.Message) error {
+	if m.Userid == msg.UseridUnknown && m.Rolemask == msg.RoleNone {
+		m.Userid, m.Rolemask = c.userid, c.rolemask
 	}
 	c.mu.Lock()
 	router, routed := c.router, c.routed
 	c.mu.Unlock()
 	if routed {
-		if err := routerProcess(cpy, router); err != nil {
+		if err := routerProcess(m, router); err != nil {
 			return err
 		}
 	}
-	return c.sendQ.PushBack(cpy)
+	return c.sendQ.PushBack(m)
 }
 
 func (c *interthreadConn) Recv(flags int, w Waiter) (*msg.Message, error) {
