@@ -92,8 +92,10 @@ func emitGoMethods(m *Model) ([]byte, error) {
 		f.Commentf("%s is %s: %s", fn.Go.Name, fn.Name, oneLine(fn.Doc))
 		f.Func().Params(jen.Id("h").Op("*").Id("Handle")).Id(fn.Go.Name).Params(params...).Params(results...).BlockFunc(func(g *jen.Group) {
 			if n := len(e.Results); n > 0 && e.Results[n-1] == "error" {
+				// if err := h.usable(); err != nil { return …, opErr("clone", "", err) }
+				op := strings.TrimPrefix(fn.Name, "flux_")
 				g.If(jen.Err().Op(":=").Id("h").Dot("usable").Call(), jen.Err().Op("!=").Nil()).Block(
-					jen.Return(zeros(jen.Err())...),
+					jen.Return(zeros(jen.Id("opErr").Call(jen.Lit(op), jen.Lit(""), jen.Err()))...),
 				)
 			} else {
 				g.If(jen.Id("h").Dot("usable").Call().Op("!=").Nil()).Block(

@@ -8,7 +8,7 @@ import "context"
 // ENOENT.
 func (h *Handle) Attr(ctx context.Context, name string) (string, error) {
 	if err := h.usable(); err != nil {
-		return "", err
+		return "", opErr("attr.get", name, err)
 	}
 	var v string
 	err := h.retrySend(ctx, func() error {
@@ -24,7 +24,7 @@ func (h *Handle) Attr(ctx context.Context, name string) (string, error) {
 // updated", and unknown ones with ENOENT.
 func (h *Handle) SetAttr(ctx context.Context, name, value string) error {
 	if err := h.usable(); err != nil {
-		return err
+		return opErr("attr.set", name, err)
 	}
 	return opErr("attr.set", name, h.retrySend(ctx, func() error { return h.rt.AttrSetContext(ctx, name, &value, false) }))
 }
@@ -33,7 +33,7 @@ func (h *Handle) SetAttr(ctx context.Context, name, value string) error {
 // attributes it otherwise refuses to change at run time.
 func (h *Handle) SetAttrForce(ctx context.Context, name, value string) error {
 	if err := h.usable(); err != nil {
-		return err
+		return opErr("attr.set", name, err)
 	}
 	return opErr("attr.set", name, h.retrySend(ctx, func() error { return h.rt.AttrSetContext(ctx, name, &value, true) }))
 }
@@ -43,7 +43,7 @@ func (h *Handle) SetAttrForce(ctx context.Context, name, value string) error {
 // and subscriptions again. WithReconnect does this by itself.
 func (h *Handle) ReconnectFollowup(ctx context.Context) error {
 	if err := h.usable(); err != nil {
-		return err
+		return opErr("reconnect followup", "", err)
 	}
 	return opErr("reconnect followup", "", h.rt.ReconnectFollowupContext(ctx))
 }

@@ -31,7 +31,7 @@ func ExampleHandle_Close() {
 	// Output:
 	// first Close: <nil>
 	// second Close is ErrClosed: true
-	// flux handle is closed
+	// rpc broker.ping: flux handle is closed
 	// Run on the closed handle: <nil>
 	// clone RPC: <nil>
 	// clone Close: <nil>

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -50,6 +51,12 @@ func TestClosedHandleErrClosed(t *testing.T) {
 		err := call()
 		if !errors.Is(err, ErrClosed) || errors.Is(err, syscall.ENOSYS) {
 			t.Errorf("%s on a closed handle: %v, want ErrClosed (not ENOSYS)", name, err)
+		}
+		// Every call but Close names its operation: "rpc broker.ping:
+		// flux handle is closed", not the bare text.
+		if name != "Close" && (err == nil || err.Error() == ErrClosed.Error() ||
+			!strings.HasSuffix(err.Error(), ": "+ErrClosed.Error())) {
+			t.Errorf("%s on a closed handle: %q does not name the operation", name, err)
 		}
 	}
 	if err := h.Run(ctx); err != nil {

@@ -53,7 +53,7 @@ func (c *Config) JSON() string {
 // as flux-core's Python bindings do; RefreshConfig asks again.
 func (h *Handle) Config(ctx context.Context) (*Config, error) {
 	if err := h.usable(); err != nil {
-		return nil, err
+		return nil, opErr("config get", "", err)
 	}
 	if v, err := h.rt.AuxGet(configKey); err == nil {
 		if c, ok := v.(*Config); ok {
@@ -67,7 +67,7 @@ func (h *Handle) Config(ctx context.Context) (*Config, error) {
 // and caches the answer on the handle.
 func (h *Handle) RefreshConfig(ctx context.Context) (*Config, error) {
 	if err := h.usable(); err != nil {
-		return nil, err
+		return nil, opErr("config get", "", err)
 	}
 	m, err := h.RPC(ctx, "config.get", nil)
 	if err != nil {

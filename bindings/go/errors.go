@@ -35,11 +35,12 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// opErr wraps err (nil stays nil) as op on subject. ErrClosed, errors of
-// a nil handle and errors already naming their operation are returned as
-// they are.
+// opErr wraps err (nil stays nil) as op on subject, ErrClosed included
+// ("rpc broker.ping: flux handle is closed"; errors.Is still finds it).
+// Errors of a nil handle and errors already naming their operation are
+// returned as they are.
 func opErr(op, subject string, err error) error {
-	if err == nil || err == ErrClosed || err == errNilHandle {
+	if err == nil || err == errNilHandle {
 		return err
 	}
 	if _, ok := err.(*Error); ok {

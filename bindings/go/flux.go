@@ -299,7 +299,7 @@ func (h *Handle) Close() error {
 // first call asks the broker (attribute "rank"); later calls use the cache.
 func (h *Handle) Rank() (uint32, error) {
 	if err := h.usable(); err != nil {
-		return 0, err
+		return 0, opErr("attr.get", "rank", err)
 	}
 	return h.rt.GetRank()
 }
@@ -307,7 +307,7 @@ func (h *Handle) Rank() (uint32, error) {
 // Size returns the number of brokers in the instance.
 func (h *Handle) Size() (uint32, error) {
 	if err := h.usable(); err != nil {
-		return 0, err
+		return 0, opErr("attr.get", "size", err)
 	}
 	return h.rt.GetSize()
 }

@@ -131,7 +131,7 @@ func (hd *Handler) Remove() {
 // EventSubscribe and RegisterServiceName. A nil fn gives EINVAL.
 func (h *Handle) HandleFunc(match Match, fn HandlerFunc, opts ...HandlerOption) (*Handler, error) {
 	if err := h.usable(); err != nil {
-		return nil, err
+		return nil, opErr("handler", match.Topic, err)
 	}
 	if fn == nil {
 		return nil, fluxrt.ErrnoError(syscall.EINVAL)
@@ -191,7 +191,7 @@ func (r *responder) RespondError(errno syscall.Errno, text string) error {
 // returned Service to stop the requests.
 func (h *Handle) RegisterServiceName(ctx context.Context, name string) (*Service, error) {
 	if err := h.usable(); err != nil {
-		return nil, err
+		return nil, opErr("service register", name, err)
 	}
 	if _, err := h.recvLoop(); err != nil {
 		return nil, err
@@ -210,7 +210,7 @@ func (h *Handle) RegisterServiceName(ctx context.Context, name string) (*Service
 // EventUnsubscribe.
 func (h *Handle) EventSubscribe(ctx context.Context, topic string) error {
 	if err := h.usable(); err != nil {
-		return err
+		return opErr("event subscribe", topic, err)
 	}
 	if _, err := h.recvLoop(); err != nil {
 		return err
@@ -223,7 +223,7 @@ func (h *Handle) EventSubscribe(ctx context.Context, topic string) error {
 // is not subscribed.
 func (h *Handle) EventUnsubscribe(ctx context.Context, topic string) error {
 	if err := h.usable(); err != nil {
-		return err
+		return opErr("event unsubscribe", topic, err)
 	}
 	if _, err := h.recvLoop(); err != nil {
 		return err

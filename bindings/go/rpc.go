@@ -90,7 +90,7 @@ type Future struct {
 // RPCAsync sends a request and returns at once; see RPC for the arguments.
 func (h *Handle) RPCAsync(topic string, payload any, opts ...RPCOption) (*Future, error) {
 	if err := h.usable(); err != nil {
-		return nil, err
+		return nil, opErr("rpc", topic, err)
 	}
 	if err := h.ready(nil); err != nil {
 		return nil, opErr("rpc", topic, err)
@@ -149,12 +149,12 @@ func (f *Future) Get(ctx context.Context) (*Message, error) {
 	return toMessage(m), nil
 }
 
-// closedOr returns ErrClosed in place of err once the handle that sent
+// closedOr returns ErrClosed (naming the RPC) in place of err once the handle that sent
 // the RPC is closed (the runtime ends its RPCs with ENOSYS then), and
 // otherwise err as an *Error naming the RPC's topic.
 func (f *Future) closedOr(err error) error {
 	if f.h != nil && f.h.usable() == ErrClosed {
-		return ErrClosed
+		return opErr("rpc", f.topic, ErrClosed)
 	}
 	return opErr("rpc", f.topic, err)
 }

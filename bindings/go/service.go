@@ -43,7 +43,7 @@ func (r *ServiceRequest) Respond(payload any) error {
 		return errNilHandle
 	}
 	if err := r.h.usable(); err != nil {
-		return err
+		return opErr("respond", r.Topic, err)
 	}
 	err := respond(r.h.rt, r.m, payload)
 	r.ans.note(r.Streaming, false, err)
@@ -57,7 +57,7 @@ func (r *ServiceRequest) RespondError(errno syscall.Errno, text string) error {
 		return errNilHandle
 	}
 	if err := r.h.usable(); err != nil {
-		return err
+		return opErr("respond", r.Topic, err)
 	}
 	err := respondError(r.h.rt, r.m, errno, text)
 	r.ans.note(r.Streaming, true, err)

@@ -5,7 +5,7 @@ package flux
 // Clone is flux_clone: Make another handle on the same connection with its own flags, aux data, reactor and message dispatcher.
 func (h *Handle) Clone() (*Handle, error) {
 	if err := h.usable(); err != nil {
-		return nil, err
+		return nil, opErr("clone", "", err)
 	}
 	r0, r1 := h.rt.Clone()
 	return h.wrapClone(r0), r1
@@ -14,7 +14,7 @@ func (h *Handle) Clone() (*Handle, error) {
 // Reconnect is flux_reconnect: Replace the broker connection with a new one (new UUID). Only local:// and ssh:// support it (ssh:// goes beyond flux-core, which has none); pending RPCs fail with ECONNRESET under FLUX_O_RPCTRACK.
 func (h *Handle) Reconnect() error {
 	if err := h.usable(); err != nil {
-		return err
+		return opErr("reconnect", "", err)
 	}
 	r0 := h.rt.Reconnect()
 	return r0
