@@ -55,19 +55,27 @@ func emitGoMethods(m *Model) ([]byte, error) {
 			continue
 		}
 		e := fn.Entry
+		// The binding's parameters take the C prototype's names, and
+		// go.param_types is keyed by them, so renaming a parameter of
+		// the runtime method changes nothing here.
+		cname, err := goParamNames(fn)
+		if err != nil {
+			return nil, err
+		}
 		var params []jen.Code
 		var args []jen.Code
-		for _, p := range e.Params {
-			if t, ok := fn.Go.ParamTypes[p.Name]; ok {
-				params = append(params, jen.Id(p.Name).Id(t))
-				args = append(args, jen.Id(p.Type).Call(jen.Id(p.Name)))
+		for i, p := range e.Params {
+			name := cname[i]
+			if t, ok := fn.Go.ParamTypes[name]; ok {
+				params = append(params, jen.Id(name).Id(t))
+				args = append(args, jen.Id(p.Type).Call(jen.Id(name)))
 				continue
 			}
-			params = append(params, jen.Id(p.Name).Add(bindingType(p.Type)))
+			params = append(params, jen.Id(name).Add(bindingType(p.Type)))
 			if p.Type == "*Handle" {
-				args = append(args, jen.Id(p.Name).Dot("rt"))
+				args = append(args, jen.Id(name).Dot("rt"))
 			} else {
-				args = append(args, jen.Id(p.Name))
+				args = append(args, jen.Id(name))
 			}
 		}
 		var results []jen.Code
@@ -159,3 +167,26 @@ func lowerFirst(s string) string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// goParamNames names each parameter of fn's runtime method after the C
+// parameter passed to it (the runtime's own name where no C parameter
+// is), and checks that every go.param_types key is one of those C names.
+func goParamNames(fn *FuncModel) ([]string, error) {
+	names := make([]string, len(fn.Entry.Params))
+	for i, p := range fn.Entry.Params {
+		names[i] = p.Name
+	}
+	known := map[string]bool{}
+	for _, pm := range fn.Params {
+		if pm.GoIndex >= 0 && pm.GoIndex < len(names) {
+			names[pm.GoIndex] = pm.Name
+			known[pm.Name] = true
+		}
+	}
+	for key := range fn.Go.ParamTypes {
+		if !known[key] {
+			return nil, fmt.Errorf("%s: go.param_types names %q, which is not a C parameter passed to %s", fn.Name, key, fn.Runtime)
+		}
+	}
+	return names, nil
+}

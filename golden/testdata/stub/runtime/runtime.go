@@ -24,6 +24,10 @@ func Open(u *string, fl int) (*Handle, error) { return &Handle{flags: fl}, nil }
 // FlagsGet stands in for Handle.FlagsGet.
 func (h *Handle) FlagsGet() int { return h.flags }
 
+// FlagsSet stands in for Handle.FlagsSet (its parameter is not named
+// as flux_flags_set's, whose name go.param_types uses).
+func (h *Handle) FlagsSet(fl int) { h.flags |= fl }
+
 // GetRank stands in for Handle.GetRank.
 func (h *Handle) GetRank() (uint32, error) { return 0, nil }
 
