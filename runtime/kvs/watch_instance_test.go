@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -26,15 +27,26 @@ func next(t *testing.T, f *runtime.Future) (string, error) {
 	return v, err
 }
 
+// runSeq numbers the runs of a test in one process, so that each run
+// (go test -count=N against one shared instance) uses keys and
+// namespaces of its own.
+var runSeq atomic.Int64
+
+// unique returns name suffixed for this run.
+func unique(name string) string {
+	return fmt.Sprintf("%s%d-%d", name, os.Getpid(), runSeq.Add(1))
+}
+
 func TestRuntimeWatch(t *testing.T) {
 	h := open(t, true)
+	dir := unique("rtwatch")
 	put := func(key, val string) {
 		txn := kvs.NewTxn()
 		_ = txn.Put(0, key, val)
 		commit(t, h, "", txn)
 	}
-	put("rtwatch.k", "v0")
-	f, err := kvs.Lookup(h, "", kvs.Watch, "rtwatch.k")
+	put(dir+".k", "v0")
+	f, err := kvs.Lookup(h, "", kvs.Watch, dir+".k")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +55,7 @@ func TestRuntimeWatch(t *testing.T) {
 		t.Fatalf("initial = %q, %v", v, err)
 	}
 	for i := 1; i <= 5; i++ {
-		put("rtwatch.k", fmt.Sprint("v", i))
+		put(dir+".k", fmt.Sprint("v", i))
 		if v, err := next(t, f); v != fmt.Sprint("v", i) || err != nil {
 			t.Fatalf("change %d = %q, %v", i, v, err)
 		}
@@ -56,7 +68,7 @@ func TestRuntimeWatch(t *testing.T) {
 	}
 
 	// WaitCreate without Watch: one response once the key exists.
-	wc, err := kvs.Lookup(h, "", kvs.WaitCreate, "rtwatch.later")
+	wc, err := kvs.Lookup(h, "", kvs.WaitCreate, dir+".later")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,14 +77,14 @@ func TestRuntimeWatch(t *testing.T) {
 	if wc.IsReady() {
 		t.Fatal("WaitCreate answered before the key existed")
 	}
-	put("rtwatch.later", "here")
+	put(dir+".later", "here")
 	if v, err := next(t, wc); v != "here" || err != nil {
 		t.Fatalf("waitcreate = %q, %v", v, err)
 	}
 
 	// Append watch: only what was appended.
-	put("rtwatch.app", "a")
-	af, err := kvs.Lookup(h, "", kvs.Watch|kvs.WatchAppend, "rtwatch.app")
+	put(dir+".app", "a")
+	af, err := kvs.Lookup(h, "", kvs.Watch|kvs.WatchAppend, dir+".app")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +93,7 @@ func TestRuntimeWatch(t *testing.T) {
 		t.Fatalf("append initial = %q, %v", v, err)
 	}
 	txn := kvs.NewTxn()
-	_ = txn.Put(kvs.Append, "rtwatch.app", "b")
+	_ = txn.Put(kvs.Append, dir+".app", "b")
 	commit(t, h, "", txn)
 	if v, err := next(t, af); v != "b" || err != nil {
 		t.Fatalf("append = %q, %v", v, err)
@@ -89,7 +101,7 @@ func TestRuntimeWatch(t *testing.T) {
 	if err := kvs.LookupCancel(af); err != nil {
 		t.Fatal(err)
 	}
-	if err := kvs.LookupCancel(lookup(t, h, "", 0, "rtwatch.k")); !errors.Is(err, syscall.EINVAL) {
+	if err := kvs.LookupCancel(lookup(t, h, "", 0, dir+".k")); !errors.Is(err, syscall.EINVAL) {
 		t.Fatalf("cancel of a plain lookup = %v", err)
 	}
 }
@@ -110,7 +122,7 @@ func TestRuntimeNamespaces(t *testing.T) {
 		_, err = f.Get()
 		return err
 	}
-	ns := fmt.Sprint("rtns", os.Getpid())
+	ns := unique("rtns")
 	if err := wait(kvs.NamespaceCreate(h, ns, uint32(os.Getuid()), 0)); err != nil {
 		t.Fatal(err)
 	}
