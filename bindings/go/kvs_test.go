@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 
@@ -168,19 +169,30 @@ func TestKVSErrors(t *testing.T) {
 	}
 }
 
+// kvsRunSeq numbers the runs of a test in one process, so that each run
+// (go test -count=N against one shared instance) has keys and
+// namespaces of its own.
+var kvsRunSeq atomic.Int64
+
+// runDir returns name suffixed for this run and process.
+func runDir(name string) string {
+	return fmt.Sprintf("%s%d-%d", name, os.Getpid(), kvsRunSeq.Add(1))
+}
+
 func TestKVSAppendAndLarge(t *testing.T) {
+	dir := runDir("goapp")
 	h := kvsHandle(t)
 	ctx := testCtx(t)
 	kv := h.KVS()
 	for i := 0; i < 3; i++ {
-		if _, err := kv.Txn().Append("app.log", []byte(fmt.Sprintf("line%d\n", i))).Commit(ctx); err != nil {
+		if _, err := kv.Txn().Append(dir+".log", []byte(fmt.Sprintf("line%d\n", i))).Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := kv.Txn().Append("app.log", []byte("a")).Append("app.log", []byte("b")).Commit(ctx, Compact); err != nil {
+	if _, err := kv.Txn().Append(dir+".log", []byte("a")).Append(dir+".log", []byte("b")).Commit(ctx, Compact); err != nil {
 		t.Fatal(err)
 	}
-	if v, err := kv.Get(ctx, "app.log"); err != nil || v.String() != "line0\nline1\nline2\nab" {
+	if v, err := kv.Get(ctx, dir+".log"); err != nil || v.String() != "line0\nline1\nline2\nab" {
 		t.Fatalf("appended = %q, %v", v, err)
 	}
 
@@ -188,20 +200,21 @@ func TestKVSAppendAndLarge(t *testing.T) {
 	for i := range big {
 		big[i] = byte(i * 7)
 	}
-	if _, err := kv.Txn().PutRaw("large.v", big).Commit(ctx, Sync); err != nil {
+	if _, err := kv.Txn().PutRaw(dir+".large", big).Commit(ctx, Sync); err != nil {
 		t.Fatal(err)
 	}
-	got, err := kv.Get(ctx, "large.v")
+	got, err := kv.Get(ctx, dir+".large")
 	if err != nil || !bytes.Equal(got, big) {
 		t.Fatalf("1 MiB value: %d bytes, %v", len(got), err)
 	}
-	tree, err := kv.Tree(ctx, "large.v")
+	tree, err := kv.Tree(ctx, dir+".large")
 	if err != nil || !tree.IsValref() {
 		t.Fatalf("large value stored as %v, %v", tree.Type(), err)
 	}
 }
 
 func TestKVSConcurrentCommits(t *testing.T) {
+	dir := runDir("goconc")
 	h := kvsHandle(t)
 	ctx := testCtx(t)
 	kv := h.KVS()
@@ -213,7 +226,7 @@ func TestKVSConcurrentCommits(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := kv.Txn().Put(fmt.Sprintf("conc.k%d", i), i).Append("conc.log", []byte{'x'}).Commit(ctx)
+			r, err := kv.Txn().Put(fmt.Sprintf("%s.k%d", dir, i), i).Append(dir+".log", []byte{'x'}).Commit(ctx)
 			errs <- err
 			seqs <- r.Sequence
 		}()
@@ -227,11 +240,11 @@ func TestKVSConcurrentCommits(t *testing.T) {
 		}
 	}
 	for i := 0; i < n; i++ {
-		if got, err := KVSGet[int](ctx, kv, fmt.Sprintf("conc.k%d", i)); err != nil || got != i {
+		if got, err := KVSGet[int](ctx, kv, fmt.Sprintf("%s.k%d", dir, i)); err != nil || got != i {
 			t.Fatalf("conc.k%d = %d, %v", i, got, err)
 		}
 	}
-	if v, err := kv.Get(ctx, "conc.log"); err != nil || len(v) != n {
+	if v, err := kv.Get(ctx, dir+".log"); err != nil || len(v) != n {
 		t.Fatalf("log = %q, %v (want %d appends)", v, err, n)
 	}
 }
@@ -239,7 +252,7 @@ func TestKVSConcurrentCommits(t *testing.T) {
 func TestKVSNamespacesAndCopy(t *testing.T) {
 	h := kvsHandle(t)
 	ctx := testCtx(t)
-	name := fmt.Sprintf("gons%d", os.Getpid())
+	name := runDir("gons")
 	other, err := h.CreateKVSNamespace(ctx, name)
 	if err != nil {
 		t.Fatal(err)
