@@ -64,7 +64,10 @@ func (v Value) Decode(dst any) error {
 	return nil
 }
 
-// runtimeHandle returns h's runtime handle with its receive loop running.
+// runtimeHandle returns h's runtime handle. No receive loop is started
+// for lookups and commits: as for an RPC, the goroutine waiting on the
+// future receives its response itself, with no hand-off from a loop
+// goroutine (streamHandle starts one for watches).
 func (kv *KVS) runtimeHandle() (*fluxrt.Handle, error) {
 	if kv == nil {
 		return nil, errNilHandle
@@ -72,10 +75,20 @@ func (kv *KVS) runtimeHandle() (*fluxrt.Handle, error) {
 	if err := kv.h.usable(); err != nil {
 		return nil, err
 	}
+	return kv.h.rt, nil
+}
+
+// streamHandle is runtimeHandle with the receive loop running, for
+// streaming lookups, which outlive any one wait.
+func (kv *KVS) streamHandle() (*fluxrt.Handle, error) {
+	rt, err := kv.runtimeHandle()
+	if err != nil {
+		return nil, err
+	}
 	if _, err := kv.h.recvLoop(); err != nil {
 		return nil, err
 	}
-	return kv.h.rt, nil
+	return rt, nil
 }
 
 // lookup sends a lookup of key with flags and waits for its response

@@ -62,7 +62,7 @@ func (kv *KVS) Stream(ctx context.Context, key string) iter.Seq2[Value, error] {
 // broker ended it.
 func (kv *KVS) stream(ctx context.Context, op, key string, flags int) iter.Seq2[Value, error] {
 	return func(yield func(Value, error) bool) {
-		rt, err := kv.runtimeHandle()
+		rt, err := kv.streamHandle()
 		if err == nil && kv.at != "" {
 			err = fluxrt.Errorf(syscall.EINVAL, "a snapshot cannot be watched or streamed")
 		}
