@@ -139,7 +139,8 @@ uint32_t flux_matchtag_avail (flux_t *h);
 int flux_send (flux_t *h, const flux_msg_t *msg, int flags);
 
 /* Send a message and take ownership of it: *msg is set to NULL on success.
- * The message must have no other reference.
+ * The message must have no other reference. Over interthread:// the peer
+ * receives the same flux_msg_t *, without its aux items.
  */
 int flux_send_new (flux_t *h, flux_msg_t **msg, int flags);
 
