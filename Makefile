@@ -390,6 +390,7 @@ bench-c: lib $(BUILD)/bin/fluxbroker
 # Go binding's benchmarks, run side by side in one flux-core broker pinned
 # to one CPU (BENCH_CPU), BENCH_ROUNDS rounds with the order alternating;
 # prints ours ÷ flux-core's. BENCH_SERVICES=1 adds kvs_ops and job_submit
+# (BENCH_SERVICES=only runs just those)
 # in a full instance; BENCH_QUICK=1 shortens every run.
 BENCH_ROUNDS ?= 3
 BENCH_CPU ?= 0
@@ -401,7 +402,7 @@ bench-compare: need-flux-core lib
 	$(GO) build -o $(BENCH_CMP)/benchcompare ./internal/cmd/benchcompare
 	cd bindings/go && $(BENCH_CMP)/benchcompare -flux-core $(FLUX_CORE) \
 		-ours $(BENCH_CMP)/ours -theirs $(BENCH_CMP)/flux-core -gotest $(BENCH_CMP)/flux.test \
-		-rounds $(BENCH_ROUNDS) -cpu '$(BENCH_CPU)' $(if $(BENCH_SERVICES),-services) $(if $(BENCH_QUICK),-quick) \
+		-rounds $(BENCH_ROUNDS) -cpu '$(BENCH_CPU)' $(if $(filter only,$(BENCH_SERVICES)),-services-only,$(if $(BENCH_SERVICES),-services)) $(if $(BENCH_QUICK),-quick) \
 		2>$(BENCH_CMP)/log | tee $(BENCH_CMP)/table.md
 
 install: lib

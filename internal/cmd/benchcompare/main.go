@@ -4,7 +4,7 @@
 // and prints the ratio table of issue #19 (ours ÷ flux-core's, medians).
 //
 //	benchcompare -flux-core PREFIX -ours DIR -theirs DIR [-gotest FILE]
-//	             [-rounds 3] [-cpu 0] [-services] [-quick]
+//	             [-rounds 3] [-cpu 0] [-services | -services-only] [-quick]
 //
 // DIR holds the kit's binaries for one library (make -C ../shared/bench
 // BUILDDIR=DIR ...); -gotest is the Go binding's compiled test binary
@@ -12,7 +12,10 @@
 // scripts (`flux start -o,-Sbroker.rc1_path=,-Sbroker.rc3_path=`) under
 // `taskset -c CPU`, so broker and clients share one CPU, and re-runs itself
 // inside it (-inside); with -services it starts a second, full instance
-// for the KVS and job programs. Each round runs every program once per
+// for the KVS and job programs (-services-only runs just that one), and
+// drains its job queue after each program so the next starts on an idle
+// instance; there every program has one untimed warm-up run with
+// flux-core's library before its rounds. Each round runs every program once per
 // library, the order alternating between rounds.
 package main
 
@@ -36,8 +39,10 @@ type config struct {
 	cpu      string
 	services bool
 	quick    bool
-	inside   string // section to run inside a broker ("core", "services")
-	out      string // where -inside writes its samples
+	// servicesOnly skips the core section.
+	servicesOnly bool
+	inside       string // section to run inside a broker ("core", "services")
+	out          string // where -inside writes its samples
 }
 
 func main() {
@@ -50,6 +55,7 @@ func main() {
 	flag.StringVar(&c.cpu, "cpu", "0", "CPU list for taskset (empty: no pinning)")
 	flag.BoolVar(&c.services, "services", false, "also run kvs_ops and job_submit in a full instance")
 	flag.BoolVar(&c.quick, "quick", false, "shorter runs")
+	flag.BoolVar(&c.servicesOnly, "services-only", false, "run only the full-instance section (implies -services)")
 	flag.StringVar(&c.inside, "inside", "", "internal: run this section in the current broker")
 	flag.StringVar(&c.out, "out", "", "internal: samples file written by -inside")
 	flag.Parse()
@@ -71,6 +77,10 @@ func main() {
 	}
 	all := newSamples()
 	sections := []string{"core"}
+	if c.servicesOnly {
+		c.services = true
+		sections = nil
+	}
 	if c.services {
 		sections = append(sections, "services")
 	}
@@ -106,7 +116,7 @@ func inBroker(c *config, section string) (*samples, error) {
 	if section == "core" {
 		argv = append(argv, "-o,-Sbroker.rc1_path=,-Sbroker.rc3_path=")
 	}
-	argv = append(argv, self, "-inside", section, "-out", tmp.Name(),
+	argv = append(argv, self, "-inside", section, "-out", tmp.Name(), "-flux-core", c.fluxCore,
 		"-ours", c.ours, "-theirs", c.theirs, "-gotest", c.goTest,
 		"-rounds", strconv.Itoa(c.rounds), "-quick="+strconv.FormatBool(c.quick))
 	fmt.Fprintf(os.Stderr, "== %s section: %v\n", section, argv)
