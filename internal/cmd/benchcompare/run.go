@@ -88,7 +88,9 @@ func runSection(c *config, section string) (*samples, error) {
 	for _, st := range schedule(section, c.rounds, programs(section, c.quick)) {
 		if section == "services" && st.round == 0 {
 			// A fresh instance's first kvs_ops commits ran at about
-			// twice the later ones' median: one untimed run first.
+			// twice the later ones' median: one untimed run first,
+			// marked in the log, where its RESULT lines also appear.
+			fmt.Fprintf(os.Stderr, "# warm-up (not counted): %s with flux-core's library\n", st.inv.prog)
 			if _, err := runOne(filepath.Join(c.theirs, st.inv.prog), st.inv.args, nil); err != nil {
 				return nil, fmt.Errorf("warm-up %s %v: %w", st.inv.prog, st.inv.args, err)
 			}
@@ -143,10 +145,7 @@ func runSection(c *config, section string) (*samples, error) {
 // throughput phase's jobs running when it exits; measured beside them,
 // the next program times the job shells as well as its own calls).
 func drainQueue(c *config) error {
-	cmd := exec.Command(filepath.Join(c.fluxCore, "bin", "flux"), "queue", "drain", "--timeout=300s")
-	cmd.Stdout = os.Stderr
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
+	if _, err := runOne(filepath.Join(c.fluxCore, "bin", "flux"), []string{"queue", "drain", "--timeout=300s"}, nil); err != nil {
 		return fmt.Errorf("flux queue drain: %w", err)
 	}
 	return nil
